@@ -1,0 +1,313 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Localized(models.Model):
+    """Catalogue rows carry Indonesian text and an optional English translation."""
+
+    class Meta:
+        abstract = True
+
+    def localized(self, field: str) -> str:
+        if (get_language() or "id").startswith("en"):
+            return getattr(self, f"{field}_en", "") or getattr(self, field)
+        return getattr(self, field)
+
+
+class Region(models.Model):
+    """One of the eleven regional offices (kantor wilayah)."""
+
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kantor wilayah")
+        verbose_name_plural = _("kantor wilayah")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Branch(models.Model):
+    class Zone(models.TextChoices):
+        WIB = "Asia/Jakarta", "WIB"
+        WITA = "Asia/Makassar", "WITA"
+        WIT = "Asia/Jayapura", "WIT"
+
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    city = models.CharField(_("kota"), max_length=80)
+    region = models.ForeignKey(Region, verbose_name=_("kantor wilayah"), on_delete=models.PROTECT, related_name="branches")
+    time_zone = models.CharField(_("zona waktu"), max_length=20, choices=Zone.choices, default=Zone.WIB)
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    whatsapp_number = models.CharField(_("nomor WhatsApp resmi"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["city", "name"]
+        verbose_name = _("kantor cabang")
+        verbose_name_plural = _("kantor cabang")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(Localized):
+    code = models.CharField(_("kode"), max_length=8, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    name_en = models.CharField(_("nama (English)"), max_length=100, blank=True)
+    summary = models.CharField(_("penjelasan singkat"), max_length=200, blank=True)
+    summary_en = models.CharField(_("penjelasan singkat (English)"), max_length=200, blank=True)
+    ordering = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["ordering", "code"]
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class ClaimReason(Localized):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reasons", verbose_name=_("program"))
+    code = models.CharField(_("kode"), max_length=40)
+    name = models.CharField(_("nama"), max_length=150)
+    name_en = models.CharField(_("nama (English)"), max_length=150, blank=True)
+    needs_heir = models.BooleanField(
+        _("diajukan ahli waris"), default=False, help_text=_("Peserta meninggal: data ahli waris wajib diisi.")
+    )
+    ordering = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["programme", "ordering", "code"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="claim_reason_unique_code")]
+        verbose_name = _("alasan klaim")
+        verbose_name_plural = _("alasan klaim")
+
+    def __str__(self) -> str:
+        return f"{self.programme.code}: {self.name}"
+
+
+class DocumentType(Localized):
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    name_en = models.CharField(_("nama (English)"), max_length=120, blank=True)
+    explanation = models.CharField(_("penjelasan"), max_length=200)
+    explanation_en = models.CharField(_("penjelasan (English)"), max_length=200, blank=True)
+    photo_hint = models.CharField(_("foto yang baik"), max_length=200)
+    photo_hint_en = models.CharField(_("foto yang baik (English)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jenis dokumen")
+        verbose_name_plural = _("jenis dokumen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentRequirement(Localized):
+    """A document a claim with this reason needs. Edited in admin, never hard-coded."""
+
+    reason = models.ForeignKey(ClaimReason, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("alasan"))
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("dokumen"))
+    required = models.BooleanField(_("wajib"), default=True)
+    note = models.CharField(_("catatan"), max_length=200, blank=True, help_text=_("Kapan dokumen ini diperlukan."))
+    note_en = models.CharField(_("catatan (English)"), max_length=200, blank=True)
+    ordering = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["reason", "ordering", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reason", "document_type"], name="requirement_unique_document_type")
+        ]
+        verbose_name = _("dokumen yang diperlukan")
+        verbose_name_plural = _("dokumen yang diperlukan")
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.document_type}"
+
+
+# A reference is read aloud on the phone to the call centre: no 0/O, 1/I/L, 5/S, 2/Z.
+REFERENCE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
+
+
+def new_reference() -> str:
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"LA-{body[:4]}-{body[4:]}"
+
+
+class Channel(models.TextChoices):
+    ELECTRONIC = "electronic", _("Unggah dokumen")
+    DROPBOX = "dropbox", _("Dropbox")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Belum dikirim")
+    SUBMITTED = "submitted", _("Sudah dikirim")
+    CHECKING = "checking", _("Dokumen sedang diperiksa")
+    NEEDS_FIX = "needs_fix", _("Perlu perbaikan dokumen")
+    IN_REVIEW = "in_review", _("Sedang diverifikasi petugas")
+    INTERVIEW_SCHEDULED = "interview_scheduled", _("Jadwal panggilan video dibuat")
+    INTERVIEW_DONE = "interview_done", _("Panggilan video selesai")
+    FAILED_CONFIRMATION = "failed_confirmation", _("Konfirmasi gagal")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+    CANCELLED = "cancelled", _("Dibatalkan")
+
+
+class CancelReason(models.TextChoices):
+    UPLOAD_FAILED = "upload_failed", _("Unggah dokumen gagal")
+    INCOMPLETE_DOCUMENTS = "incomplete_documents", _("Dokumen tidak lengkap")
+    CLAIMANT_REQUEST = "claimant_request", _("Atas permintaan peserta")
+    FAILED_CONFIRMATION = "failed_confirmation", _("Konfirmasi gagal")
+    DUPLICATE = "duplicate", _("Klaim ganda")
+    INELIGIBLE = "ineligible", _("Tidak memenuhi syarat")
+    EXPIRED = "expired", _("Tidak ada tindakan sampai batas waktu")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.CHECKING,
+        Status.NEEDS_FIX,
+        Status.IN_REVIEW,
+        Status.INTERVIEW_SCHEDULED,
+        Status.INTERVIEW_DONE,
+        Status.FAILED_CONFIRMATION,
+    }
+)
+
+# The claim lifecycle of DOMAIN.md. claim_transition() is the only writer of Claim.status.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED, Status.CANCELLED}),
+    Status.SUBMITTED: frozenset({Status.CHECKING, Status.CANCELLED}),
+    Status.CHECKING: frozenset({Status.NEEDS_FIX, Status.IN_REVIEW, Status.CANCELLED}),
+    Status.NEEDS_FIX: frozenset({Status.CHECKING, Status.CANCELLED}),
+    Status.IN_REVIEW: frozenset(
+        {Status.NEEDS_FIX, Status.INTERVIEW_SCHEDULED, Status.APPROVED, Status.REJECTED, Status.CANCELLED}
+    ),
+    Status.INTERVIEW_SCHEDULED: frozenset(
+        {Status.INTERVIEW_SCHEDULED, Status.INTERVIEW_DONE, Status.FAILED_CONFIRMATION, Status.CANCELLED}
+    ),
+    Status.INTERVIEW_DONE: frozenset({Status.APPROVED, Status.REJECTED, Status.CANCELLED}),
+    Status.FAILED_CONFIRMATION: frozenset({Status.INTERVIEW_SCHEDULED, Status.REJECTED, Status.CANCELLED}),
+    Status.APPROVED: frozenset(),
+    Status.REJECTED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+# Statuses in which the claimant may still add or replace documents.
+UPLOAD_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.CHECKING, Status.NEEDS_FIX})
+
+
+class HeirRelation(models.TextChoices):
+    SPOUSE = "spouse", _("Suami / istri")
+    CHILD = "child", _("Anak")
+    PARENT = "parent", _("Orang tua")
+    SIBLING = "sibling", _("Saudara kandung")
+    OTHER = "other", _("Lainnya")
+
+
+class Claim(models.Model):
+    reference = models.CharField(_("nomor klaim"), max_length=12, unique=True, default=new_reference, editable=False)
+    # Set by the form that created the claim: a second post of the same form finds this claim.
+    intake_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="claims", verbose_name=_("program"))
+    reason = models.ForeignKey(ClaimReason, on_delete=models.PROTECT, related_name="claims", verbose_name=_("alasan"))
+    channel = models.CharField(_("jalur"), max_length=12, choices=Channel.choices, default=Channel.ELECTRONIC)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT)
+    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=24, choices=CancelReason.choices, blank=True)
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="claims", verbose_name=_("kantor cabang"))
+
+    nik = models.CharField(_("NIK"), max_length=16)
+    kpj_number = models.CharField(_("nomor KPJ"), max_length=11)
+    full_name = models.CharField(_("nama lengkap"), max_length=120)
+    date_of_birth = models.DateField(_("tanggal lahir"))
+    phone = models.CharField(_("nomor HP"), max_length=16, help_text=_("Format E.164, misalnya +6281234567890."))
+    email = models.EmailField(_("e-mail"), blank=True)
+    # Messages to the claimant go out in the language they used.
+    language = models.CharField(_("bahasa"), max_length=8, default="id")
+
+    heir_name = models.CharField(_("nama ahli waris"), max_length=120, blank=True)
+    heir_nik = models.CharField(_("NIK ahli waris"), max_length=16, blank=True)
+    heir_relation = models.CharField(_("hubungan ahli waris"), max_length=12, choices=HeirRelation.choices, blank=True)
+    heir_phone = models.CharField(_("nomor HP ahli waris"), max_length=16, blank=True)
+
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    submitted_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["branch", "status", "submitted_at"], name="claim_branch_status_idx"),
+            models.Index(fields=["phone", "status"], name="claim_phone_status_idx"),
+        ]
+        verbose_name = _("klaim")
+        verbose_name_plural = _("klaim")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def accepts_uploads(self) -> bool:
+        return self.status in UPLOAD_STATUSES
+
+    @property
+    def contact_phone(self) -> str:
+        """Where messages about the claim go: the heir's phone when an heir claims."""
+        return self.heir_phone or self.phone
+
+
+class ClaimEvent(models.Model):
+    """One row per transition: who, when, from, to, why. Never edited."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=Status.choices)
+    reason = models.CharField(max_length=40, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("riwayat klaim")
+        verbose_name_plural = _("riwayat klaim")
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class OneTimeCode(models.Model):
+    """A six-digit code sent to the claim's phone. Only a keyed hash of it is stored."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="one_time_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["claim", "-created_at"], name="otp_claim_created_idx")]
+
+    def __str__(self) -> str:
+        return f"code for {self.claim_id} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,59 @@
+"""Reads of claims and the catalogue that are more than a get_object_or_404."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from documents.models import Document, DocumentStatus
+
+from .models import Branch, Claim, ClaimReason, DocumentRequirement, Programme
+
+
+def programmes_active() -> QuerySet[Programme]:
+    return Programme.objects.filter(is_active=True)
+
+
+def reasons_for_programme(programme: Programme) -> QuerySet[ClaimReason]:
+    return programme.reasons.filter(is_active=True)
+
+
+def requirements_for_reason(reason: ClaimReason) -> QuerySet[DocumentRequirement]:
+    return reason.requirements.select_related("document_type")
+
+
+def branches_search(query: str, *, limit: int = 30) -> QuerySet[Branch]:
+    branches = Branch.objects.filter(is_active=True).select_related("region")
+    query = (query or "").strip()
+    if query:
+        branches = branches.filter(Q(city__icontains=query) | Q(name__icontains=query) | Q(region__name__icontains=query))
+    return branches[:limit]
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    requirement: DocumentRequirement
+    document: Document | None
+
+    @property
+    def done(self) -> bool:
+        return self.document is not None and self.document.status != DocumentStatus.REJECTED
+
+
+def claim_current_documents(claim: Claim) -> dict[int, Document]:
+    """The latest document of each type: the one that counts."""
+    current: dict[int, Document] = {}
+    for document in claim.documents.order_by("created_at"):
+        current[document.document_type_id] = document
+    return current
+
+
+def claim_checklist(claim: Claim) -> list[ChecklistItem]:
+    current = claim_current_documents(claim)
+    return [
+        ChecklistItem(requirement=requirement, document=current.get(requirement.document_type_id))
+        for requirement in requirements_for_reason(claim.reason)
+    ]
+
+
+def claim_missing_requirements(claim: Claim) -> list[DocumentRequirement]:
+    return [item.requirement for item in claim_checklist(claim) if item.requirement.required and not item.done]

@@ -1,0 +1,154 @@
+"""Every write to documents: taking an upload in, replacing, removing."""
+
+import hashlib
+import io
+import logging
+import re
+import unicodedata
+import warnings
+
+import magic
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from claims.models import Claim, DocumentType, Status
+
+from .models import Document, DocumentStatus
+
+logger = logging.getLogger(__name__)
+
+# Recognised by content, never by name. The background checks look deeper.
+ALLOWED_TYPES = {
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/heic",
+    "image/heif",
+    "application/pdf",
+}
+THUMBNAIL_SIZE = (320, 320)
+THUMBNAIL_MAX_PIXELS = 50_000_000
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+def clean_original_name(name: str) -> str:
+    """Keep a readable name for people; it is metadata only and always rendered escaped."""
+    name = unicodedata.normalize("NFC", name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    return _UNSAFE_NAME.sub("", name).strip()[:120]
+
+
+def _sniff_and_hash(uploaded: File) -> tuple[str, str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        if len(head) < 4096:
+            head += chunk[: 4096 - len(head)]
+        digest.update(chunk)
+        size += len(chunk)
+    uploaded.seek(0)
+    return magic.from_buffer(head, mime=True), digest.hexdigest(), size
+
+
+def _thumbnail(uploaded: File, content_type: str) -> ContentFile | None:
+    """A small preview for the checklist; a file Pillow cannot read safely simply has none."""
+    if content_type not in {"image/jpeg", "image/png", "image/webp"}:
+        return None
+    uploaded.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(uploaded, formats=["JPEG", "PNG", "WEBP"]) as image:
+                if image.width * image.height > THUMBNAIL_MAX_PIXELS:
+                    return None
+                image.draft("RGB", THUMBNAIL_SIZE)
+                image = ImageOps.exif_transpose(image)
+                image.thumbnail(THUMBNAIL_SIZE)
+                out = io.BytesIO()
+                image.convert("RGB").save(out, "JPEG", quality=80)
+    except (OSError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning, SyntaxError):
+        logger.info("no thumbnail: image could not be decoded safely")
+        return None
+    finally:
+        uploaded.seek(0)
+    return ContentFile(out.getvalue(), name="thumbnail.jpg")
+
+
+def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File | None, by=None) -> Document:
+    """Store a claimant's (or officer's) file for one requirement of the claim.
+
+    Before the claim is submitted a new file replaces the previous one of its type;
+    afterwards the previous one stays as history and the new one becomes current.
+    The file is written to storage before the row; a transaction that rolls back
+    leaves an unreferenced object, which the storage sweep removes.
+    """
+    if not claim.accepts_uploads:
+        raise ValidationError(_("Klaim ini tidak bisa diubah lagi."), code="closed")
+    if not claim.reason.requirements.filter(document_type=document_type).exists():
+        raise ValidationError(_("Dokumen ini tidak diperlukan untuk klaim Anda."), code="not_required")
+    if uploaded is None or uploaded.size == 0:
+        raise ValidationError(_("Berkas kosong. Ambil foto lagi, lalu kirim ulang."), code="empty")
+    if uploaded.size > settings.DOCUMENT_MAX_UPLOAD_BYTES:
+        raise ValidationError(too_large_message(), code="too_large")
+    content_type, sha256, size = _sniff_and_hash(uploaded)
+    if content_type not in ALLOWED_TYPES:
+        raise ValidationError(
+            _("Jenis berkas ini tidak bisa kami terima. Kirim foto (JPG, PNG, HEIC) atau PDF."), code="type"
+        )
+    thumbnail = _thumbnail(uploaded, content_type)
+    document = Document(
+        claim=claim,
+        document_type=document_type,
+        original_name=clean_original_name(uploaded.name),
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        status=DocumentStatus.CHECKING,
+        uploaded_by=by,
+    )
+    document.file.save("upload", uploaded, save=False)
+    if thumbnail is not None:
+        document.thumbnail.save("thumbnail", thumbnail, save=False)
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if not locked.accepts_uploads:
+            _delete_files(document)
+            raise ValidationError(_("Klaim ini tidak bisa diubah lagi."), code="closed")
+        replaced = []
+        if locked.status == Status.DRAFT:
+            replaced = list(Document.objects.filter(claim=locked, document_type=document_type))
+        document.save()
+        for old in replaced:
+            old.delete()
+            transaction.on_commit(lambda old=old: _delete_files(old))
+    logger.info("document %s stored for claim %s (%s, %d bytes)", document.pk, claim.pk, content_type, size)
+    return document
+
+
+def document_remove(*, document: Document, by=None) -> None:
+    """A claimant takes a file back before submitting."""
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=document.claim_id)
+        if claim.status != Status.DRAFT:
+            raise ValidationError(_("Dokumen yang sudah dikirim tidak bisa dihapus. Unggah penggantinya."), code="sent")
+        document.delete()
+        transaction.on_commit(lambda: _delete_files(document))
+
+
+def _delete_files(document: Document) -> None:
+    for field in (document.file, document.thumbnail):
+        if field:
+            field.storage.delete(field.name)
+
+
+def too_large_message() -> str:
+    limit_mb = settings.DOCUMENT_MAX_UPLOAD_BYTES // (1024 * 1024)
+    return _(
+        "Berkas terlalu besar (lebih dari %(limit)d MB). Ambil foto lagi dengan resolusi lebih kecil, "
+        "atau kirim dokumen lewat dropbox di kantor cabang."
+    ) % {"limit": limit_mb}

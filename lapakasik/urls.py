@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("", include("claims.urls")),
+    path("dokumen/", include("documents.urls")),
+    path("petugas/pesan/", include("notifications.urls")),
+    path("bahasa/", set_language, name="set_language"),
+    path("api/v1/", include("claims.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("admin/", admin.site.urls),
+]
