@@ -1,14 +1,11 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def documents_storage():
-    return storages["documents"]
+from .storage import documents_storage
 
 
 def new_document_key(instance: "Document", filename: str) -> str:

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import documents.models
+import documents.storage
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -22,8 +23,8 @@ class Migration(migrations.Migration):
             name='Document',
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('file', models.FileField(max_length=200, storage=documents.models.documents_storage, upload_to=documents.models.new_document_key)),
-                ('thumbnail', models.FileField(blank=True, max_length=200, storage=documents.models.documents_storage, upload_to=documents.models.new_thumbnail_key)),
+                ('file', models.FileField(max_length=200, storage=documents.storage.documents_storage, upload_to=documents.models.new_document_key)),
+                ('thumbnail', models.FileField(blank=True, max_length=200, storage=documents.storage.documents_storage, upload_to=documents.models.new_thumbnail_key)),
                 ('original_name', models.CharField(blank=True, max_length=120)),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveBigIntegerField()),
