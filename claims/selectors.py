@@ -1,6 +1,7 @@
 """Reads of claims and the catalogue that are more than a get_object_or_404."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
@@ -57,3 +58,20 @@ def claim_checklist(claim: Claim) -> list[ChecklistItem]:
 
 def claim_missing_requirements(claim: Claim) -> list[DocumentRequirement]:
     return [item.requirement for item in claim_checklist(claim) if item.requirement.required and not item.done]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    title: str
+    text: str
+
+
+def claim_timeline(claim: Claim) -> list[TimelineEntry]:
+    """The claim's history in plain words, oldest first."""
+    from .timeline import explain
+
+    return [
+        TimelineEntry(at=event.at, title=event.get_to_status_display(), text=explain(event.to_status, event.reason))
+        for event in claim.events.all()
+    ]

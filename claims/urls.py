@@ -1,2 +1,25 @@
+from django.urls import path
+
+from . import views
+
 app_name = "claims"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("klaim/baru/", views.start_programme, name="start_programme"),
+    path("klaim/baru/alasan/", views.start_reason, name="start_reason"),
+    path("klaim/baru/data-peserta/", views.start_identity, name="start_identity"),
+    path("klaim/baru/kontak/", views.start_contact, name="start_contact"),
+    path("klaim/baru/ahli-waris/", views.start_heir, name="start_heir"),
+    path("klaim/baru/kantor-cabang/", views.start_branch, name="start_branch"),
+    path("klaim/<str:reference>/", views.status, name="status"),
+    path("klaim/<str:reference>/lanjutkan/", views.claim_resume, name="resume"),
+    path("klaim/<str:reference>/dokumen/", views.checklist, name="checklist"),
+    path("klaim/<str:reference>/dokumen/<slug:type_code>/", views.document_step, name="document"),
+    path("klaim/<str:reference>/berkas/<uuid:document_id>/hapus/", views.document_delete, name="document_delete"),
+    path("klaim/<str:reference>/kirim/", views.submit, name="submit"),
+    path("klaim/<str:reference>/terkirim/", views.submitted, name="submitted"),
+    path("klaim/<str:reference>/batalkan/", views.cancel, name="cancel"),
+    path("cek-klaim/", views.status_start, name="status_start"),
+    path("cek-klaim/kode/", views.status_code, name="status_code"),
+]

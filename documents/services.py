@@ -17,7 +17,7 @@ from PIL import Image, ImageOps
 
 from claims.models import Claim, DocumentType, Status
 
-from .models import Document, DocumentStatus
+from .models import Document, DocumentAccess, DocumentStatus
 
 logger = logging.getLogger(__name__)
 
@@ -152,3 +152,10 @@ def too_large_message() -> str:
         "Berkas terlalu besar (lebih dari %(limit)d MB). Ambil foto lagi dengan resolusi lebih kecil, "
         "atau kirim dokumen lewat dropbox di kantor cabang."
     ) % {"limit": limit_mb}
+
+
+def document_access_record(*, document: Document, user, what: str, ip: str, user_agent: str) -> DocumentAccess:
+    """Record that a member of staff opened a document (UU PDP: access must be accountable)."""
+    return DocumentAccess.objects.create(
+        document=document, user=user, what=what, ip_address=ip or None, user_agent=user_agent[:200]
+    )

@@ -1,0 +1,426 @@
+"""Claimant pages. Each works as a plain form post and redirect; JavaScript only helps."""
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from documents.models import Document
+from documents.services import document_remove, document_upload, too_large_message
+from documents.uploads import upload_was_too_large
+
+from . import access
+from .forms import (
+    BranchForm,
+    CancelForm,
+    CodeForm,
+    ContactForm,
+    DocumentUploadForm,
+    HeirForm,
+    IdentityForm,
+    ProgrammeForm,
+    ReasonForm,
+    ReferenceForm,
+)
+from .models import CancelReason, Claim, ClaimReason, Programme, Status
+from .selectors import (
+    branches_search,
+    claim_checklist,
+    claim_missing_requirements,
+    claim_timeline,
+    programmes_active,
+    reasons_for_programme,
+    requirements_for_reason,
+)
+from .services import ClaimantData, TransitionNotAllowed, claim_cancel, claim_create, claim_submit
+
+INTAKE_KEY = "intake"
+PENDING_REFERENCE_KEY = "pending_reference"
+PENDING_ATTEMPTS_KEY = "pending_attempts"
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+class Intake:
+    """What the claimant has told us so far, kept in their session until the claim is created."""
+
+    def __init__(self, session):
+        self.session = session
+        self.data = session.get(INTAKE_KEY) or {}
+
+    def save(self) -> None:
+        self.session[INTAKE_KEY] = self.data
+        self.session.modified = True
+
+    def reset(self) -> None:
+        self.data = {"token": str(uuid.uuid4())}
+        self.save()
+
+    @property
+    def token(self) -> str:
+        if "token" not in self.data:
+            self.data["token"] = str(uuid.uuid4())
+            self.save()
+        return self.data["token"]
+
+    def programme(self) -> Programme | None:
+        code = self.data.get("programme")
+        return programmes_active().filter(code=code).first() if code else None
+
+    def reason(self) -> ClaimReason | None:
+        programme = self.programme()
+        if programme is None or not self.data.get("reason"):
+            return None
+        return reasons_for_programme(programme).filter(pk=self.data["reason"]).first()
+
+    def first_missing_step(self) -> str | None:
+        """The step to send the claimant back to, or None when everything is filled in."""
+        if self.programme() is None:
+            return "claims:start_programme"
+        reason = self.reason()
+        if reason is None:
+            return "claims:start_reason"
+        if "identity" not in self.data:
+            return "claims:start_identity"
+        if "contact" not in self.data:
+            return "claims:start_contact"
+        if reason.needs_heir and "heir" not in self.data:
+            return "claims:start_heir"
+        return None
+
+    def claimant_data(self) -> ClaimantData:
+        identity = dict(self.data["identity"])
+        identity["date_of_birth"] = dt.date.fromisoformat(identity["date_of_birth"])
+        return ClaimantData(**identity, **self.data["contact"], **self.data.get("heir", {}))
+
+
+def _session_claim(request: HttpRequest, reference: str) -> Claim:
+    """A claim this browser created or opened with a code; any other is simply not found."""
+    return get_object_or_404(
+        Claim.objects.select_related("programme", "reason", "branch"),
+        reference=reference,
+        pk__in=access.session_claim_ids(request.session),
+    )
+
+
+def _step(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
+    return render(request, f"claims/{template}", context, status=status)
+
+
+# --- home and intake steps ----------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    own = Claim.objects.filter(pk__in=access.session_claim_ids(request.session)).select_related("programme")
+    return _step(
+        request,
+        "home.html",
+        {"drafts": [c for c in own if c.status == Status.DRAFT], "open_claims": [c for c in own if c.status != Status.DRAFT]},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def start_programme(request: HttpRequest) -> HttpResponse:
+    intake = Intake(request.session)
+    if request.method == "GET" and request.GET.get("baru"):
+        intake.reset()
+        return redirect("claims:start_programme")
+    form = ProgrammeForm(request.POST or None, programmes=programmes_active(), initial={"programme": intake.data.get("programme")})
+    if request.method == "POST" and form.is_valid():
+        if intake.data.get("programme") != form.cleaned_data["programme"].code:
+            intake.data.pop("reason", None)
+        intake.data["programme"] = form.cleaned_data["programme"].code
+        intake.save()
+        return redirect("claims:start_reason")
+    return _step(request, "start_programme.html", {"form": form, "step": 1}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def start_reason(request: HttpRequest) -> HttpResponse:
+    intake = Intake(request.session)
+    programme = intake.programme()
+    if programme is None:
+        return redirect("claims:start_programme")
+    form = ReasonForm(request.POST or None, reasons=reasons_for_programme(programme), initial={"reason": intake.data.get("reason")})
+    if request.method == "POST" and form.is_valid():
+        intake.data["reason"] = form.cleaned_data["reason"].pk
+        if not form.cleaned_data["reason"].needs_heir:
+            intake.data.pop("heir", None)
+        intake.save()
+        return redirect("claims:start_identity")
+    return _step(
+        request, "start_reason.html", {"form": form, "programme": programme, "step": 2}, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def start_identity(request: HttpRequest) -> HttpResponse:
+    intake = Intake(request.session)
+    reason = intake.reason()
+    if reason is None:
+        return redirect(intake.first_missing_step() or "claims:start_programme")
+    form = IdentityForm(request.POST or None, initial=intake.data.get("identity"), heir_claim=reason.needs_heir)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        intake.data["identity"] = {**data, "date_of_birth": data["date_of_birth"].isoformat()}
+        intake.save()
+        return redirect("claims:start_contact")
+    return _step(request, "start_identity.html", {"form": form, "reason": reason, "step": 3}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def start_contact(request: HttpRequest) -> HttpResponse:
+    intake = Intake(request.session)
+    missing = intake.first_missing_step()
+    if missing in ("claims:start_programme", "claims:start_reason", "claims:start_identity"):
+        return redirect(missing)
+    form = ContactForm(request.POST or None, initial=intake.data.get("contact"))
+    if request.method == "POST" and form.is_valid():
+        intake.data["contact"] = form.cleaned_data
+        intake.save()
+        return redirect("claims:start_heir" if intake.reason().needs_heir else "claims:start_branch")
+    return _step(request, "start_contact.html", {"form": form, "step": 4}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def start_heir(request: HttpRequest) -> HttpResponse:
+    intake = Intake(request.session)
+    missing = intake.first_missing_step()
+    if missing not in (None, "claims:start_heir"):
+        return redirect(missing)
+    if not intake.reason().needs_heir:
+        return redirect("claims:start_branch")
+    form = HeirForm(request.POST or None, initial=intake.data.get("heir"))
+    if request.method == "POST" and form.is_valid():
+        intake.data["heir"] = form.cleaned_data
+        intake.save()
+        return redirect("claims:start_branch")
+    return _step(request, "start_heir.html", {"form": form, "step": 5}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def start_branch(request: HttpRequest) -> HttpResponse:
+    intake = Intake(request.session)
+    if request.method == "POST":
+        # The same form posted twice (a double tap, a resend on a weak signal): one claim.
+        created = Claim.objects.filter(intake_token=request.POST.get("intake_token") or None).first()
+        if created is not None and created.pk in access.session_claim_ids(request.session):
+            return redirect("claims:checklist", reference=created.reference)
+    missing = intake.first_missing_step()
+    if missing is not None:
+        return redirect(missing)
+    query = request.GET.get("q", "")
+    form = BranchForm(request.POST or None, initial={"intake_token": intake.token})
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = claim_create(
+                intake_token=form.cleaned_data["intake_token"],
+                reason=intake.reason(),
+                branch=form.cleaned_data["branch"],
+                data=intake.claimant_data(),
+                language=get_language() or "id",
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            access.session_grant(request.session, claim)
+            intake.reset()
+            return redirect("claims:checklist", reference=claim.reference)
+    branches = branches_search(query)
+    return _step(
+        request,
+        "start_branch.html",
+        {"form": form, "branches": branches, "query": query, "step": 6, "intake_token": intake.token},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- documents ------------------------------------------------------------------------
+
+
+def checklist(request: HttpRequest, reference: str) -> HttpResponse:
+    claim = _session_claim(request, reference)
+    items = claim_checklist(claim)
+    return _step(
+        request,
+        "checklist.html",
+        {"claim": claim, "items": items, "missing": [i for i in items if i.requirement.required and not i.done]},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_step(request: HttpRequest, reference: str, type_code: str) -> HttpResponse:
+    claim = _session_claim(request, reference)
+    requirement = get_object_or_404(requirements_for_reason(claim.reason), document_type__code=type_code)
+    current = {item.requirement.pk: item.document for item in claim_checklist(claim)}.get(requirement.pk)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    error = None
+    if request.method == "POST":
+        if upload_was_too_large(request):
+            error = too_large_message()
+        elif form.is_valid():
+            try:
+                document_upload(claim=claim, document_type=requirement.document_type, uploaded=form.cleaned_data["file"])
+            except ValidationError as exc:
+                error = exc.messages[0]
+            else:
+                messages.success(request, _("%(name)s sudah terunggah.") % {"name": requirement.document_type.localized("name")})
+                return redirect("claims:checklist", reference=claim.reference)
+        else:
+            error = _("Berkas tidak terbaca. Coba lagi.")
+    return _step(
+        request,
+        "document.html",
+        {
+            "claim": claim,
+            "requirement": requirement,
+            "current": current,
+            "form": form,
+            "error": error,
+            "max_mb": settings.DOCUMENT_MAX_UPLOAD_BYTES // (1024 * 1024),
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def document_delete(request: HttpRequest, reference: str, document_id: uuid.UUID) -> HttpResponse:
+    claim = _session_claim(request, reference)
+    document = get_object_or_404(Document, pk=document_id, claim=claim)
+    try:
+        document_remove(document=document)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Dokumen dihapus."))
+    return redirect("claims:checklist", reference=claim.reference)
+
+
+# --- submit, status, cancel -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, reference: str) -> HttpResponse:
+    claim = _session_claim(request, reference)
+    if claim.status != Status.DRAFT:
+        return redirect("claims:submitted", reference=claim.reference)
+    error = None
+    if request.method == "POST":
+        try:
+            claim_submit(claim=claim)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            return redirect("claims:submitted", reference=claim.reference)
+    return _step(
+        request,
+        "submit.html",
+        {"claim": claim, "items": claim_checklist(claim), "missing": claim_missing_requirements(claim), "error": error},
+        status=400 if error else 200,
+    )
+
+
+def submitted(request: HttpRequest, reference: str) -> HttpResponse:
+    claim = _session_claim(request, reference)
+    if claim.status == Status.DRAFT:
+        return redirect("claims:submit", reference=claim.reference)
+    return _step(request, "submitted.html", {"claim": claim})
+
+
+def status(request: HttpRequest, reference: str) -> HttpResponse:
+    claim = _session_claim(request, reference)
+    items = claim_checklist(claim)
+    return _step(
+        request,
+        "status.html",
+        {
+            "claim": claim,
+            "timeline": claim_timeline(claim),
+            "items": items,
+            "to_fix": [i for i in items if i.requirement.required and not i.done] if claim.accepts_uploads else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    claim = _session_claim(request, reference)
+    if not claim.is_open:
+        return redirect("claims:status", reference=claim.reference)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        explanation = dict(CancelForm.EXPLANATIONS)[form.cleaned_data["explanation"]]
+        note = f"{explanation}. {form.cleaned_data['note']}".strip(" .")
+        try:
+            claim_cancel(claim=claim, reason=CancelReason.CLAIMANT_REQUEST, note=note)
+        except TransitionNotAllowed:
+            messages.error(request, _("Klaim ini tidak bisa dibatalkan lagi."))
+        else:
+            messages.success(request, _("Klaim sudah dibatalkan."))
+        return redirect("claims:status", reference=claim.reference)
+    return _step(request, "cancel.html", {"claim": claim, "form": form}, status=400 if form.errors else 200)
+
+
+# --- coming back with a reference and a one-time code -------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def status_start(request: HttpRequest) -> HttpResponse:
+    form = ReferenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reference = access.normalize_reference(form.cleaned_data["reference"])
+        if not reference:
+            form.add_error("reference", _("Nomor klaim tidak lengkap. Contohnya LA-7K3M-Q9XP."))
+        else:
+            try:
+                access.one_time_code_request(reference=reference, ip=access.client_ip(request))
+            except access.Throttled:
+                form.add_error(
+                    None,
+                    _("Terlalu banyak permintaan kode. Tunggu 15 menit, lalu coba lagi. Butuh bantuan? Telepon %(cc)s.")
+                    % {"cc": settings.CALL_CENTRE_NUMBER},
+                )
+            else:
+                request.session[PENDING_REFERENCE_KEY] = reference
+                request.session[PENDING_ATTEMPTS_KEY] = 0
+                return redirect("claims:status_code")
+    return _step(request, "status_start.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def status_code(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get(PENDING_REFERENCE_KEY)
+    if not reference:
+        return redirect("claims:status_start")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        attempts = request.session.get(PENDING_ATTEMPTS_KEY, 0) + 1
+        request.session[PENDING_ATTEMPTS_KEY] = attempts
+        result = access.one_time_code_verify(reference=reference, code=form.cleaned_data["code"])
+        if result.claim is not None:
+            access.session_grant(request.session, result.claim)
+            request.session.pop(PENDING_REFERENCE_KEY, None)
+            request.session.pop(PENDING_ATTEMPTS_KEY, None)
+            return redirect("claims:status", reference=result.claim.reference)
+        if result.exhausted or attempts >= settings.OTP_MAX_ATTEMPTS:
+            form.add_error(None, _("Kode ini sudah salah %(n)d kali. Minta kode baru.") % {"n": settings.OTP_MAX_ATTEMPTS})
+        else:
+            form.add_error("code", _("Kode salah atau sudah tidak berlaku. Periksa pesan terakhir dari kami, atau minta kode baru."))
+    return _step(request, "status_code.html", {"form": form, "reference": reference}, status=400 if form.errors else 200)
+
+
+def claim_resume(request: HttpRequest, reference: str) -> HttpResponse:
+    """Where an unfinished claim picks up: the first thing still to do."""
+    claim = _session_claim(request, reference)
+    if claim.status == Status.DRAFT:
+        return redirect("claims:checklist", reference=claim.reference)
+    return redirect("claims:status", reference=claim.reference)
+
