@@ -1,0 +1,51 @@
+"""The WhatsApp/SMS outbox, read-only: messages are written by message_send() alone."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from claims.validators import mask_phone
+
+from .models import Message
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("channel", "masked_to", "template", "status", "created_at")
+    list_filter = ("channel", "status", "template")
+    list_select_related = ("claim",)
+    search_fields = ("claim__reference", "provider_message_id")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    fields = (
+        "claim",
+        "channel",
+        "to",
+        "template",
+        "shown_body",
+        "status",
+        "backend",
+        "provider_message_id",
+        "error",
+        "created_at",
+        "sent_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("kepada"), ordering="to")
+    def masked_to(self, obj: Message) -> str:
+        return mask_phone(obj.to)
+
+    @admin.display(description=_("isi pesan"))
+    def shown_body(self, obj: Message) -> str:
+        # A one-time code stays secret even from staff: it would let them open the claim.
+        return _("[disembunyikan: berisi kode sekali pakai]") if obj.sensitive else obj.body
