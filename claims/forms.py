@@ -190,7 +190,8 @@ class BranchForm(forms.Form):
 
 
 class DocumentUploadForm(forms.Form):
-    file = forms.FileField(required=False)
+    # Empty and missing files get the service's own plain message.
+    file = forms.FileField(required=False, allow_empty_file=True)
 
 
 class CancelForm(forms.Form):

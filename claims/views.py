@@ -266,6 +266,8 @@ def document_step(request: HttpRequest, reference: str, type_code: str) -> HttpR
     if request.method == "POST":
         if upload_was_too_large(request):
             error = too_large_message()
+        elif form.is_valid() and form.cleaned_data["file"] is None:
+            error = _("Pilih foto atau berkas dulu, lalu tekan Unggah.")
         elif form.is_valid():
             try:
                 document_upload(claim=claim, document_type=requirement.document_type, uploaded=form.cleaned_data["file"])

@@ -1,0 +1,68 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from claims.models import ALLOWED_TRANSITIONS, CancelReason, Claim, Status
+from claims.services import TransitionNotAllowed, claim_cancel, claim_submit, claim_transition
+from tests.factories import make_claim
+
+pytestmark = pytest.mark.django_db
+
+
+def _force(claim: Claim, status: Status) -> Claim:
+    """Put a claim in a status for a test, the way the lifecycle would not."""
+    Claim.objects.filter(pk=claim.pk).update(status=status)
+    claim.refresh_from_db()
+    return claim
+
+
+@pytest.mark.parametrize("from_status", list(Status))
+@pytest.mark.parametrize("to_status", list(Status))
+def test_transition_follows_the_table_exactly(branch, from_status, to_status):
+    claim = _force(make_claim(branch=branch), from_status)
+    events_before = claim.events.count()
+    if to_status in ALLOWED_TRANSITIONS[from_status]:
+        claim = claim_transition(claim=claim, to=to_status, reason="duplicate" if to_status == Status.CANCELLED else "")
+        assert claim.status == to_status
+        event = claim.events.last()
+        assert (event.from_status, event.to_status) == (from_status, to_status)
+    else:
+        with pytest.raises(TransitionNotAllowed):
+            claim_transition(claim=claim, to=to_status)
+        claim.refresh_from_db()
+        assert claim.status == from_status
+        assert claim.events.count() == events_before
+
+
+def test_closed_claims_cannot_move(branch):
+    for status in (Status.APPROVED, Status.REJECTED, Status.CANCELLED):
+        assert ALLOWED_TRANSITIONS[status] == frozenset()
+
+
+def test_cancel_records_reason_and_closes(branch, officer):
+    claim = claim_cancel(claim=make_claim(branch=branch), reason=CancelReason.DUPLICATE, by=officer, note="sama")
+    assert claim.status == Status.CANCELLED and claim.cancel_reason == "duplicate" and claim.closed_at
+    event = claim.events.last()
+    assert event.actor == officer and event.reason == "duplicate" and event.note == "sama"
+
+
+def test_submit_refuses_missing_documents_and_keeps_the_draft(branch):
+    claim = make_claim(branch=branch)
+    with pytest.raises(ValidationError) as excinfo:
+        claim_submit(claim=claim)
+    assert "belum diunggah" in excinfo.value.messages[0]
+    claim.refresh_from_db()
+    assert claim.status == Status.DRAFT
+
+
+def test_submit_of_a_submitted_claim_changes_nothing(branch):
+    claim = _force(make_claim(branch=branch), Status.SUBMITTED)
+    assert claim_submit(claim=claim).status == Status.SUBMITTED
+    assert claim.events.count() == 1
+
+
+def test_reference_is_random_and_readable(branch):
+    references = {make_claim(branch=branch).reference for _ in range(20)}
+    assert len(references) == 20
+    for reference in references:
+        assert reference.startswith("LA-") and len(reference) == 12
+        assert not set(reference[3:].replace("-", "")) & set("0O1IL5S2Z")
