@@ -10,3 +10,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+NOTIFICATION_BACKENDS = {
+    "whatsapp": env("NOTIFICATION_WHATSAPP_BACKEND", default="notifications.backends.console.ConsoleBackend"),
+    "sms": env("NOTIFICATION_SMS_BACKEND", default="notifications.backends.console.ConsoleBackend"),
+}
