@@ -108,9 +108,7 @@ def one_time_code_request(*, reference: str, ip: str) -> None:
     if claim is None:
         return
     phone = claim.contact_phone
-    if not throttle_hit(
-        "otp-phone", phone, limit=settings.OTP_PER_PHONE_LIMIT, window=settings.OTP_PER_PHONE_WINDOW
-    ):
+    if not throttle_hit("otp-phone", phone, limit=settings.OTP_PER_PHONE_LIMIT, window=settings.OTP_PER_PHONE_WINDOW):
         raise Throttled
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()

@@ -44,7 +44,9 @@ class Branch(models.Model):
     code = models.CharField(_("kode"), max_length=20, unique=True)
     name = models.CharField(_("nama"), max_length=120)
     city = models.CharField(_("kota"), max_length=80)
-    region = models.ForeignKey(Region, verbose_name=_("kantor wilayah"), on_delete=models.PROTECT, related_name="branches")
+    region = models.ForeignKey(
+        Region, verbose_name=_("kantor wilayah"), on_delete=models.PROTECT, related_name="branches"
+    )
     time_zone = models.CharField(_("zona waktu"), max_length=20, choices=Zone.choices, default=Zone.WIB)
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     whatsapp_number = models.CharField(_("nomor WhatsApp resmi"), max_length=20, blank=True)
@@ -78,7 +80,9 @@ class Programme(Localized):
 
 
 class ClaimReason(Localized):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reasons", verbose_name=_("program"))
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="reasons", verbose_name=_("program")
+    )
     code = models.CharField(_("kode"), max_length=40)
     name = models.CharField(_("nama"), max_length=150)
     name_en = models.CharField(_("nama (English)"), max_length=150, blank=True)
@@ -119,8 +123,12 @@ class DocumentType(Localized):
 class DocumentRequirement(Localized):
     """A document a claim with this reason needs. Edited in admin, never hard-coded."""
 
-    reason = models.ForeignKey(ClaimReason, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("alasan"))
-    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("dokumen"))
+    reason = models.ForeignKey(
+        ClaimReason, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("alasan")
+    )
+    document_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("dokumen")
+    )
     required = models.BooleanField(_("wajib"), default=True)
     note = models.CharField(_("catatan"), max_length=200, blank=True, help_text=_("Kapan dokumen ini diperlukan."))
     note_en = models.CharField(_("catatan (English)"), max_length=200, blank=True)
@@ -280,7 +288,9 @@ class ClaimEvent(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=24, choices=Status.choices)
     reason = models.CharField(max_length=40, blank=True)

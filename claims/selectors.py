@@ -26,7 +26,9 @@ def branches_search(query: str, *, limit: int = 30) -> QuerySet[Branch]:
     branches = Branch.objects.filter(is_active=True).select_related("region")
     query = (query or "").strip()
     if query:
-        branches = branches.filter(Q(city__icontains=query) | Q(name__icontains=query) | Q(region__name__icontains=query))
+        branches = branches.filter(
+            Q(city__icontains=query) | Q(name__icontains=query) | Q(region__name__icontains=query)
+        )
     return branches[:limit]
 
 

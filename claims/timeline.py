@@ -14,7 +14,9 @@ def explain(status: str, reason: str = "") -> str:
         Status.IN_REVIEW: _("Dokumen lengkap. Petugas cabang sedang memeriksa klaim Anda."),
         Status.INTERVIEW_SCHEDULED: _("Petugas akan menelepon Anda lewat video call. Lihat jadwal di pesan kami."),
         Status.INTERVIEW_DONE: _("Panggilan video selesai. Petugas sedang memutuskan klaim Anda."),
-        Status.FAILED_CONFIRMATION: _("Kami belum bisa memastikan data Anda lewat panggilan. Petugas akan menghubungi Anda."),
+        Status.FAILED_CONFIRMATION: _(
+            "Kami belum bisa memastikan data Anda lewat panggilan. Petugas akan menghubungi Anda."
+        ),
         Status.APPROVED: _("Klaim disetujui. Dana akan dikirim ke rekening Anda."),
         Status.REJECTED: _("Klaim tidak bisa disetujui. Petugas mengirim alasannya lewat pesan."),
         Status.CANCELLED: _("Klaim dibatalkan."),

@@ -123,7 +123,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return _step(
         request,
         "home.html",
-        {"drafts": [c for c in own if c.status == Status.DRAFT], "open_claims": [c for c in own if c.status != Status.DRAFT]},
+        {
+            "drafts": [c for c in own if c.status == Status.DRAFT],
+            "open_claims": [c for c in own if c.status != Status.DRAFT],
+        },
     )
 
 
@@ -133,7 +136,9 @@ def start_programme(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and request.GET.get("baru"):
         intake.reset()
         return redirect("claims:start_programme")
-    form = ProgrammeForm(request.POST or None, programmes=programmes_active(), initial={"programme": intake.data.get("programme")})
+    form = ProgrammeForm(
+        request.POST or None, programmes=programmes_active(), initial={"programme": intake.data.get("programme")}
+    )
     if request.method == "POST" and form.is_valid():
         if intake.data.get("programme") != form.cleaned_data["programme"].code:
             intake.data.pop("reason", None)
@@ -149,7 +154,9 @@ def start_reason(request: HttpRequest) -> HttpResponse:
     programme = intake.programme()
     if programme is None:
         return redirect("claims:start_programme")
-    form = ReasonForm(request.POST or None, reasons=reasons_for_programme(programme), initial={"reason": intake.data.get("reason")})
+    form = ReasonForm(
+        request.POST or None, reasons=reasons_for_programme(programme), initial={"reason": intake.data.get("reason")}
+    )
     if request.method == "POST" and form.is_valid():
         intake.data["reason"] = form.cleaned_data["reason"].pk
         if not form.cleaned_data["reason"].needs_heir:
@@ -157,7 +164,10 @@ def start_reason(request: HttpRequest) -> HttpResponse:
         intake.save()
         return redirect("claims:start_identity")
     return _step(
-        request, "start_reason.html", {"form": form, "programme": programme, "step": 2}, status=400 if form.errors else 200
+        request,
+        "start_reason.html",
+        {"form": form, "programme": programme, "step": 2},
+        status=400 if form.errors else 200,
     )
 
 
@@ -173,7 +183,9 @@ def start_identity(request: HttpRequest) -> HttpResponse:
         intake.data["identity"] = {**data, "date_of_birth": data["date_of_birth"].isoformat()}
         intake.save()
         return redirect("claims:start_contact")
-    return _step(request, "start_identity.html", {"form": form, "reason": reason, "step": 3}, status=400 if form.errors else 200)
+    return _step(
+        request, "start_identity.html", {"form": form, "reason": reason, "step": 3}, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -270,11 +282,15 @@ def document_step(request: HttpRequest, reference: str, type_code: str) -> HttpR
             error = _("Pilih foto atau berkas dulu, lalu tekan Unggah.")
         elif form.is_valid():
             try:
-                document_upload(claim=claim, document_type=requirement.document_type, uploaded=form.cleaned_data["file"])
+                document_upload(
+                    claim=claim, document_type=requirement.document_type, uploaded=form.cleaned_data["file"]
+                )
             except ValidationError as exc:
                 error = exc.messages[0]
             else:
-                messages.success(request, _("%(name)s sudah terunggah.") % {"name": requirement.document_type.localized("name")})
+                messages.success(
+                    request, _("%(name)s sudah terunggah.") % {"name": requirement.document_type.localized("name")}
+                )
                 return redirect("claims:checklist", reference=claim.reference)
         else:
             error = _("Berkas tidak terbaca. Coba lagi.")
@@ -413,10 +429,20 @@ def status_code(request: HttpRequest) -> HttpResponse:
             request.session.pop(PENDING_ATTEMPTS_KEY, None)
             return redirect("claims:status", reference=result.claim.reference)
         if result.exhausted or attempts >= settings.OTP_MAX_ATTEMPTS:
-            form.add_error(None, _("Kode ini sudah salah %(n)d kali. Minta kode baru.") % {"n": settings.OTP_MAX_ATTEMPTS})
+            form.add_error(
+                None, _("Kode ini sudah salah %(n)d kali. Minta kode baru.") % {"n": settings.OTP_MAX_ATTEMPTS}
+            )
         else:
-            form.add_error("code", _("Kode salah atau sudah tidak berlaku. Periksa pesan terakhir dari kami, atau minta kode baru."))
-    return _step(request, "status_code.html", {"form": form, "reference": reference}, status=400 if form.errors else 200)
+            form.add_error(
+                "code",
+                _("Kode salah atau sudah tidak berlaku. Periksa pesan terakhir dari kami, atau minta kode baru."),
+            )
+    return _step(
+        request,
+        "status_code.html",
+        {"form": form, "reference": reference, "minutes": settings.OTP_TTL_SECONDS // 60},
+        status=400 if form.errors else 200,
+    )
 
 
 def claim_resume(request: HttpRequest, reference: str) -> HttpResponse:
@@ -425,4 +451,3 @@ def claim_resume(request: HttpRequest, reference: str) -> HttpResponse:
     if claim.status == Status.DRAFT:
         return redirect("claims:checklist", reference=claim.reference)
     return redirect("claims:status", reference=claim.reference)
-

@@ -43,7 +43,9 @@ class Document(models.Model):
     status = models.CharField(max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.CHECKING)
     rejection_code = models.CharField(max_length=40, blank=True)
     rejection_note = models.CharField(max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

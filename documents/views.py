@@ -21,7 +21,11 @@ def _serve(request: HttpRequest, document_id: uuid.UUID, what: str) -> HttpRespo
         raise Http404
     if document_visible_to_staff(document, request.user):
         document_access_record(
-            document=document, user=request.user, what=what, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
+            document=document,
+            user=request.user,
+            what=what,
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
     elif not document_visible_to_claimant(document, request.session):
         raise Http404

@@ -55,7 +55,9 @@ def message_deliver(*, message_id: int) -> Message | None:
     message = Message.objects.get(pk=message_id)
     path, backend = get_backend(message.channel)
     try:
-        result = backend.send(to=message.to, body=message.body, template=message.template, idempotency_key=str(message.pk))
+        result = backend.send(
+            to=message.to, body=message.body, template=message.template, idempotency_key=str(message.pk)
+        )
     except TemporaryFailure:
         # Give the row back so the retry can claim it again.
         Message.objects.filter(pk=message_id, status=MessageStatus.SENDING).update(status=MessageStatus.QUEUED)

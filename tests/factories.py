@@ -38,13 +38,19 @@ class StaffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"staff{n}")
     first_name = "Petugas"
     is_staff = True
     role = Role.OFFICER
     branch = factory.SubFactory(BranchFactory)
-    password = factory.PostGenerationMethodCall("set_password", "rahasia-uji-123")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or "rahasia-uji-123")
+        if create:
+            obj.save(update_fields=["password"])
 
 
 def claimant_data(**overrides) -> ClaimantData:

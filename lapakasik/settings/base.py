@@ -123,7 +123,12 @@ if STORAGE_BACKEND == "s3":
 else:
     documents_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None, "directory_permissions_mode": 0o700, "file_permissions_mode": 0o600},
+        "OPTIONS": {
+            "location": str(MEDIA_ROOT),
+            "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
     }
 STORAGES = {
     "default": documents_storage,

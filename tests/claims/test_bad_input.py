@@ -145,10 +145,10 @@ def test_double_submitted_branch_form_gives_one_claim(client, branch):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_posts_of_one_intake_form_create_one_claim():
+    import uuid
+
     from claims.services import claim_create
     from tests.factories import claimant_data
-
-    import uuid
 
     reason = ClaimReason.objects.get(programme__code="JHT", code="resign")
     branch = BranchFactory()

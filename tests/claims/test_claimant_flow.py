@@ -71,7 +71,9 @@ def _upload_required(client: Client, claim: Claim) -> None:
 @pytest.mark.parametrize(
     "programme,reason_code", [("JHT", "resign"), ("JKK", "fatal"), ("JKM", "death"), ("JPN", "old_age")]
 )
-def test_claimant_starts_uploads_and_submits_a_claim(client, branch, programme, reason_code, django_capture_on_commit_callbacks):
+def test_claimant_starts_uploads_and_submits_a_claim(
+    client, branch, programme, reason_code, django_capture_on_commit_callbacks
+):
     reason = ClaimReason.objects.get(programme__code=programme, code=reason_code)
     claim = _start(client, reason)
 
@@ -265,7 +267,9 @@ def test_sixth_try_on_one_code_fails_even_when_right(branch, draft_claim, django
     assert fresh.get(reverse("claims:status", args=[draft_claim.reference])).status_code == 404
 
 
-def test_code_requests_are_throttled_per_phone_and_per_ip(settings, branch, draft_claim, django_capture_on_commit_callbacks):
+def test_code_requests_are_throttled_per_phone_and_per_ip(
+    settings, branch, draft_claim, django_capture_on_commit_callbacks
+):
     settings.OTP_PER_PHONE_LIMIT = 2
     for n in range(2):
         client = Client(REMOTE_ADDR=f"10.0.0.{n + 1}")

@@ -49,7 +49,9 @@ def test_kpj_is_eleven_digits():
         validate_kpj("1234567890")
 
 
-@pytest.mark.parametrize("typed", ["081234567890", "6281234567890", "+6281234567890", "0812-3456-7890", "(0812) 3456 7890"])
+@pytest.mark.parametrize(
+    "typed", ["081234567890", "6281234567890", "+6281234567890", "0812-3456-7890", "(0812) 3456 7890"]
+)
 def test_mobile_numbers_normalise_to_e164(typed):
     assert normalize_mobile(typed) == "+6281234567890"
 

@@ -44,7 +44,9 @@ def test_message_is_delivered_once_even_when_the_task_runs_twice(recording):
 
 
 def test_code_is_blanked_after_a_real_provider_has_it(recording):
-    message = _queue(template="one_time_code", context={"reference": "LA-7K3M-Q9XP", "code": "123456", "minutes": 10}, sensitive=True)
+    message = _queue(
+        template="one_time_code", context={"reference": "LA-7K3M-Q9XP", "code": "123456", "minutes": 10}, sensitive=True
+    )
     assert "123456" in message.body
     services.message_deliver(message_id=message.pk)
     message.refresh_from_db()
@@ -53,7 +55,9 @@ def test_code_is_blanked_after_a_real_provider_has_it(recording):
 
 
 def test_outbox_backend_keeps_the_body_for_the_demo():
-    message = _queue(template="one_time_code", context={"reference": "LA-7K3M-Q9XP", "code": "123456", "minutes": 10}, sensitive=True)
+    message = _queue(
+        template="one_time_code", context={"reference": "LA-7K3M-Q9XP", "code": "123456", "minutes": 10}, sensitive=True
+    )
     services.message_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT and "123456" in message.body
