@@ -99,8 +99,8 @@ class Throttled(Exception):
 def one_time_code_request(*, reference: str, ip: str) -> None:
     """Send a code to the phone of the claim with this reference, if there is one.
 
-    Returns the same way whether or not the reference exists; raises Throttled when
-    this IP, or the claim's phone, asked too often.
+    Returns the same way whether or not the reference exists. Raises Throttled when
+    this IP asked too often; past the limit for the claim's phone it sends nothing.
     """
     if not throttle_hit("otp-ip", ip, limit=settings.OTP_PER_IP_LIMIT, window=settings.OTP_PER_IP_WINDOW):
         raise Throttled
@@ -109,7 +109,9 @@ def one_time_code_request(*, reference: str, ip: str) -> None:
         return
     phone = claim.contact_phone
     if not throttle_hit("otp-phone", phone, limit=settings.OTP_PER_PHONE_LIMIT, window=settings.OTP_PER_PHONE_WINDOW):
-        raise Throttled
+        # Silently: an error here, and not for a made-up reference, would tell that this one exists.
+        logger.info("claim %s: one-time code not sent, phone limit reached", claim.pk)
+        return
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
     with transaction.atomic():

@@ -188,6 +188,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.Status",
+        "DocumentStatusEnum": "documents.models.DocumentStatus",
+    },
 }
 
 # One-time codes for claimants coming back to a claim.

@@ -70,7 +70,7 @@ def payload(branch, *, programme="JHT", reason="resign", **overrides) -> dict:
         "date_of_birth": VALID_DOB.isoformat(),
         "phone": "0812-3456-7890",
     }
-    if ClaimReason.objects.get(programme__code=programme, code=reason).needs_heir:
+    if ClaimReason.objects.filter(programme__code=programme, code=reason, needs_heir=True).exists():
         data.update(
             heir_name="Budi Santoso", heir_nik="3273015506850002", heir_relation="spouse", heir_phone="085712345678"
         )
@@ -242,6 +242,21 @@ def test_nik_not_matching_birth_date_is_refused(api, catalogue, branch):
 
 
 @pytest.mark.django_db
+def test_birth_date_in_the_future_is_refused(api, catalogue, branch):
+    response = create(api, branch, date_of_birth="2090-05-12")
+
+    assert response.status_code == 400
+    assert "date_of_birth" in response.json()["fields"]
+
+
+@pytest.mark.django_db
+def test_claim_remembers_the_language_the_claimant_used(api, catalogue, branch):
+    response = api.post(CLAIMS, payload(branch), format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert Claim.objects.get(reference=response.json()["reference"]).language == "en"
+
+
+@pytest.mark.django_db
 def test_woman_nik_matches_birth_date_with_forty_added_to_the_day(api, catalogue, branch):
     response = create(api, branch, nik="3174015205900003", date_of_birth="1990-05-12")
 
@@ -308,13 +323,15 @@ def test_token_of_one_claim_does_not_open_another(catalogue, branch):
     holder_of_a = opened(claim_token_issue(claim_a))
     other = f"{CLAIMS}{claim_b.reference}/"
 
-    assert holder_of_a.get(other).status_code == 404
+    assert holder_of_a.get(other).json() == {"detail": "Klaim atau dokumen ini tidak ditemukan.", "code": "not_found"}
     assert upload(holder_of_a, claim_b.reference, "ektp").status_code == 404
     assert holder_of_a.post(f"{other}submit/").status_code == 404
     assert holder_of_a.post(f"{other}cancel/").status_code == 404
     assert holder_of_a.delete(f"{other}documents/{document_b.pk}/").status_code == 404
     # Nor through its own reference: the document belongs to B.
-    assert holder_of_a.delete(f"{CLAIMS}{claim_a.reference}/documents/{document_b.pk}/").status_code == 404
+    not_found = holder_of_a.delete(f"{CLAIMS}{claim_a.reference}/documents/{document_b.pk}/")
+    assert not_found.status_code == 404
+    assert not_found.json()["code"] == "not_found"
     assert holder_of_a.get(f"{CLAIMS}LA-XXXX-XXXX/").status_code == 404
     claim_b.refresh_from_db()
     assert claim_b.status == Status.DRAFT
@@ -339,6 +356,7 @@ def test_claim_without_token_asks_for_one(api, catalogue, branch):
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert response.json()["code"] == "not_authenticated"
+    assert "kode" in response.json()["detail"]
 
 
 @pytest.mark.django_db

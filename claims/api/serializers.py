@@ -1,0 +1,274 @@
+"""What the API reads and writes. Format checks only: the rules about claims live in services."""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims.models import Branch, CancelReason, Channel, Claim, DocumentType, HeirRelation, Programme, Status
+from claims.selectors import claim_checklist, reasons_for_programme, requirements_for_reason
+from claims.services import ClaimantData
+from claims.validators import mask_nik, mask_phone, nik_matches_birth_date, normalize_mobile, validate_kpj, validate_nik
+from documents.models import DocumentStatus
+
+# --- errors -----------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="A plain message for the claimant, in the request's language.")
+    code = serializers.CharField(help_text="A stable machine code, e.g. `invalid`, `missing`, `too_large`.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Form errors: messages for each input field that needs fixing.",
+    )
+
+
+# --- catalogue --------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LocalizedField(serializers.Field):
+    """Catalogue text in the request's language: English when asked for and translated, else Indonesian."""
+
+    def __init__(self, attribute: str | None = None, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs["read_only"] = True
+        self.attribute = attribute
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return value.localized(self.attribute or self.field_name)
+
+
+class RequirementSerializer(serializers.Serializer):
+    document_type = serializers.CharField(source="document_type.code", help_text="Send this code when uploading.")
+    name = LocalizedField("name", source="document_type")
+    explanation = LocalizedField("explanation", source="document_type")
+    photo_hint = LocalizedField("photo_hint", source="document_type")
+    required = serializers.BooleanField()
+    note = LocalizedField(help_text="When this document is needed; may be empty.")
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = LocalizedField()
+    needs_heir = serializers.BooleanField(help_text="The worker died: the heir's data must be sent.")
+    requirements = serializers.SerializerMethodField()
+
+    @extend_schema_field(RequirementSerializer(many=True))
+    def get_requirements(self, reason) -> list:
+        return RequirementSerializer(requirements_for_reason(reason), many=True).data
+
+
+class ProgrammeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = LocalizedField()
+    summary = LocalizedField()
+    reasons = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, programme) -> list:
+        return ReasonSerializer(reasons_for_programme(programme), many=True).data
+
+
+class BranchSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    city = serializers.CharField()
+    region = serializers.CharField(source="region.name")
+    address = serializers.CharField()
+    whatsapp_number = serializers.CharField(help_text="The branch's official WhatsApp number; calls come from it.")
+    time_zone = serializers.CharField()
+
+
+# --- claims -----------------------------------------------------------------------------
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    programme = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Programme.objects.filter(is_active=True),
+        error_messages={"does_not_exist": _("Program tidak dikenal. Pilih salah satu program dari daftar.")},
+        help_text="Programme code, e.g. JHT.",
+    )
+    reason = serializers.CharField(max_length=40, help_text="Reason code of that programme, from /programmes/.")
+    branch = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Branch.objects.filter(is_active=True),
+        error_messages={"does_not_exist": _("Kantor cabang tidak dikenal. Pilih kantor cabang dari daftar.")},
+        help_text="Branch code, from /branches/.",
+    )
+    nik = serializers.CharField(max_length=32, help_text="16 digits from the e-KTP; spaces and dashes are fine.")
+    kpj_number = serializers.CharField(max_length=32, help_text="11 digits from the KPJ card.")
+    full_name = serializers.CharField(max_length=120)
+    date_of_birth = serializers.DateField()
+    phone = serializers.CharField(
+        max_length=32, help_text="Indonesian mobile: 08…, 62… or +62…, spaces and dashes fine."
+    )
+    email = serializers.EmailField(required=False, allow_blank=True)  # a "" default is not a valid email in OpenAPI
+    heir_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    heir_nik = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    heir_relation = serializers.ChoiceField(choices=HeirRelation.choices, required=False, allow_blank=True, default="")
+    heir_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    idempotency_key = serializers.UUIDField(
+        required=False,
+        help_text="A UUID made by the app for this form. Posting again with the same key returns the same claim.",
+    )
+
+    def validate_nik(self, value: str) -> str:
+        return validate_nik(value)
+
+    def validate_date_of_birth(self, value: dt.date) -> dt.date:
+        if value >= timezone.localdate():
+            raise serializers.ValidationError(_("Tanggal lahir harus sebelum hari ini. Periksa lagi e-KTP Anda."))
+        return value
+
+    def validate_kpj_number(self, value: str) -> str:
+        return validate_kpj(value)
+
+    def validate_phone(self, value: str) -> str:
+        return normalize_mobile(value)
+
+    def validate_heir_nik(self, value: str) -> str:
+        return validate_nik(value) if value else ""
+
+    def validate_heir_phone(self, value: str) -> str:
+        return normalize_mobile(value) if value else ""
+
+    def validate(self, attrs: dict) -> dict:
+        reason = reasons_for_programme(attrs["programme"]).filter(code=attrs["reason"]).first()
+        if reason is None:
+            raise serializers.ValidationError(
+                {"reason": _("Alasan klaim ini tidak ada untuk program yang dipilih. Pilih alasan dari daftar.")}
+            )
+        attrs["reason"] = reason
+        if not nik_matches_birth_date(attrs["nik"], attrs["date_of_birth"]):
+            raise serializers.ValidationError(
+                {
+                    "date_of_birth": _(
+                        "Tanggal lahir tidak cocok dengan NIK. Angka ke-7 sampai ke-12 NIK adalah tanggal lahir "
+                        "(untuk perempuan, tanggalnya ditambah 40). Periksa lagi e-KTP Anda."
+                    )
+                }
+            )
+        return attrs
+
+    def claimant_data(self) -> ClaimantData:
+        data = self.validated_data
+        return ClaimantData(**{name: data.get(name, "") for name in ClaimantData.__dataclass_fields__})
+
+    def matches(self, claim: Claim) -> bool:
+        """The claim an idempotency key points to was made from this same input."""
+        data = self.validated_data
+        same_person = ClaimantData(**{name: getattr(claim, name) for name in ClaimantData.__dataclass_fields__})
+        return (
+            same_person == self.claimant_data()
+            and claim.reason_id == data["reason"].pk
+            and claim.branch_id == data["branch"].pk
+        )
+
+
+class ClaimTokenSerializer(serializers.Serializer):
+    reference = serializers.CharField(help_text="The claim number, e.g. LA-7KQM-3XTB; read it to the call centre.")
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField()
+    token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>` to the claim's endpoints.")
+    token_expires_in = serializers.IntegerField(help_text="Seconds the token stays valid.")
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    document_type = serializers.CharField(source="document_type.code")
+    status = serializers.ChoiceField(choices=DocumentStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    rejection_note = serializers.CharField(help_text="Why the document must be replaced, when it was rejected.")
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    original_name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    requirement = RequirementSerializer()
+    document = DocumentSerializer(allow_null=True, help_text="The current document for it, or null.")
+    done = serializers.BooleanField()
+
+
+class EventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    status = serializers.ChoiceField(source="to_status", choices=Status.choices)
+    status_label = serializers.CharField(source="get_to_status_display")
+
+
+class ClaimSerializer(serializers.Serializer):
+    """A claim as its claimant sees it: never the full NIK or phone number."""
+
+    reference = serializers.CharField()
+    programme = serializers.CharField(source="programme.code")
+    programme_name = LocalizedField("name", source="programme")
+    reason = serializers.CharField(source="reason.code")
+    reason_name = LocalizedField("name", source="reason")
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    cancel_reason = serializers.ChoiceField(choices=CancelReason.choices, allow_blank=True)
+    cancel_reason_label = serializers.CharField(source="get_cancel_reason_display")
+    accepts_uploads = serializers.BooleanField()
+    is_open = serializers.BooleanField()
+    branch = BranchSerializer()
+    nik_masked = serializers.SerializerMethodField()
+    phone_masked = serializers.SerializerMethodField()
+    heir_phone_masked = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    timeline = EventSerializer(source="events", many=True)
+    checklist = serializers.SerializerMethodField()
+
+    def get_nik_masked(self, claim: Claim) -> str:
+        return mask_nik(claim.nik)
+
+    def get_phone_masked(self, claim: Claim) -> str:
+        return mask_phone(claim.phone)
+
+    def get_heir_phone_masked(self, claim: Claim) -> str:
+        return mask_phone(claim.heir_phone) if claim.heir_phone else ""
+
+    @extend_schema_field(ChecklistItemSerializer(many=True))
+    def get_checklist(self, claim: Claim) -> list:
+        return ChecklistItemSerializer(claim_checklist(claim), many=True).data
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    document_type = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=DocumentType.objects.all(),
+        error_messages={"does_not_exist": _("Jenis dokumen tidak dikenal. Pilih dokumen dari daftar klaim Anda.")},
+        help_text="A document type code from the claim's checklist.",
+    )
+    # Empty or missing files are refused by document_upload, with its own message.
+    file = serializers.FileField(required=False, allow_null=True, allow_empty_file=True, use_url=False)
+
+
+class CancelSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+# --- access -----------------------------------------------------------------------------
+
+
+class CodeRequestSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=40, help_text="The claim number, e.g. LA-7KQM-3XTB.")
+
+
+class CodeRequestedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class CodeVerifySerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=40)
+    code = serializers.CharField(max_length=12, help_text="The 6 digits sent to the claim's phone.")
