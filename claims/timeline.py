@@ -23,5 +23,5 @@ def explain(status: str, reason: str = "") -> str:
     }
     text = texts.get(status, "")
     if status == Status.CANCELLED and reason in CancelReason.values:
-        text = f"{text} {_('Alasan:')} {CancelReason(reason).label}."
+        text = _("%(text)s Alasan: %(reason)s.") % {"text": text, "reason": CancelReason(reason).label}
     return text

@@ -111,6 +111,11 @@ def _session_claim(request: HttpRequest, reference: str) -> Claim:
     )
 
 
+def _posted(request: HttpRequest):
+    """Bind a form on every POST, even an empty one, so it shows what is missing."""
+    return request.POST if request.method == "POST" else None
+
+
 def _step(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
     return render(request, f"claims/{template}", context, status=status)
 
@@ -137,7 +142,7 @@ def start_programme(request: HttpRequest) -> HttpResponse:
         intake.reset()
         return redirect("claims:start_programme")
     form = ProgrammeForm(
-        request.POST or None, programmes=programmes_active(), initial={"programme": intake.data.get("programme")}
+        _posted(request), programmes=programmes_active(), initial={"programme": intake.data.get("programme")}
     )
     if request.method == "POST" and form.is_valid():
         if intake.data.get("programme") != form.cleaned_data["programme"].code:
@@ -155,7 +160,7 @@ def start_reason(request: HttpRequest) -> HttpResponse:
     if programme is None:
         return redirect("claims:start_programme")
     form = ReasonForm(
-        request.POST or None, reasons=reasons_for_programme(programme), initial={"reason": intake.data.get("reason")}
+        _posted(request), reasons=reasons_for_programme(programme), initial={"reason": intake.data.get("reason")}
     )
     if request.method == "POST" and form.is_valid():
         intake.data["reason"] = form.cleaned_data["reason"].pk
@@ -177,7 +182,7 @@ def start_identity(request: HttpRequest) -> HttpResponse:
     reason = intake.reason()
     if reason is None:
         return redirect(intake.first_missing_step() or "claims:start_programme")
-    form = IdentityForm(request.POST or None, initial=intake.data.get("identity"), heir_claim=reason.needs_heir)
+    form = IdentityForm(_posted(request), initial=intake.data.get("identity"), heir_claim=reason.needs_heir)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         intake.data["identity"] = {**data, "date_of_birth": data["date_of_birth"].isoformat()}
@@ -194,7 +199,7 @@ def start_contact(request: HttpRequest) -> HttpResponse:
     missing = intake.first_missing_step()
     if missing in ("claims:start_programme", "claims:start_reason", "claims:start_identity"):
         return redirect(missing)
-    form = ContactForm(request.POST or None, initial=intake.data.get("contact"))
+    form = ContactForm(_posted(request), initial=intake.data.get("contact"))
     if request.method == "POST" and form.is_valid():
         intake.data["contact"] = form.cleaned_data
         intake.save()
@@ -210,7 +215,7 @@ def start_heir(request: HttpRequest) -> HttpResponse:
         return redirect(missing)
     if not intake.reason().needs_heir:
         return redirect("claims:start_branch")
-    form = HeirForm(request.POST or None, initial=intake.data.get("heir"))
+    form = HeirForm(_posted(request), initial=intake.data.get("heir"))
     if request.method == "POST" and form.is_valid():
         intake.data["heir"] = form.cleaned_data
         intake.save()
@@ -230,7 +235,7 @@ def start_branch(request: HttpRequest) -> HttpResponse:
     if missing is not None:
         return redirect(missing)
     query = request.GET.get("q", "")
-    form = BranchForm(request.POST or None, initial={"intake_token": intake.token})
+    form = BranchForm(_posted(request), initial={"intake_token": intake.token})
     if request.method == "POST" and form.is_valid():
         try:
             claim = claim_create(
@@ -273,7 +278,7 @@ def document_step(request: HttpRequest, reference: str, type_code: str) -> HttpR
     claim = _session_claim(request, reference)
     requirement = get_object_or_404(requirements_for_reason(claim.reason), document_type__code=type_code)
     current = {item.requirement.pk: item.document for item in claim_checklist(claim)}.get(requirement.pk)
-    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    form = DocumentUploadForm(_posted(request), request.FILES or None)
     error = None
     if request.method == "POST":
         if upload_was_too_large(request):
@@ -373,7 +378,7 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
     claim = _session_claim(request, reference)
     if not claim.is_open:
         return redirect("claims:status", reference=claim.reference)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         explanation = dict(CancelForm.EXPLANATIONS)[form.cleaned_data["explanation"]]
         note = f"{explanation}. {form.cleaned_data['note']}".strip(" .")
@@ -392,7 +397,7 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def status_start(request: HttpRequest) -> HttpResponse:
-    form = ReferenceForm(request.POST or None)
+    form = ReferenceForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         reference = access.normalize_reference(form.cleaned_data["reference"])
         if not reference:
@@ -403,8 +408,11 @@ def status_start(request: HttpRequest) -> HttpResponse:
             except access.Throttled:
                 form.add_error(
                     None,
-                    _("Terlalu banyak permintaan kode. Tunggu 15 menit, lalu coba lagi. Butuh bantuan? Telepon %(cc)s.")
-                    % {"cc": settings.CALL_CENTRE_NUMBER},
+                    _(
+                        "Terlalu banyak permintaan kode. Tunggu %(minutes)d menit, lalu coba lagi. "
+                        "Butuh bantuan? Telepon %(cc)s."
+                    )
+                    % {"minutes": settings.OTP_PER_IP_WINDOW // 60, "cc": settings.CALL_CENTRE_NUMBER},
                 )
             else:
                 request.session[PENDING_REFERENCE_KEY] = reference
@@ -418,7 +426,7 @@ def status_code(request: HttpRequest) -> HttpResponse:
     reference = request.session.get(PENDING_REFERENCE_KEY)
     if not reference:
         return redirect("claims:status_start")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         attempts = request.session.get(PENDING_ATTEMPTS_KEY, 0) + 1
         request.session[PENDING_ATTEMPTS_KEY] = attempts

@@ -111,14 +111,22 @@ def test_claimant_starts_uploads_and_submits_a_claim(
     assert [e.to_status for e in claim.events.all()] == [Status.DRAFT, Status.SUBMITTED]
 
 
-def test_the_whole_flow_works_in_english(client, branch):
-    client.cookies["django_language"] = "en"
+def test_the_whole_flow_works_in_english(client, branch, django_capture_on_commit_callbacks):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    home = client.get(reverse("claims:home")).content.decode()
+    assert 'lang="en"' in home and "Make a new claim" in home
     reason = ClaimReason.objects.get(programme__code="JHT", code="resign")
-    page = client.get(reverse("claims:start_programme") + "?baru=1", follow=True).content.decode()
-    assert 'lang="en"' in page
-    response = client.post(reverse("claims:start_identity"), {**IDENTITY, "nik": "123"})
-    assert response.status_code == 302  # no reason chosen yet: sent back to the first step
-    _start(client, reason)
+    claim = _start(client, reason)
+    assert claim.language == "en"
+    checklist = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
+    assert "Upload your documents" in checklist
+    response = _upload(client, claim, claim.reason.requirements.first().document_type.code, b"", "x.jpg")
+    assert "The file is empty" in response.content.decode()
+    _upload_required(client, claim)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("claims:submit", args=[claim.reference]))
+    body = Message.objects.get(claim=claim, template="claim_submitted").body
+    assert "BPJS Ketenagakerjaan" in body and "kami terima" not in body
 
 
 def test_submit_is_refused_while_a_required_document_is_missing(client, branch):
