@@ -15,10 +15,20 @@ class User(AbstractUser):
 
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.OFFICER)
     branch = models.ForeignKey(
-        "claims.Branch", verbose_name=_("kantor cabang"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        "claims.Branch",
+        verbose_name=_("kantor cabang"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     region = models.ForeignKey(
-        "claims.Region", verbose_name=_("kantor wilayah"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        "claims.Region",
+        verbose_name=_("kantor wilayah"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
 
     class Meta:

@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.core.cache import cache
 
@@ -41,3 +43,19 @@ def officer(branch):
 @pytest.fixture
 def draft_claim(branch):
     return make_claim(branch=branch)
+
+
+@pytest.fixture
+def seeded_catalogue(transactional_db):
+    """Programmes, reasons and document requirements, as the data migration seeds them.
+
+    Every transactional test (live server, real concurrency, a real worker) empties the
+    tables when it ends, the migration-seeded catalogue included. serialized_rollback
+    cannot restore it once Playwright's sync API has run in the thread (Django's
+    thread-critical connection handler then hands out another connection object), so
+    transactional tests ask for this fixture: it runs the migration's own idempotent
+    seed function again.
+    """
+    from django.apps import apps
+
+    importlib.import_module("claims.migrations.0002_catalogue").seed(apps, None)

@@ -143,8 +143,9 @@ def test_double_submitted_branch_form_gives_one_claim(client, branch):
     assert Claim.objects.count() == 1
 
 
+# Committed rows, for real concurrent transactions.
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_posts_of_one_intake_form_create_one_claim():
+def test_concurrent_posts_of_one_intake_form_create_one_claim(seeded_catalogue):
     import uuid
 
     from claims.services import claim_create

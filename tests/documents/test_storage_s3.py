@@ -1,0 +1,164 @@
+"""Claim documents in S3, against moto's S3 server on loopback.
+
+The storage options come from running lapakasik/settings/base.py with
+STORAGE_BACKEND=s3, so these tests follow the real settings rather than a copy.
+"""
+
+import importlib.util
+import os
+import re
+import threading
+from urllib.parse import parse_qs, urlsplit
+
+import boto3
+import pytest
+import requests
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from storages.backends.s3 import S3Storage
+
+from documents.services import document_upload
+from documents.storage import documents_storage
+from tests.factories import VALID_NIK, make_claim, make_jpeg
+
+pytestmark = [pytest.mark.s3, pytest.mark.django_db]
+
+BUCKET = "lapakasik-test"
+REGION = "ap-southeast-3"
+ACCESS_KEY = "testing-access-key"
+SECRET_KEY = "testing-secret-key"
+BASE_SETTINGS = os.path.join(os.path.dirname(__file__), "..", "..", "lapakasik", "settings", "base.py")
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's S3 server on a free loopback port, with the bucket made; its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    # start() waits forever when the server thread dies before it is ready.
+    starter = threading.Thread(target=server.start, daemon=True)
+    starter.start()
+    starter.join(timeout=15)
+    if starter.is_alive():
+        message = "moto's S3 server did not start on 127.0.0.1 within 15 s"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    _client(endpoint).create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    yield endpoint
+    server.stop()
+
+
+def _client(endpoint: str):
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+    )
+
+
+def _production_storage_config(monkeypatch, endpoint: str) -> dict:
+    """STORAGES["documents"] as base.py builds it for STORAGE_BACKEND=s3."""
+    for name, value in {
+        "STORAGE_BACKEND": "s3",
+        "AWS_STORAGE_BUCKET_NAME": BUCKET,
+        "AWS_S3_ENDPOINT_URL": endpoint,
+        "AWS_S3_REGION_NAME": REGION,
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+    }.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("_lapakasik_base_settings_s3", BASE_SETTINGS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.STORAGES["default"] == module.STORAGES["documents"]
+    return module.STORAGES["documents"]
+
+
+@pytest.fixture
+def s3(settings, monkeypatch, s3_endpoint):
+    """Documents go to the S3 bucket for this test; gives a boto3 client on the same server."""
+    config = _production_storage_config(monkeypatch, s3_endpoint)
+    assert config["BACKEND"] == "storages.backends.s3.S3Storage"
+    # Runs after the autouse fixture that points STORAGES at a temporary folder.
+    settings.STORAGES = {**settings.STORAGES, "default": config, "documents": config}
+    return _client(s3_endpoint)
+
+
+def _upload(claim, content: bytes, name: str):
+    document_type = claim.reason.requirements.first().document_type
+    uploaded = SimpleUploadedFile(name, content, content_type="image/jpeg")
+    return document_upload(claim=claim, document_type=document_type, uploaded=uploaded)
+
+
+def test_production_storage_options_keep_documents_private(s3):
+    storage = storages["documents"]
+
+    assert isinstance(storage, S3Storage)
+    assert storage.bucket_name == BUCKET
+    assert storage.default_acl == "private"
+    assert storage.file_overwrite is False
+    assert storage.querystring_auth is True
+    assert 0 < storage.querystring_expire <= 300
+
+
+def test_uploaded_document_is_stored_in_the_bucket_under_a_random_key(s3):
+    claim = make_claim()
+    content = make_jpeg()
+    original_name = f"KTP {claim.full_name} {VALID_NIK} {claim.reference}.jpg"
+
+    document = _upload(claim, content, original_name)
+
+    key = document.file.name
+    assert re.fullmatch(r"documents/\d{4}/\d{2}/[0-9a-f]{32}", key), key
+    for personal in (claim.reference, claim.nik, VALID_NIK, "KTP", "Siti", ".jpg"):
+        assert personal not in key
+    stored = s3.get_object(Bucket=BUCKET, Key=key)
+    assert stored["Body"].read() == content
+
+
+def test_stored_document_is_not_publicly_readable(s3, s3_endpoint):
+    claim = make_claim()
+    document = _upload(claim, make_jpeg(), "ktp.jpg")
+
+    response = requests.get(f"{s3_endpoint}/{BUCKET}/{document.file.name}", timeout=10)
+
+    assert response.status_code == 403
+    grants = s3.get_object_acl(Bucket=BUCKET, Key=document.file.name)["Grants"]
+    assert not [g for g in grants if g["Grantee"].get("URI", "").endswith(("AllUsers", "AuthenticatedUsers"))]
+
+
+def test_document_url_is_a_presigned_link_valid_for_five_minutes_at_most(s3):
+    claim = make_claim()
+    content = make_jpeg()
+    document = _upload(claim, content, "ktp.jpg")
+
+    url = documents_storage().url(document.file.name)
+
+    query = parse_qs(urlsplit(url).query)
+    if "X-Amz-Expires" in query:
+        assert "X-Amz-Signature" in query
+        assert int(query["X-Amz-Expires"][0]) <= 300
+    else:
+        assert "Signature" in query and "Expires" in query
+    response = requests.get(url, timeout=10)
+    assert response.status_code == 200
+    assert response.content == content
+
+
+def test_saving_the_same_name_twice_keeps_both_files(s3):
+    storage = documents_storage()
+    name = "documents/2026/01/" + "0" * 32
+
+    first = storage.save(name, ContentFile(b"first"))
+    second = storage.save(name, ContentFile(b"second"))
+
+    assert first != second
+    assert s3.get_object(Bucket=BUCKET, Key=first)["Body"].read() == b"first"
+    assert s3.get_object(Bucket=BUCKET, Key=second)["Body"].read() == b"second"

@@ -1,0 +1,88 @@
+"""Production settings refuse to start half-configured.
+
+Each check imports the settings in a fresh interpreter with a clean environment, so
+nothing from the developer's shell or the test settings leaks in.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "prod-settings-test-" + "x" * 50,
+    "DATABASE_URL": "postgres://lapakasik@db.invalid:5432/lapakasik",
+    "REDIS_URL": "redis://redis.invalid:6379/0",
+    "STORAGE_BACKEND": "s3",
+    "AWS_STORAGE_BUCKET_NAME": "lapakasik-documents",
+    "DJANGO_ALLOWED_HOSTS": "klaim.example.go.id",
+}
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(REPO), **env}
+    return subprocess.run(
+        [sys.executable, *args], cwd=REPO, env=clean, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _import_prod(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return _run(["-c", "import lapakasik.settings.prod"], env)
+
+
+def _error(result: subprocess.CompletedProcess) -> str:
+    """The exception line; the traceback's source lines could name every variable."""
+    assert result.returncode != 0, "the production settings loaded"
+    return result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME"])
+def test_production_settings_refuse_to_load_without(missing):
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != missing}
+
+    error = _error(_import_prod(env))
+
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured:")
+    assert missing in error
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME"])
+def test_production_settings_refuse_an_empty_value_for(missing):
+    error = _error(_import_prod({**PRODUCTION_ENV, missing: ""}))
+
+    assert missing in error
+
+
+def test_production_settings_refuse_files_on_local_disk():
+    error = _error(_import_prod({**PRODUCTION_ENV, "STORAGE_BACKEND": "filesystem"}))
+
+    assert "STORAGE_BACKEND" in error
+
+
+def test_production_settings_load_with_everything_set():
+    code = (
+        "import lapakasik.settings.prod as s;"
+        "assert not s.DEBUG;"
+        "assert s.STORAGES['documents']['BACKEND'] == 'storages.backends.s3.S3Storage';"
+        "assert s.STORAGES['documents']['OPTIONS']['default_acl'] == 'private';"
+        "assert s.CACHES['default']['BACKEND'] == 'django.core.cache.backends.redis.RedisCache';"
+        "assert s.SESSION_COOKIE_SECURE and s.CSRF_COOKIE_SECURE"
+    )
+
+    result = _run(["-c", code], PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_check_runs_under_production_settings():
+    # Warnings are allowed for now; an error (or a crash) is not.
+    env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "lapakasik.settings.prod"}
+
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "ERROR"], env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified" in result.stdout + result.stderr
