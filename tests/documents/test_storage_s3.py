@@ -16,8 +16,11 @@ import requests
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from storages.backends.s3 import S3Storage
 
+from claims.access import session_grant
 from documents.services import document_upload
 from documents.storage import documents_storage
 from tests.factories import VALID_NIK, make_claim, make_jpeg
@@ -162,3 +165,28 @@ def test_saving_the_same_name_twice_keeps_both_files(s3):
     assert first != second
     assert s3.get_object(Bucket=BUCKET, Key=first)["Body"].read() == b"first"
     assert s3.get_object(Bucket=BUCKET, Key=second)["Body"].read() == b"second"
+
+
+def test_file_view_redirects_the_owner_to_a_short_presigned_link_with_safe_headers(s3, client):
+    claim = make_claim()
+    content = make_jpeg()
+    document = _upload(claim, content, "ktp.jpg")
+    session = client.session
+    session_grant(session, claim)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+
+    response = client.get(reverse("documents:file", args=[document.pk]))
+
+    assert response.status_code == 302
+    link = response["Location"]
+    query = parse_qs(urlsplit(link).query)
+    assert int(query["X-Amz-Expires"][0]) <= 300
+    fetched = requests.get(link, timeout=10)
+    assert fetched.status_code == 200 and fetched.content == content
+    assert fetched.headers["Content-Type"] == "image/jpeg"
+    assert fetched.headers["Content-Disposition"].startswith("inline")
+    assert "ktp" not in fetched.headers["Content-Disposition"]
+    assert fetched.headers["Cache-Control"] == "private, no-store"
+    # Someone else's browser gets nothing, not even a link.
+    assert Client().get(reverse("documents:file", args=[document.pk])).status_code == 404
