@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.services import message_send
@@ -23,7 +23,7 @@ from .models import (
     ClaimReason,
     Status,
 )
-from .selectors import claim_missing_requirements
+from .selectors import claim_checklist, claim_missing_requirements
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +123,7 @@ def claim_submit(*, claim: Claim, by=None) -> Claim:
             names = ", ".join(requirement.document_type.localized("name") for requirement in missing)
             raise ValidationError(_("Dokumen ini belum diunggah: %(names)s.") % {"names": names}, code="missing")
         claim = claim_transition(claim=claim, to=Status.SUBMITTED, by=by)
+        claim = claim_documents_changed(claim=claim)
         message_send(
             to=claim.contact_phone,
             template="claim_submitted",
@@ -153,3 +154,80 @@ def claim_cancel(*, claim: Claim, reason: CancelReason, by=None, note: str = "")
                 language=claim.language,
             )
     return claim
+
+
+# Where a submitted claim stands follows from its documents' verdicts.
+DOCUMENT_DRIVEN_STATUSES = frozenset({Status.SUBMITTED, Status.CHECKING, Status.NEEDS_FIX})
+
+
+def claim_documents_changed(*, claim: Claim) -> Claim:
+    """Recompute a submitted claim's status from its current documents.
+
+    Any document still being checked → "checking" (and nothing is said yet: the batch is
+    not complete). Otherwise any rejected or missing required document → "needs_fix",
+    and the claimant gets ONE message listing everything to redo that they were not yet
+    told about. Otherwise every required document is accepted → "in_review".
+    Runs under the claim's row lock, so two verdicts finishing together send one message.
+    """
+    from documents.models import DocumentStatus
+
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().select_related("programme", "reason").get(pk=claim.pk)
+        if claim.status not in DOCUMENT_DRIVEN_STATUSES:
+            return claim
+        items = claim_checklist(claim)
+        documents = [item.document for item in items if item.document is not None]
+        if any(document.status == DocumentStatus.CHECKING for document in documents):
+            target = Status.CHECKING
+        elif any(not item.done for item in items if item.requirement.required) or any(
+            document.status == DocumentStatus.REJECTED for document in documents
+        ):
+            target = Status.NEEDS_FIX
+        else:
+            target = Status.IN_REVIEW
+        if claim.status == Status.SUBMITTED and target != Status.SUBMITTED:
+            claim = claim_transition(claim=claim, to=Status.CHECKING)
+        if target != claim.status:
+            claim = claim_transition(claim=claim, to=target)
+        if target == Status.NEEDS_FIX:
+            _claim_send_fix_list(claim, items)
+    return claim
+
+
+def _claim_send_fix_list(claim: Claim, items) -> None:
+    from documents.checks.codes import rejection_message
+    from documents.models import Document, DocumentStatus
+
+    rejected = [
+        item.document
+        for item in items
+        if item.document is not None
+        and item.document.status == DocumentStatus.REJECTED
+        and item.document.fix_notified_at is None
+    ]
+    if not rejected:
+        return
+    with translation.override(claim.language):
+        lines = [
+            f"- {document.document_type.localized('name')}: {rejection_message(document.rejection_code)}"
+            for document in rejected
+        ]
+    Document.objects.filter(pk__in=[document.pk for document in rejected]).update(fix_notified_at=timezone.now())
+    message_send(
+        to=claim.contact_phone,
+        template="claim_needs_fix",
+        context={
+            "reference": claim.reference,
+            "lines": lines,
+            "link_path": f"{reverse('claims:status_start')}?nomor={claim.reference}",
+        },
+        claim=claim,
+        language=claim.language,
+    )
+
+
+def claim_record_event(*, claim: Claim, reason: str, note: str = "", by=None) -> ClaimEvent:
+    """Something worth keeping on the claim's history that does not change its status."""
+    return ClaimEvent.objects.create(
+        claim=claim, actor=by, from_status=claim.status, to_status=claim.status, reason=reason, note=note[:500]
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from documents.models import Document
+from documents.models import Document, DocumentStatus
 from documents.services import document_remove, document_upload, too_large_message
 from documents.uploads import upload_was_too_large
 
@@ -114,6 +114,12 @@ def _session_claim(request: HttpRequest, reference: str) -> Claim:
 def _posted(request: HttpRequest):
     """Bind a form on every POST, even an empty one, so it shows what is missing."""
     return request.POST if request.method == "POST" else None
+
+
+def _refresh_while_checking(items) -> int | None:
+    """Reload the page every few seconds while a document is being checked (works without JS)."""
+    checking = any(item.document is not None and item.document.status == DocumentStatus.CHECKING for item in items)
+    return 4 if checking else None
 
 
 def _step(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
@@ -269,7 +275,12 @@ def checklist(request: HttpRequest, reference: str) -> HttpResponse:
     return _step(
         request,
         "checklist.html",
-        {"claim": claim, "items": items, "missing": [i for i in items if i.requirement.required and not i.done]},
+        {
+            "claim": claim,
+            "items": items,
+            "missing": [i for i in items if i.requirement.required and not i.done],
+            "refresh_seconds": _refresh_while_checking(items),
+        },
     )
 
 
@@ -369,6 +380,7 @@ def status(request: HttpRequest, reference: str) -> HttpResponse:
             "timeline": claim_timeline(claim),
             "items": items,
             "to_fix": [i for i in items if i.requirement.required and not i.done] if claim.accepts_uploads else [],
+            "refresh_seconds": _refresh_while_checking(items),
         },
     )
 
@@ -397,7 +409,8 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def status_start(request: HttpRequest) -> HttpResponse:
-    form = ReferenceForm(_posted(request))
+    # Messages link here with the claim number filled in (?nomor=…).
+    form = ReferenceForm(_posted(request), initial={"reference": request.GET.get("nomor", "")[:20]})
     if request.method == "POST" and form.is_valid():
         reference = access.normalize_reference(form.cleaned_data["reference"])
         if not reference:

@@ -41,8 +41,21 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     status = models.CharField(max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.CHECKING)
+    # A code of documents.checks.codes.REJECTIONS (automatic) or of the officer's list.
     rejection_code = models.CharField(max_length=40, blank=True)
     rejection_note = models.CharField(max_length=300, blank=True)
+    # True once `file` holds what passed the checks (for images: the re-encoded copy).
+    # Nothing else is ever served.
+    sanitized = models.BooleanField(default=False)
+    # What the checks measured: sizes, pages, the virus name.
+    details = models.JSONField(default=dict, blank=True)
+    # Background checking: when it was last queued (the stuck sweep looks here), and how
+    # many runs started without finishing (a file that keeps killing the worker).
+    check_queued_at = models.DateTimeField(default=timezone.now)
+    check_attempts = models.PositiveSmallIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    # When the claimant was sent the message listing this rejection (one per batch).
+    fix_notified_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -50,6 +63,11 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        indexes = [
+            models.Index(
+                fields=["check_queued_at"], name="document_checking_idx", condition=models.Q(status="checking")
+            ),
+        ]
         verbose_name = _("dokumen")
         verbose_name_plural = _("dokumen")
 

@@ -30,7 +30,8 @@ def _serve(request: HttpRequest, document_id: uuid.UUID, what: str) -> HttpRespo
     elif not document_visible_to_claimant(document, request.session):
         raise Http404
     field = document.thumbnail if what == "thumbnail" else document.file
-    if not field:
+    # Only what passed the file checks leaves storage: never the raw upload.
+    if not field or not document.sanitized:
         raise Http404
     content_type = "image/jpeg" if what == "thumbnail" else document.content_type
     extension = mimetypes.guess_extension(content_type) or ""

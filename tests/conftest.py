@@ -1,9 +1,12 @@
 import importlib
+from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
 
+from .clamd import ClamdProcess, clamd_session
 from .factories import BranchFactory, StaffFactory, make_claim
+from .s3 import moto_server, use_s3
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +62,21 @@ def seeded_catalogue(transactional_db):
     from django.apps import apps
 
     importlib.import_module("claims.migrations.0002_catalogue").seed(apps, None)
+
+
+@pytest.fixture(scope="session")
+def clamd(tmp_path_factory) -> Iterator[ClamdProcess]:
+    """A private clamd with an EICAR-only database; use clamd.use(settings) in a test."""
+    yield from clamd_session(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's S3 server on loopback for the whole session."""
+    yield from moto_server()
+
+
+@pytest.fixture
+def s3(settings, monkeypatch, s3_endpoint):
+    """Documents go to S3 (moto) for this test, with the production storage options."""
+    return use_s3(settings, monkeypatch, s3_endpoint)

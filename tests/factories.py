@@ -94,11 +94,23 @@ def make_jpeg(width: int = 1200, height: int = 800, *, text: str = "KTP") -> byt
     return out.getvalue()
 
 
-def make_pdf() -> bytes:
-    """A minimal valid one-page PDF."""
+def make_pdf(text: str = "") -> bytes:
+    """A minimal valid one-page PDF; a different text gives a different file."""
     return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"%PDF-1.4\n%" + text.encode() + b"\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
         b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
         b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
         b"trailer<</Root 1 0 R>>\n%%EOF\n"
     )
+
+
+def open_claim_in(client, claim: Claim) -> None:
+    """Let this test browser see the claim, as after creating it or entering its one-time code."""
+    from django.conf import settings
+
+    from claims.access import session_grant
+
+    session = client.session
+    session_grant(session, claim)
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key

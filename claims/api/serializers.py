@@ -12,6 +12,7 @@ from claims.models import Branch, CancelReason, Channel, Claim, DocumentType, He
 from claims.selectors import claim_checklist, reasons_for_programme, requirements_for_reason
 from claims.services import ClaimantData
 from claims.validators import mask_nik, mask_phone, nik_matches_birth_date, normalize_mobile, validate_kpj, validate_nik
+from documents.checks.codes import fix_hint
 from documents.models import DocumentStatus
 
 # --- errors -----------------------------------------------------------------------------
@@ -185,11 +186,18 @@ class DocumentSerializer(serializers.Serializer):
     document_type = serializers.CharField(source="document_type.code")
     status = serializers.ChoiceField(choices=DocumentStatus.choices)
     status_label = serializers.CharField(source="get_status_display")
-    rejection_note = serializers.CharField(help_text="Why the document must be replaced, when it was rejected.")
+    rejection_code = serializers.CharField(
+        help_text="Why it was rejected: a code of the fixed list in the README (automatic checks), or the officer's."
+    )
+    fix_hint = serializers.SerializerMethodField(help_text="What the claimant should do, in their language.")
+    rejection_note = serializers.CharField(help_text="The officer's note, when an officer rejected it.")
     size = serializers.IntegerField()
     content_type = serializers.CharField()
     original_name = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+    def get_fix_hint(self, document) -> str:
+        return fix_hint(document)
 
 
 class ChecklistItemSerializer(serializers.Serializer):

@@ -146,6 +146,26 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 
+# The automatic document checks (documents/checks/). Read when a check runs.
+DOCUMENT_IMAGE_MAX_PIXELS = env.int("DOCUMENT_IMAGE_MAX_PIXELS", default=50_000_000)
+DOCUMENT_IMAGE_LONG_SIDE = env.int("DOCUMENT_IMAGE_LONG_SIDE", default=2000)
+DOCUMENT_IMAGE_MIN_SHORT_SIDE = env.int("DOCUMENT_IMAGE_MIN_SHORT_SIDE", default=600)
+DOCUMENT_THUMBNAIL_SIZE = env.int("DOCUMENT_THUMBNAIL_SIZE", default=320)
+DOCUMENT_PDF_MAX_PAGES = env.int("DOCUMENT_PDF_MAX_PAGES", default=20)
+# Antivirus: ClamdScanner talks to clamd over CLAMD_SOCKET (a Unix socket) or CLAMD_HOST:CLAMD_PORT.
+ANTIVIRUS_BACKEND = env("ANTIVIRUS_BACKEND", default="documents.checks.antivirus.ClamdScanner")
+CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
+CLAMD_HOST = env("CLAMD_HOST", default="127.0.0.1")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
+# A document still "checking" this long after it was queued is queued again (beat sweep).
+DOCUMENT_CHECK_STUCK_AFTER = env.int("DOCUMENT_CHECK_STUCK_AFTER", default=300)
+# Runs of one check that started but never finished (the worker died) before the file is
+# rejected as unreadable: a poison file must not loop forever.
+DOCUMENT_CHECK_MAX_ATTEMPTS = env.int("DOCUMENT_CHECK_MAX_ATTEMPTS", default=3)
+# Stored files no document refers to are deleted once this old (beat sweep).
+DOCUMENT_ORPHAN_MIN_AGE = env.int("DOCUMENT_ORPHAN_MIN_AGE", default=3600)
+
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lapakasik")}
 
@@ -169,6 +189,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# Redis down at upload time: fail the publish fast (the upload stands; a sweep queues it).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BEAT_SCHEDULE = {
+    "documents-requeue-stuck": {"task": "documents.tasks.documents_requeue_stuck_task", "schedule": 60.0},
+    "documents-sweep-orphans": {"task": "documents.tasks.documents_sweep_orphans_task", "schedule": 3600.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

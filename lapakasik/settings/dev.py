@@ -14,3 +14,6 @@ NOTIFICATION_BACKENDS = {
     "whatsapp": env("NOTIFICATION_WHATSAPP_BACKEND", default="notifications.backends.console.ConsoleBackend"),
     "sms": env("NOTIFICATION_SMS_BACKEND", default="notifications.backends.console.ConsoleBackend"),
 }
+# No clamd on a laptop: a stand-in that knows only the EICAR test file, so a demo can show
+# "virus found". Production refuses it (prod.py).
+ANTIVIRUS_BACKEND = env("ANTIVIRUS_BACKEND", default="documents.checks.antivirus.EicarOnlyScanner")

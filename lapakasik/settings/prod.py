@@ -11,6 +11,9 @@ for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUC
 if STORAGE_BACKEND != "s3":
     raise ImproperlyConfigured("STORAGE_BACKEND must be s3 in production.")
 
+if env("ANTIVIRUS_BACKEND", default="documents.checks.antivirus.ClamdScanner").endswith("EicarOnlyScanner"):
+    raise ImproperlyConfigured("Production scans with clamd: ANTIVIRUS_BACKEND cannot be the EICAR-only stand-in.")
+
 DEBUG = False
 # Throttles and rate counters must be shared by every web process.
 CACHES = {

@@ -6,7 +6,9 @@ from .base import env
 SECRET_KEY = "test-only-not-secret-5c2a9e7b1d"
 DEBUG = False
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/lapakasik")}
-CELERY_TASK_ALWAYS_EAGER = True
+# Eager unless a test runs a real worker (tests/worker.py); a separate Redis database.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,  # noqa: F405
@@ -15,3 +17,6 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Unit tests use the EICAR-only stand-in; the antivirus and worker tests start a real
+# clamd and switch to ClamdScanner.
+ANTIVIRUS_BACKEND = env("ANTIVIRUS_BACKEND", default="documents.checks.antivirus.EicarOnlyScanner")

@@ -89,7 +89,9 @@ def opened(token: str) -> APIClient:
 
 
 def upload(client, reference, document_type, content=None, name="foto.jpg"):
-    file = SimpleUploadedFile(name, make_jpeg() if content is None else content, content_type="image/jpeg")
+    # A different photo per document: the same file twice on one claim is a duplicate.
+    content = make_jpeg(text=document_type) if content is None else content
+    file = SimpleUploadedFile(name, content, content_type="image/jpeg")
     return client.post(
         f"{CLAIMS}{reference}/documents/", {"document_type": document_type, "file": file}, format="multipart"
     )
@@ -143,7 +145,9 @@ def test_branch_search_finds_by_city(api, branch):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("programme", ["JHT", "JKK", "JKM", "JPN"])
-def test_claimant_creates_uploads_submits_and_reads_status(api, catalogue, branch, programme):
+def test_claimant_creates_uploads_submits_and_reads_status(
+    api, catalogue, branch, programme, django_capture_on_commit_callbacks
+):
     listed = next(p for p in api.get("/api/v1/programmes/").json() if p["code"] == programme)
     reason = listed["reasons"][0]
 
@@ -155,8 +159,10 @@ def test_claimant_creates_uploads_submits_and_reads_status(api, catalogue, branc
 
     for requirement in reason["requirements"]:
         if requirement["required"]:
-            uploaded = upload(claimant, reference, requirement["document_type"])
+            with django_capture_on_commit_callbacks(execute=True):  # the background check runs
+                uploaded = upload(claimant, reference, requirement["document_type"])
             assert uploaded.status_code == 201, uploaded.json()
+            assert uploaded.json()["status"] == "checking"
             assert uploaded.json()["content_type"] == "image/jpeg"
             assert uploaded.json()["original_name"] == "foto.jpg"
 
@@ -166,9 +172,11 @@ def test_claimant_creates_uploads_submits_and_reads_status(api, catalogue, branc
     status = claimant.get(f"{CLAIMS}{reference}/")
     assert status.status_code == 200
     claim = status.json()
-    assert claim["status"] == "submitted"
-    assert claim["status_label"] == "Sudah dikirim"
-    assert [event["status"] for event in claim["timeline"]] == ["draft", "submitted"]
+    # Every document passed its checks: the claim goes straight on to the branch officers.
+    assert claim["status"] == "in_review"
+    assert claim["status_label"] == "Sedang diverifikasi petugas"
+    assert [event["status"] for event in claim["timeline"]] == ["draft", "submitted", "checking", "in_review"]
+    assert all(item["document"]["status"] == "accepted" for item in claim["checklist"] if item["document"])
     assert all(item["done"] for item in claim["checklist"] if item["requirement"]["required"])
     assert claim["phone_masked"] == "+62 812-****-890"
     assert claim["nik_masked"] == "3174********0003"
@@ -430,13 +438,18 @@ def test_upload_without_a_file_is_refused(catalogue, branch):
 
 
 @pytest.mark.django_db
-def test_file_that_is_not_a_photo_or_pdf_is_refused(catalogue, branch):
+def test_file_that_is_not_a_photo_or_pdf_is_rejected_by_the_check(
+    catalogue, branch, django_capture_on_commit_callbacks
+):
     claim = make_claim(branch=branch, reason="resign")
+    claimant = opened(claim_token_issue(claim))
 
-    response = upload(opened(claim_token_issue(claim)), claim.reference, "ektp", content=b"#!/bin/sh\necho hi\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(claimant, claim.reference, "ektp", content=b"#!/bin/sh\necho hi\n")
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "type"
+    assert response.status_code == 201 and response.json()["status"] == "checking"
+    document = checklist_documents(claimant, claim.reference)["ektp"]
+    assert document["status"] == "rejected"
 
 
 @pytest.mark.django_db
@@ -489,7 +502,7 @@ def test_second_submit_changes_nothing(catalogue, branch):
     again = claimant.post(f"{CLAIMS}{claim.reference}/submit/")
 
     assert (first.status_code, again.status_code) == (200, 200)
-    assert again.json()["status"] == "submitted"
+    assert again.json()["status"] == "checking"  # the documents' checks have not run in this test
     assert again.json()["timeline"] == first.json()["timeline"]
 
 

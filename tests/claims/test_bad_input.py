@@ -92,13 +92,17 @@ def test_empty_file_is_refused_and_nothing_is_stored(client, branch):
     assert not Document.objects.filter(claim=claim).exists()
 
 
-def test_file_that_is_not_a_photo_or_pdf_is_refused(client, branch):
+def test_file_that_is_not_a_photo_or_pdf_is_refused_with_a_fix_hint(client, branch, django_capture_on_commit_callbacks):
     claim = _start(client, ClaimReason.objects.get(programme__code="JHT", code="resign"))
     type_code = claim.reason.requirements.filter(required=True).first().document_type.code
-    response = _upload(client, claim, type_code, b"<html><script>alert(1)</script></html>", "ktp.jpg")
-    assert response.status_code == 400
-    assert "Jenis berkas ini tidak bisa kami terima" in response.content.decode()
-    assert not Document.objects.filter(claim=claim).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, claim, type_code, b"<html><script>alert(1)</script></html>", "ktp.jpg")
+    assert response.status_code == 302  # stored as "checking"; the background check decides
+    document = Document.objects.get(claim=claim)
+    assert (document.status, document.rejection_code) == ("rejected", "type_not_allowed")
+    assert not document.file  # the rejected original is not kept
+    page = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
+    assert "Jenis berkas ini tidak bisa kami terima" in page
 
 
 def test_oversized_file_is_refused_while_streaming_and_other_documents_stay(client, branch, settings):

@@ -61,10 +61,21 @@ def _upload(client: Client, claim: Claim, type_code: str, content: bytes, name: 
     )
 
 
-def _upload_required(client: Client, claim: Claim) -> None:
+def _upload_required(client: Client, claim: Claim, capture=None) -> None:
+    """Upload every required document (different files: the same file twice is a duplicate).
+
+    With ``capture`` (django_capture_on_commit_callbacks) the background checks run too.
+    """
     for requirement in claim.reason.requirements.filter(required=True).select_related("document_type"):
-        content, name = (make_pdf(), "surat.pdf") if requirement.ordering % 2 else (make_jpeg(), "foto.jpg")
-        response = _upload(client, claim, requirement.document_type.code, content, name)
+        code = requirement.document_type.code
+        content, name = (
+            (make_pdf(code), "surat.pdf") if requirement.ordering % 20 else (make_jpeg(text=code), "foto.jpg")
+        )
+        if capture is None:
+            response = _upload(client, claim, code, content, name)
+        else:
+            with capture(execute=True):
+                response = _upload(client, claim, code, content, name)
         assert response.status_code == 302, response.content.decode()[:2000]
 
 
@@ -88,15 +99,21 @@ def test_claimant_starts_uploads_and_submits_a_claim(
     for requirement in reason.requirements.all():
         assert requirement.document_type.name in checklist.content.decode()
 
-    _upload_required(client, claim)
+    first = claim.reason.requirements.filter(required=True).first().document_type.code
+    _upload(client, claim, first, make_jpeg(text="belum diperiksa"))
     checklist = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
-    assert "Sedang diperiksa" in checklist
+    assert "Sedang diperiksa" in checklist  # the check has not run yet
+
+    _upload_required(client, claim, capture=django_capture_on_commit_callbacks)
+    checklist = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
+    assert "Sedang diperiksa" not in checklist and "Diterima" in checklist
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("claims:submit", args=[claim.reference]))
     assert response["Location"] == reverse("claims:submitted", args=[claim.reference])
     claim.refresh_from_db()
-    assert claim.status == Status.SUBMITTED and claim.submitted_at is not None
+    # Every document was checked and accepted already: straight on to the branch officers.
+    assert claim.status == Status.IN_REVIEW and claim.submitted_at is not None
 
     done = client.get(response["Location"]).content.decode()
     assert claim.reference in done and "Apa selanjutnya?" in done
@@ -107,8 +124,13 @@ def test_claimant_starts_uploads_and_submits_a_claim(
     assert message.status == MessageStatus.SENT
 
     status_page = client.get(reverse("claims:status", args=[claim.reference])).content.decode()
-    assert "Klaim sudah kami terima" in status_page
-    assert [e.to_status for e in claim.events.all()] == [Status.DRAFT, Status.SUBMITTED]
+    assert "Klaim sudah kami terima" in status_page and "Petugas cabang sedang memeriksa" in status_page
+    assert [e.to_status for e in claim.events.all()] == [
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.CHECKING,
+        Status.IN_REVIEW,
+    ]
 
 
 def test_the_whole_flow_works_in_english(client, branch, django_capture_on_commit_callbacks):
@@ -157,10 +179,13 @@ def test_replacing_and_removing_a_document_before_submitting(client, branch, dja
     assert not second_path.exists()
 
 
-def test_checklist_shows_size_and_thumbnail_that_only_the_owner_can_open(client, branch):
+def test_checklist_shows_size_and_thumbnail_that_only_the_owner_can_open(
+    client, branch, django_capture_on_commit_callbacks
+):
     claim = _start(client, ClaimReason.objects.get(programme__code="JHT", code="resign"))
     type_code = claim.reason.requirements.filter(required=True).first().document_type.code
-    _upload(client, claim, type_code, make_jpeg())
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, claim, type_code, make_jpeg())
     document = Document.objects.get(claim=claim)
     page = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
     assert reverse("documents:thumbnail", args=[document.pk]) in page

@@ -4,13 +4,9 @@ The storage options come from running lapakasik/settings/base.py with
 STORAGE_BACKEND=s3, so these tests follow the real settings rather than a copy.
 """
 
-import importlib.util
-import os
 import re
-import threading
 from urllib.parse import parse_qs, urlsplit
 
-import boto3
 import pytest
 import requests
 from django.core.files.base import ContentFile
@@ -20,78 +16,12 @@ from django.test import Client
 from django.urls import reverse
 from storages.backends.s3 import S3Storage
 
-from claims.access import session_grant
-from documents.services import document_upload
+from documents.services import document_check, document_upload
 from documents.storage import documents_storage
-from tests.factories import VALID_NIK, make_claim, make_jpeg
+from tests.factories import VALID_NIK, make_claim, make_jpeg, open_claim_in
+from tests.s3 import BUCKET
 
 pytestmark = [pytest.mark.s3, pytest.mark.django_db]
-
-BUCKET = "lapakasik-test"
-REGION = "ap-southeast-3"
-ACCESS_KEY = "testing-access-key"
-SECRET_KEY = "testing-secret-key"
-BASE_SETTINGS = os.path.join(os.path.dirname(__file__), "..", "..", "lapakasik", "settings", "base.py")
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    """moto's S3 server on a free loopback port, with the bucket made; its endpoint URL."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    # start() waits forever when the server thread dies before it is ready.
-    starter = threading.Thread(target=server.start, daemon=True)
-    starter.start()
-    starter.join(timeout=15)
-    if starter.is_alive():
-        message = "moto's S3 server did not start on 127.0.0.1 within 15 s"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    _client(endpoint).create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-    yield endpoint
-    server.stop()
-
-
-def _client(endpoint: str):
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-    )
-
-
-def _production_storage_config(monkeypatch, endpoint: str) -> dict:
-    """STORAGES["documents"] as base.py builds it for STORAGE_BACKEND=s3."""
-    for name, value in {
-        "STORAGE_BACKEND": "s3",
-        "AWS_STORAGE_BUCKET_NAME": BUCKET,
-        "AWS_S3_ENDPOINT_URL": endpoint,
-        "AWS_S3_REGION_NAME": REGION,
-        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-    }.items():
-        monkeypatch.setenv(name, value)
-    spec = importlib.util.spec_from_file_location("_lapakasik_base_settings_s3", BASE_SETTINGS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.STORAGES["default"] == module.STORAGES["documents"]
-    return module.STORAGES["documents"]
-
-
-@pytest.fixture
-def s3(settings, monkeypatch, s3_endpoint):
-    """Documents go to the S3 bucket for this test; gives a boto3 client on the same server."""
-    config = _production_storage_config(monkeypatch, s3_endpoint)
-    assert config["BACKEND"] == "storages.backends.s3.S3Storage"
-    # Runs after the autouse fixture that points STORAGES at a temporary folder.
-    settings.STORAGES = {**settings.STORAGES, "default": config, "documents": config}
-    return _client(s3_endpoint)
 
 
 def _upload(claim, content: bytes, name: str):
@@ -169,12 +99,10 @@ def test_saving_the_same_name_twice_keeps_both_files(s3):
 
 def test_file_view_redirects_the_owner_to_a_short_presigned_link_with_safe_headers(s3, client):
     claim = make_claim()
-    content = make_jpeg()
-    document = _upload(claim, content, "ktp.jpg")
-    session = client.session
-    session_grant(session, claim)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    document = document_check(document_id=_upload(claim, make_jpeg(), "ktp.jpg").pk)
+    assert document.sanitized
+    content = s3.get_object(Bucket=BUCKET, Key=document.file.name)["Body"].read()
+    open_claim_in(client, claim)
 
     response = client.get(reverse("documents:file", args=[document.pk]))
 

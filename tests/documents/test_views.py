@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from documents.models import DocumentAccess
-from documents.services import document_upload
+from documents.services import document_check, document_upload
 from tests.factories import BranchFactory, StaffFactory, make_claim, make_jpeg, make_pdf
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +16,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def document(branch):
     claim = make_claim(branch=branch)
-    return document_upload(
+    uploaded = document_upload(
         claim=claim,
         document_type=claim.reason.requirements.first().document_type,
         uploaded=SimpleUploadedFile("ktp siti.jpg", make_jpeg()),
     )
+    return document_check(document_id=uploaded.pk)
 
 
 def _client_for(user) -> Client:
@@ -66,9 +67,10 @@ def test_pdf_is_served_as_an_attachment_with_its_stored_type(branch, officer):
     document = document_upload(
         claim=claim,
         document_type=claim.reason.requirements.first().document_type,
-        uploaded=SimpleUploadedFile("surat.html", make_pdf(), content_type="text/html"),
+        uploaded=SimpleUploadedFile("surat", make_pdf(), content_type="text/html"),
     )
-    assert document.content_type == "application/pdf"
+    document = document_check(document_id=document.pk)
+    assert document.content_type == "application/pdf" and document.status == "accepted"
     response = _client_for(officer).get(reverse("documents:file", args=[document.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")

@@ -1,37 +1,25 @@
-"""Every write to documents: taking an upload in, replacing, removing."""
+"""Taking an upload in, replacing, removing, recording who opened what."""
 
 import hashlib
-import io
 import logging
 import re
 import unicodedata
-import warnings
 
 import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
 from claims.models import Claim, DocumentType, Status
+from claims.services import claim_documents_changed
 
-from .models import Document, DocumentAccess, DocumentStatus
+from ..models import Document, DocumentAccess, DocumentStatus
+from .checking import document_check_enqueue
 
 logger = logging.getLogger(__name__)
 
-# Recognised by content, never by name. The background checks look deeper.
-ALLOWED_TYPES = {
-    "image/jpeg",
-    "image/png",
-    "image/webp",
-    "image/heic",
-    "image/heif",
-    "application/pdf",
-}
-THUMBNAIL_SIZE = (320, 320)
-THUMBNAIL_MAX_PIXELS = 50_000_000
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
@@ -55,30 +43,6 @@ def _sniff_and_hash(uploaded: File) -> tuple[str, str, int]:
     return magic.from_buffer(head, mime=True), digest.hexdigest(), size
 
 
-def _thumbnail(uploaded: File, content_type: str) -> ContentFile | None:
-    """A small preview for the checklist; a file Pillow cannot read safely simply has none."""
-    if content_type not in {"image/jpeg", "image/png", "image/webp"}:
-        return None
-    uploaded.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(uploaded, formats=["JPEG", "PNG", "WEBP"]) as image:
-                if image.width * image.height > THUMBNAIL_MAX_PIXELS:
-                    return None
-                image.draft("RGB", THUMBNAIL_SIZE)
-                image = ImageOps.exif_transpose(image)
-                image.thumbnail(THUMBNAIL_SIZE)
-                out = io.BytesIO()
-                image.convert("RGB").save(out, "JPEG", quality=80)
-    except (OSError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning, SyntaxError):
-        logger.info("no thumbnail: image could not be decoded safely")
-        return None
-    finally:
-        uploaded.seek(0)
-    return ContentFile(out.getvalue(), name="thumbnail.jpg")
-
-
 def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File | None, by=None) -> Document:
     """Store a claimant's (or officer's) file for one requirement of the claim.
 
@@ -95,12 +59,8 @@ def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File
         raise ValidationError(_("Berkas kosong. Ambil foto lagi, lalu kirim ulang."), code="empty")
     if uploaded.size > settings.DOCUMENT_MAX_UPLOAD_BYTES:
         raise ValidationError(too_large_message(), code="too_large")
+    # The type recorded now is libmagic's first look; the background checks decide.
     content_type, sha256, size = _sniff_and_hash(uploaded)
-    if content_type not in ALLOWED_TYPES:
-        raise ValidationError(
-            _("Jenis berkas ini tidak bisa kami terima. Kirim foto (JPG, PNG, HEIC) atau PDF."), code="type"
-        )
-    thumbnail = _thumbnail(uploaded, content_type)
     document = Document(
         claim=claim,
         document_type=document_type,
@@ -112,8 +72,6 @@ def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File
         uploaded_by=by,
     )
     document.file.save("upload", uploaded, save=False)
-    if thumbnail is not None:
-        document.thumbnail.save("thumbnail", thumbnail, save=False)
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if not locked.accepts_uploads:
@@ -126,6 +84,10 @@ def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File
         for old in replaced:
             old.delete()
             transaction.on_commit(lambda old=old: _delete_files(old))
+        if locked.status != Status.DRAFT:
+            # A claim waiting for a fix goes back to "checking" while the new file is checked.
+            claim_documents_changed(claim=locked)
+        transaction.on_commit(lambda: document_check_enqueue(document.pk))
     logger.info("document %s stored for claim %s (%s, %d bytes)", document.pk, claim.pk, content_type, size)
     return document
 

@@ -1,0 +1,45 @@
+"""The fixed list of reasons an automatic check rejects a file.
+
+Each message tells the claimant what to do next, in plain words. The codes are part of
+the operator command's output and of the managers' re-upload figures: add, never rename.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+REJECTIONS = {
+    "type_not_allowed": _("Jenis berkas ini tidak bisa kami terima. Kirim foto (JPG, PNG, HEIC) atau PDF."),
+    "extension_mismatch": _(
+        "Isi berkas tidak sesuai dengan namanya. Kirim foto atau PDF aslinya, jangan diganti namanya."
+    ),
+    "empty": _("Berkas kosong. Ambil foto lagi, lalu kirim ulang."),
+    "too_large": _("Berkas terlalu besar. Ambil foto lagi dengan resolusi lebih kecil, atau kirim lewat dropbox."),
+    "virus": _("Berkas ini berisi virus dan sudah kami hapus. Foto ulang dokumen aslinya dengan kamera HP."),
+    "image_too_many_pixels": _("Gambar terlalu besar untuk diperiksa. Ambil foto biasa dengan kamera HP."),
+    "image_broken": _("Foto rusak atau tidak lengkap. Ambil foto lagi, lalu kirim ulang."),
+    "image_too_small": _("Foto terlalu kecil. Ambil foto lebih dekat sampai dokumen memenuhi layar."),
+    "image_too_dark": _("Foto terlalu gelap. Ambil ulang di tempat yang terang."),
+    "image_too_bright": _("Foto terlalu terang atau silau. Ambil ulang tanpa lampu kilat, jauh dari cahaya langsung."),
+    "image_blurry": _(
+        "Foto kabur, tulisan tidak terbaca. Pegang HP dengan tenang, ketuk layar agar fokus, lalu ambil ulang."
+    ),
+    "pdf_encrypted": _("PDF ini dikunci dengan kata sandi. Kirim PDF tanpa kata sandi, atau foto dokumennya."),
+    "pdf_broken": _("PDF ini rusak dan tidak bisa dibuka. Kirim ulang, atau foto dokumennya."),
+    "pdf_active_content": _("PDF ini berisi program atau aksi otomatis. Kirim PDF biasa, atau foto dokumennya."),
+    "pdf_embedded_files": _("PDF ini berisi berkas lain di dalamnya. Kirim PDF biasa, atau foto dokumennya."),
+    "pdf_too_many_pages": _("PDF ini terlalu banyak halaman. Kirim hanya halaman dokumen yang diminta."),
+    "duplicate": _("Berkas ini sama dengan dokumen lain di klaim Anda. Unggah dokumen yang benar."),
+    "unreadable": _("Berkas ini tidak bisa kami periksa. Ambil foto lagi, atau kirim lewat dropbox di kantor cabang."),
+}
+
+
+def rejection_message(code: str) -> str:
+    return str(REJECTIONS.get(code, REJECTIONS["unreadable"]))
+
+
+def fix_hint(document) -> str:
+    """What the claimant must do about a rejected document, in the active language."""
+    if document is None or not document.rejection_code:
+        return ""
+    if document.rejection_code in REJECTIONS:
+        return rejection_message(document.rejection_code)
+    return document.rejection_note

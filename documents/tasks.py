@@ -1,0 +1,32 @@
+"""Thin tasks: an id in, one service call."""
+
+from celery import shared_task
+
+from .checks import CheckUnavailable
+from .services import document_check, documents_requeue_stuck, documents_sweep_orphans
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(CheckUnavailable,),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=12,
+)
+def document_check_task(document_id: str) -> None:
+    """Check one document. A worker killed mid-check gets the message redelivered;
+    the service caps how often that may happen for one file. After the last retry the
+    document simply stays "checking" and the stuck sweep queues it again later."""
+    document_check(document_id=document_id)
+
+
+@shared_task
+def documents_requeue_stuck_task() -> None:
+    documents_requeue_stuck()
+
+
+@shared_task
+def documents_sweep_orphans_task() -> None:
+    documents_sweep_orphans()

@@ -1,0 +1,172 @@
+"""A real Celery worker process for tests, reading the test database and the test broker."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[1]
+LOGS = ROOT / "test-output" / "workers"
+
+
+def fail_or_skip(reason: str):
+    """With CI=true a test whose service is missing fails; on a laptop it may skip."""
+    if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason} (CI is set: this test must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def broker_url() -> str:
+    return settings.CELERY_BROKER_URL
+
+
+def require_redis() -> None:
+    try:
+        redis.Redis.from_url(broker_url(), socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        fail_or_skip(f"Redis at {broker_url()} does not answer: {exc}")
+
+
+def purge_broker() -> None:
+    redis.Redis.from_url(broker_url()).flushdb()
+
+
+def database_url() -> str:
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+class WorkerProcess:
+    def __init__(self, name: str, env: dict[str, str]):
+        LOGS.mkdir(parents=True, exist_ok=True)
+        self.log_path = LOGS / f"{name}.log"
+        self.env = env
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> "WorkerProcess":
+        log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lapakasik",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Celery worker exited early:\n{self.log_path.read_text()[-3000:]}")
+            if " ready." in self.log_path.read_text():
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"Celery worker not ready in {timeout} s:\n{self.log_path.read_text()[-3000:]}")
+
+    def pool_pids(self) -> list[int]:
+        """The prefork pool's child processes (where tasks run)."""
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        return [int(pid) for pid in out.split()]
+
+    def kill_pool_child(self) -> int:
+        pids = self.pool_pids()
+        assert pids, "the worker has no pool process"
+        os.kill(pids[0], signal.SIGKILL)
+        return pids[0]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+def worker_env(**overrides: str) -> dict[str, str]:
+    """The environment of a worker that shares this test session's database and broker."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lapakasik.settings.test",
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.update(overrides)
+    return env
+
+
+def wait_for(predicate, *, timeout: float, interval: float = 0.05, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+REDIS_START = [
+    "redis-server",
+    "--daemonize",
+    "yes",
+    "--bind",
+    "127.0.0.1",
+    "-::1",
+    "--port",
+    "6379",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    "/var/lib/redis",
+    "--logfile",
+    "/var/log/redis/ci.log",
+]
+
+
+def redis_stop() -> None:
+    """Stop the machine's Redis (the tests' broker) for a fault test."""
+    subprocess.run(["redis-cli", "-h", "127.0.0.1", "shutdown", "nosave"], capture_output=True)
+    wait_for(
+        lambda: subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True).returncode != 0,
+        timeout=10,
+        what="Redis to stop",
+    )
+
+
+def redis_start() -> None:
+    """Start Redis again the way the machine starts it (see the Makefile)."""
+    subprocess.run(REDIS_START, check=True, capture_output=True)
+    wait_for(
+        lambda: subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True).stdout.strip() == b"PONG",
+        timeout=10,
+        what="Redis to answer",
+    )
