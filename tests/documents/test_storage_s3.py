@@ -118,3 +118,22 @@ def test_file_view_redirects_the_owner_to_a_short_presigned_link_with_safe_heade
     assert fetched.headers["Cache-Control"] == "private, no-store"
     # Someone else's browser gets nothing, not even a link.
     assert Client().get(reverse("documents:file", args=[document.pk])).status_code == 404
+
+
+def test_orphan_sweep_lists_the_bucket_and_removes_only_unreferenced_objects(s3):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from documents.services import documents_sweep_orphans
+
+    claim = make_claim()
+    kept = _upload(claim, make_jpeg(), "ktp.jpg")
+    orphan = f"documents/{timezone.now():%Y/%m}/{'c' * 32}"
+    s3.put_object(Bucket=BUCKET, Key=orphan, Body=b"left by a rolled-back upload")
+
+    # Earlier tests' rows were rolled back, so their objects are orphans too.
+    assert documents_sweep_orphans(min_age=timedelta(0)) >= 1
+
+    keys = {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert orphan not in keys and kept.file.name in keys
