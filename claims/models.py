@@ -252,6 +252,23 @@ class Claim(models.Model):
     heir_relation = models.CharField(_("hubungan ahli waris"), max_length=12, choices=HeirRelation.choices, blank=True)
     heir_phone = models.CharField(_("nomor HP ahli waris"), max_length=16, blank=True)
 
+    # The assisted channel: a claim started by an officer for someone without a smartphone.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # When the claimant's phone was confirmed with a one-time code (assisted channel).
+    phone_verified_at = models.DateTimeField(_("nomor HP dikonfirmasi"), null=True, blank=True)
+    # No working phone: every contact goes through the branch, no messages are sent.
+    contact_via_branch = models.BooleanField(_("hubungi lewat kantor cabang"), default=False)
+
+    # The officer handling the claim; the assignment lapses after inactivity (see selectors).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    # Raised by every staff change: a form carrying an older version is refused (stale edit).
+    version = models.PositiveIntegerField(default=1)
+
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     submitted_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
@@ -321,3 +338,28 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"code for {self.claim_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ClaimDataAccess(models.Model):
+    """A member of staff revealed a claimant's specific personal data (the full NIK).
+
+    Like DocumentAccess: rows are only ever added (UU PDP No. 27/2022).
+    """
+
+    class What(models.TextChoices):
+        NIK = "nik", _("NIK lengkap")
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="data_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    what = models.CharField(max_length=12, choices=What.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("akses data pribadi")
+        verbose_name_plural = _("akses data pribadi")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} revealed {self.what} of claim {self.claim_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
+from accounts.models import Role
 from documents.models import Document, DocumentStatus
 
 from .models import Branch, Claim, ClaimReason, DocumentRequirement, Programme
@@ -77,3 +78,19 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
         TimelineEntry(at=event.at, title=event.get_to_status_display(), text=explain(event.to_status, event.reason))
         for event in claim.events.all()
     ]
+
+
+def claims_for_staff(user) -> QuerySet[Claim]:
+    """The claims one member of staff may see: their branch, their region, or all of them.
+
+    Every staff page and API view starts from this queryset, so a claim outside the
+    user's scope is simply not found (404), never "forbidden".
+    """
+    claims = Claim.objects.all()
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return claims.none()
+    if user.is_superuser or user.role == Role.NATIONAL:
+        return claims
+    if user.role == Role.REGIONAL_MANAGER:
+        return claims.filter(branch__region_id=user.region_id) if user.region_id else claims.none()
+    return claims.filter(branch_id=user.branch_id) if user.branch_id else claims.none()

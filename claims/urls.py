@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("klaim/<str:reference>/batalkan/", views.cancel, name="cancel"),
     path("cek-klaim/", views.status_start, name="status_start"),
     path("cek-klaim/kode/", views.status_code, name="status_code"),
+    # The dropbox channel seen by the claimant (cover sheet, switching a claim to paper).
+    path("", include("claims.urls_dropbox")),
 ]

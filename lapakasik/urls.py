@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("claims.urls")),
     path("dokumen/", include("documents.urls")),
     path("petugas/pesan/", include("notifications.urls")),
+    path("petugas/", include("console.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", include("claims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "documents",
     "interviews",
     "notifications",
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,12 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "documents.models.DocumentStatus",
     },
 }
+
+# The officer console.
+# Working days from submission to decision the branches aim for (the queue shows age against it).
+CLAIM_SERVICE_TARGET_DAYS = env.int("CLAIM_SERVICE_TARGET_DAYS", default=5)
+# An officer's hold on a claim lapses after this many minutes without a change.
+CLAIM_ASSIGNMENT_LAPSE_MINUTES = env.int("CLAIM_ASSIGNMENT_LAPSE_MINUTES", default=30)
 
 # One-time codes for claimants coming back to a claim.
 OTP_TTL_SECONDS = env.int("OTP_TTL_SECONDS", default=600)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import message_send
 
-from .models import (
+from ..models import (
     ALLOWED_TRANSITIONS,
     Branch,
     CancelReason,
@@ -23,7 +23,7 @@ from .models import (
     ClaimReason,
     Status,
 )
-from .selectors import claim_checklist, claim_missing_requirements
+from ..selectors import claim_checklist, claim_missing_requirements
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,8 @@ def claim_transition(*, claim: Claim, to: Status, by=None, reason: str = "", not
         now = timezone.now()
         from_status = locked.status
         locked.status = to
-        fields = ["status", "updated_at"]
+        locked.version += 1
+        fields = ["status", "version", "updated_at"]
         if to == Status.SUBMITTED and locked.submitted_at is None:
             locked.submitted_at = now
             fields.append("submitted_at")
