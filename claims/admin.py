@@ -10,7 +10,17 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Branch, Claim, ClaimEvent, ClaimReason, DocumentRequirement, DocumentType, Programme, Region
+from .models import (
+    Branch,
+    Claim,
+    ClaimDataAccess,
+    ClaimEvent,
+    ClaimReason,
+    DocumentRequirement,
+    DocumentType,
+    Programme,
+    Region,
+)
 from .validators import mask_nik, mask_phone
 
 
@@ -175,5 +185,17 @@ class ClaimEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("to_status", "reason")
     list_select_related = ("claim", "actor")
     search_fields = ("claim__reference",)
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+
+@admin.register(ClaimDataAccess)
+class ClaimDataAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who revealed a claimant's full NIK: read-only for everyone, superusers included."""
+
+    list_display = ("at", "user", "claim", "what", "ip_address")
+    list_filter = ("what",)
+    list_select_related = ("user", "claim")
+    search_fields = ("user__username", "claim__reference")
     date_hierarchy = "at"
     show_full_result_count = False

@@ -77,6 +77,9 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
     return [
         TimelineEntry(at=event.at, title=event.get_to_status_display(), text=explain(event.to_status, event.reason))
         for event in claim.events.all()
+        # Notes that did not change the status (a virus found, an officer's decision on one
+        # document) are for staff; the claimant's timeline shows the steps.
+        if event.from_status != event.to_status
     ]
 
 

@@ -9,7 +9,7 @@ superusers included.
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Document, DocumentAccess
+from .models import Document, DocumentAccess, DropboxBatch, Envelope, ScanPage
 
 
 class ReadOnlyAdminMixin:
@@ -59,3 +59,30 @@ class DocumentAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     fields = ("at", "user", "document", "what", "ip_address", "user_agent")
     readonly_fields = fields
+
+
+@admin.register(DropboxBatch)
+class DropboxBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("opened_at", "branch", "opened_by", "closed_at")
+    list_filter = ("branch__region",)
+    list_select_related = ("branch", "opened_by")
+    date_hierarchy = "opened_at"
+
+
+@admin.register(Envelope)
+class EnvelopeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "batch", "number", "status", "claim", "typed_reference")
+    list_filter = ("status",)
+    list_select_related = ("batch", "claim")
+    search_fields = ("claim__reference", "typed_reference")
+    exclude = ("contents",)
+
+
+@admin.register(ScanPage)
+class ScanPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Which scanned page went to which claim and document. The scans themselves are not served."""
+
+    list_display = ("created_at", "envelope", "page_number", "claim", "document", "ignored")
+    list_select_related = ("envelope", "claim", "document")
+    search_fields = ("claim__reference",)
+    exclude = ("file",)

@@ -100,3 +100,148 @@ class DocumentAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} opened {self.document_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- the dropbox: paper copies left at the branch, opened and scanned by an officer -----
+
+
+def new_scan_key(instance: "ScanPage", filename: str) -> str:
+    # Random like document keys; kept apart from documents/ so the orphan sweep leaves it alone.
+    return f"scans/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class DropboxBatch(models.Model):
+    """One opening of a branch's dropbox: the envelopes taken out together.
+
+    A branch has at most one open batch; closing it only stops new envelopes being added.
+    """
+
+    branch = models.ForeignKey(
+        "claims.Branch", on_delete=models.PROTECT, related_name="dropbox_batches", verbose_name=_("kantor cabang")
+    )
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("dibuka"), default=timezone.now, db_index=True)
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch"], condition=models.Q(closed_at__isnull=True), name="dropbox_one_open_batch_per_branch"
+            )
+        ]
+        verbose_name = _("pembukaan dropbox")
+        verbose_name_plural = _("pembukaan dropbox")
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} dropbox {self.opened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class EnvelopeStatus(models.TextChoices):
+    MATCHED = "matched", _("Cocok dengan klaim")
+    UNMATCHED = "unmatched", _("Belum cocok")
+    RESOLVED = "resolved", _("Sudah diselesaikan")
+
+
+class EnvelopeResolution(models.TextChoices):
+    """How an envelope that matched nothing at first was settled."""
+
+    REFERENCE = "reference", _("Dicocokkan dengan nomor klaim")
+    NEW_CLAIM = "new_claim", _("Klaim baru dibuat")
+    RETURNED = "returned", _("Dikembalikan")
+    DISPOSED = "disposed", _("Dimusnahkan")
+
+
+class Envelope(models.Model):
+    """One envelope out of the dropbox, and the claim it belongs to once that is known."""
+
+    batch = models.ForeignKey(DropboxBatch, on_delete=models.PROTECT, related_name="envelopes")
+    # Its number within the batch, written on the envelope by the officer.
+    number = models.PositiveSmallIntegerField(_("nomor amplop"))
+    claim = models.ForeignKey("claims.Claim", null=True, blank=True, on_delete=models.PROTECT, related_name="envelopes")
+    # What the officer typed or scanned, as typed (normalised when it was a valid reference).
+    typed_reference = models.CharField(_("nomor klaim di amplop"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=EnvelopeStatus.choices, default=EnvelopeStatus.UNMATCHED
+    )
+    resolution = models.CharField(_("penyelesaian"), max_length=12, choices=EnvelopeResolution.choices, blank=True)
+    # The officer made the claim from the papers in the envelope (no reference written on it).
+    claim_created_here = models.BooleanField(default=False)
+    # The documents the officer found inside (ticked from the claim's checklist).
+    contents = models.ManyToManyField("claims.DocumentType", blank=True, related_name="+")
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuka"), default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # "We received your documents" goes out once per envelope.
+    received_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "number"]
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="envelope_unique_number")]
+        indexes = [
+            models.Index(fields=["created_at"], name="envelope_unmatched_idx", condition=models.Q(status="unmatched"))
+        ]
+        verbose_name = _("amplop dropbox")
+        verbose_name_plural = _("amplop dropbox")
+
+    def __str__(self) -> str:
+        return f"envelope {self.number} of batch {self.batch_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.number is None:
+            # The services number envelopes under the batch's row lock; this covers rows
+            # made anywhere else (admin, fixtures), where two at once would hit the constraint.
+            last = Envelope.objects.filter(batch_id=self.batch_id).aggregate(n=models.Max("number"))["n"]
+            self.number = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+
+class ScanPage(models.Model):
+    """One scanned page (a page of a PDF, or one image) from an envelope.
+
+    Kept after its document is made: the batch holds every page's link to its claim and
+    to the document it became.
+    """
+
+    envelope = models.ForeignKey(Envelope, on_delete=models.PROTECT, related_name="pages")
+    claim = models.ForeignKey(
+        "claims.Claim", null=True, blank=True, on_delete=models.PROTECT, related_name="scan_pages"
+    )
+    # The document made from this page (with the other pages assigned to it); kept as
+    # history if that document is later replaced.
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="scan_pages")
+    # Order within the envelope, from 1.
+    page_number = models.PositiveSmallIntegerField()
+    file = models.FileField(storage=documents_storage, upload_to=new_scan_key, max_length=200)
+    content_type = models.CharField(max_length=100)
+    # Which uploaded file the page came from, and its page within that file (both from 1).
+    source_name = models.CharField(max_length=120, blank=True)
+    source_page = models.PositiveSmallIntegerField(default=1)
+    # Not a document (the cover sheet, a blank page): left out on purpose.
+    ignored = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["envelope", "page_number"]
+        constraints = [models.UniqueConstraint(fields=["envelope", "page_number"], name="scan_page_unique_number")]
+        verbose_name = _("halaman pindaian")
+        verbose_name_plural = _("halaman pindaian")
+
+    def __str__(self) -> str:
+        return f"page {self.page_number} of envelope {self.envelope_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.document_id is None and not self.ignored and self.assigned_at is None

@@ -1,9 +1,18 @@
-"""Who may open a document."""
+"""Who may open a document; the reads of the dropbox."""
 
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from accounts.models import Role
 from claims.access import session_claim_ids
-from claims.selectors import claims_for_staff
+from claims.models import Branch, Channel, DocumentRequirement
+from claims.selectors import claim_checklist, claims_for_staff
 
-from .models import Document
+from .models import Document, DropboxBatch, Envelope, EnvelopeStatus, ScanPage
+
+# The ClaimEvent reason recorded when a claimant chooses to send paper copies.
+DROPBOX_CHOSEN = "dropbox_chosen"
 
 
 def document_visible_to_staff(document: Document, user) -> bool:
@@ -13,3 +22,94 @@ def document_visible_to_staff(document: Document, user) -> bool:
 
 def document_visible_to_claimant(document: Document, session) -> bool:
     return document.claim_id in session_claim_ids(session)
+
+
+# --- the dropbox ------------------------------------------------------------------------
+
+
+def dropbox_branches_for_staff(user) -> QuerySet[Branch]:
+    """The branches whose dropbox a member of staff may open: the same scope as claims_for_staff."""
+    branches = Branch.objects.all()
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return branches.none()
+    if user.is_superuser or user.role == Role.NATIONAL:
+        return branches
+    if user.role == Role.REGIONAL_MANAGER:
+        return branches.filter(region_id=user.region_id) if user.region_id else branches.none()
+    return branches.filter(pk=user.branch_id) if user.branch_id else branches.none()
+
+
+def dropbox_batches_for_staff(user) -> QuerySet[DropboxBatch]:
+    return DropboxBatch.objects.filter(branch__in=dropbox_branches_for_staff(user)).select_related(
+        "branch", "opened_by"
+    )
+
+
+def dropbox_open_batch(branch: Branch | None) -> DropboxBatch | None:
+    return DropboxBatch.objects.filter(branch=branch, closed_at__isnull=True).first() if branch else None
+
+
+def envelopes_for_staff(user) -> QuerySet[Envelope]:
+    """Envelopes of the branches in the user's scope; any other is simply not found (404)."""
+    return Envelope.objects.filter(batch__branch__in=dropbox_branches_for_staff(user)).select_related(
+        "batch__branch", "claim__programme", "claim__reason", "created_by", "resolved_by"
+    )
+
+
+def envelopes_unmatched_for_staff(user) -> QuerySet[Envelope]:
+    return (
+        envelopes_for_staff(user)
+        .filter(status=EnvelopeStatus.UNMATCHED)
+        .annotate(page_count=Count("pages"))
+        .order_by("created_at")
+    )
+
+
+def batch_envelopes(batch: DropboxBatch) -> QuerySet[Envelope]:
+    return batch.envelopes.select_related("claim").prefetch_related("pages").order_by("number")
+
+
+@dataclass(frozen=True)
+class EnvelopeChecklistItem:
+    requirement: DocumentRequirement
+    inside: bool  # ticked by the officer as found in the envelope
+    document: Document | None  # the claim's current document of this type
+
+
+def envelope_checklist(envelope: Envelope) -> list[EnvelopeChecklistItem]:
+    """The claim's checklist, with what the officer found in the envelope ticked."""
+    if envelope.claim_id is None:
+        return []
+    inside = set(envelope.contents.values_list("pk", flat=True))
+    return [
+        EnvelopeChecklistItem(
+            requirement=item.requirement, inside=item.requirement.document_type_id in inside, document=item.document
+        )
+        for item in claim_checklist(envelope.claim)
+    ]
+
+
+def envelope_pages(envelope: Envelope) -> QuerySet[ScanPage]:
+    return envelope.pages.select_related("document__document_type").order_by("page_number")
+
+
+def envelope_pending_pages(envelope: Envelope) -> QuerySet[ScanPage]:
+    return envelope_pages(envelope).filter(document__isnull=True, ignored=False, assigned_at__isnull=True)
+
+
+def envelope_documents(envelope: Envelope) -> list[Document]:
+    """The documents made from this envelope's pages, in page order."""
+    seen: dict[object, Document] = {}
+    for page in envelope_pages(envelope).filter(document__isnull=False):
+        seen.setdefault(page.document_id, page.document)
+    return list(seen.values())
+
+
+def claim_uses_dropbox(claim) -> bool:
+    """A dropbox claim, or a claim whose claimant chose to send the rest on paper."""
+    return claim.channel == Channel.DROPBOX or claim.events.filter(reason=DROPBOX_CHOSEN).exists()
+
+
+def dropbox_cover_items(claim):
+    """What still has to go in the envelope: every document of the checklist not yet done."""
+    return [item for item in claim_checklist(claim) if not item.done]

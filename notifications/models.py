@@ -13,6 +13,8 @@ class MessageStatus(models.TextChoices):
     SENDING = "sending", _("Sedang dikirim")
     SENT = "sent", _("Terkirim")
     FAILED = "failed", _("Gagal")
+    # Never handed to a provider: the claim is marked "contact through the branch".
+    SKIPPED = "skipped", _("Tidak dikirim")
 
 
 class Message(models.Model):

@@ -11,6 +11,9 @@ from .models import Message, MessageChannel, MessageStatus
 logger = logging.getLogger(__name__)
 
 REDACTED = "[isi pesan dihapus setelah terkirim]"
+REDACTED_UNSENT = "[isi pesan dihapus: tidak dikirim]"
+# Stored on the row (data, not UI text), so it reads the same in every console language.
+NOT_SENT_CONTACT_VIA_BRANCH = "Tidak dikirim: peserta dihubungi lewat kantor cabang (tidak ada HP yang bisa dipakai)."
 
 
 def message_send(
@@ -31,6 +34,21 @@ def message_send(
             f"notifications/messages/{template}.txt",
             {**context, "call_centre": settings.CALL_CENTRE_NUMBER, "base_url": settings.PUBLIC_BASE_URL},
         ).strip()
+    if claim is not None and _contact_via_branch(claim):
+        # The claimant has no working phone: the row stays so the outbox shows what was
+        # not sent and why; a code in it is blanked, as nobody will ever receive it.
+        message = Message.objects.create(
+            claim=claim,
+            channel=channel or settings.NOTIFICATION_DEFAULT_CHANNEL,
+            to=to,
+            template=template,
+            body=REDACTED_UNSENT if sensitive else body,
+            sensitive=sensitive,
+            status=MessageStatus.SKIPPED,
+            error=NOT_SENT_CONTACT_VIA_BRANCH,
+        )
+        logger.info("message %s not sent: claim %s is contacted through the branch", message.pk, claim.pk)
+        return message
     message = Message.objects.create(
         claim=claim,
         channel=channel or settings.NOTIFICATION_DEFAULT_CHANNEL,
@@ -41,6 +59,11 @@ def message_send(
     )
     transaction.on_commit(lambda: message_deliver_task.delay(message.pk))
     return message
+
+
+def _contact_via_branch(claim) -> bool:
+    """Read from the database: the caller's claim object may predate the officer's choice."""
+    return type(claim)._default_manager.filter(pk=claim.pk, contact_via_branch=True).exists()
 
 
 def message_deliver(*, message_id: int) -> Message | None:

@@ -5,6 +5,16 @@ officer: what branch staff do to a claim (console); assisted: claims an officer 
 for someone without a smartphone.
 """
 
+from .assisted import (
+    AssistedWhere,
+    PhoneCheck,
+    assisted_branches,
+    assisted_contact_via_branch,
+    assisted_phone_code_send,
+    assisted_phone_code_verify,
+    assisted_phone_state,
+    claim_create_assisted,
+)
 from .intake import (
     DOCUMENT_DRIVEN_STATUSES,
     ClaimantData,
@@ -15,6 +25,25 @@ from .intake import (
     claim_record_event,
     claim_submit,
     claim_transition,
+)
+from .officer import (
+    REJECT_EXPLANATIONS,
+    ClaimHeld,
+    OfficerActionRefused,
+    RejectReason,
+    StaleEdit,
+    assignment_lapse,
+    claim_approve,
+    claim_cancel_by_staff,
+    claim_holder,
+    claim_lock_for_change,
+    claim_reject,
+    claim_release,
+    claim_request_documents,
+    claim_reveal_nik,
+    claim_take,
+    claim_touch,
+    is_manager,
 )
 
 __all__ = [
@@ -27,4 +56,29 @@ __all__ = [
     "claim_record_event",
     "claim_submit",
     "claim_transition",
+    "REJECT_EXPLANATIONS",
+    "ClaimHeld",
+    "OfficerActionRefused",
+    "RejectReason",
+    "StaleEdit",
+    "assignment_lapse",
+    "claim_approve",
+    "claim_cancel_by_staff",
+    "claim_holder",
+    "claim_lock_for_change",
+    "claim_reject",
+    "claim_release",
+    "claim_request_documents",
+    "claim_reveal_nik",
+    "claim_take",
+    "claim_touch",
+    "is_manager",
+    "AssistedWhere",
+    "PhoneCheck",
+    "assisted_branches",
+    "assisted_contact_via_branch",
+    "assisted_phone_code_send",
+    "assisted_phone_code_verify",
+    "assisted_phone_state",
+    "claim_create_assisted",
 ]

@@ -176,6 +176,13 @@ def claim_documents_changed(*, claim: Claim) -> Claim:
         claim = Claim.objects.select_for_update().select_related("programme", "reason").get(pk=claim.pk)
         if claim.status not in DOCUMENT_DRIVEN_STATUSES:
             return claim
+        if (
+            claim.channel == Channel.DROPBOX
+            and claim.status == Status.SUBMITTED
+            and not claim.envelopes.exists()
+            and claim_missing_requirements(claim)
+        ):
+            return claim  # the paper is on its way: nothing to judge before the envelope is opened
         items = claim_checklist(claim)
         documents = [item.document for item in items if item.document is not None]
         if any(document.status == DocumentStatus.CHECKING for document in documents):
@@ -186,7 +193,9 @@ def claim_documents_changed(*, claim: Claim) -> Claim:
             target = Status.NEEDS_FIX
         else:
             target = Status.IN_REVIEW
-        if claim.status == Status.SUBMITTED and target != Status.SUBMITTED:
+        # The lifecycle passes through "checking" on the way to a verdict: submitted →
+        # checking, and needs_fix → checking when an officer's decisions complete the claim.
+        if target != claim.status and target not in ALLOWED_TRANSITIONS[claim.status]:
             claim = claim_transition(claim=claim, to=Status.CHECKING)
         if target != claim.status:
             claim = claim_transition(claim=claim, to=target)
@@ -196,7 +205,7 @@ def claim_documents_changed(*, claim: Claim) -> Claim:
 
 
 def _claim_send_fix_list(claim: Claim, items) -> None:
-    from documents.checks.codes import rejection_message
+    from documents.checks.codes import fix_hint
     from documents.models import Document, DocumentStatus
 
     rejected = [
@@ -209,10 +218,7 @@ def _claim_send_fix_list(claim: Claim, items) -> None:
     if not rejected:
         return
     with translation.override(claim.language):
-        lines = [
-            f"- {document.document_type.localized('name')}: {rejection_message(document.rejection_code)}"
-            for document in rejected
-        ]
+        lines = [f"- {document.document_type.localized('name')}: {fix_hint(document)}" for document in rejected]
     Document.objects.filter(pk__in=[document.pk for document in rejected]).update(fix_notified_at=timezone.now())
     message_send(
         to=claim.contact_phone,

@@ -32,14 +32,53 @@ REJECTIONS = {
 }
 
 
+# Reasons an officer rejects a document after looking at it (console). Told to the
+# claimant in the same one-message-per-batch path as the automatic ones; "officer_other"
+# always comes with the officer's note. Add, never rename: they count in the figures.
+OFFICER_REJECTIONS = {
+    "officer_unreadable": _(
+        "Tulisan pada dokumen tidak terbaca. Foto ulang di tempat yang terang, pastikan tulisan jelas dan tidak kabur."
+    ),
+    "officer_cut_off": _("Foto dokumen terpotong. Foto ulang seluruh dokumen sampai keempat sudutnya terlihat."),
+    "officer_wrong_document": _("Dokumen yang dikirim bukan dokumen yang diminta. Unggah dokumen yang sesuai."),
+    "officer_expired": _("Dokumen ini sudah tidak berlaku. Unggah dokumen yang masih berlaku."),
+    "officer_name_mismatch": _(
+        "Nama pada dokumen tidak sama dengan data klaim. Unggah dokumen atas nama yang benar, "
+        "atau surat keterangan beda nama dari kelurahan."
+    ),
+    "officer_other": _("Petugas meminta dokumen ini diganti. Baca catatan petugas, lalu unggah ulang."),
+}
+# The officer's short names for the same reasons, for the review form.
+OFFICER_REJECTION_LABELS = {
+    "officer_unreadable": _("Tidak terbaca"),
+    "officer_cut_off": _("Terpotong"),
+    "officer_wrong_document": _("Dokumen salah"),
+    "officer_expired": _("Sudah tidak berlaku"),
+    "officer_name_mismatch": _("Nama tidak sesuai"),
+    "officer_other": _("Lainnya (tulis catatan)"),
+}
+OFFICER_REJECTION_NEEDS_NOTE = frozenset({"officer_other"})
+
+
 def rejection_message(code: str) -> str:
+    if code in OFFICER_REJECTIONS:
+        return str(OFFICER_REJECTIONS[code])
     return str(REJECTIONS.get(code, REJECTIONS["unreadable"]))
 
 
 def fix_hint(document) -> str:
-    """What the claimant must do about a rejected document, in the active language."""
+    """What the claimant must do about a rejected document, in the active language.
+
+    An officer's rejection: the message for its reason, then the officer's note.
+    """
     if document is None or not document.rejection_code:
         return ""
     if document.rejection_code in REJECTIONS:
         return rejection_message(document.rejection_code)
+    if document.rejection_code in OFFICER_REJECTIONS:
+        message = str(OFFICER_REJECTIONS[document.rejection_code])
+        note = (document.rejection_note or "").strip()
+        if not note:
+            return message
+        return "{message} {label} {note}".format(message=message, label=_("Catatan petugas:"), note=note)
     return document.rejection_note

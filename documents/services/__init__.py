@@ -1,6 +1,20 @@
-"""Every write to documents. Split by topic: uploads, and the background checks."""
+"""Every write to documents. Split by topic: uploads, the background checks, the dropbox."""
 
 from .checking import document_check, document_check_enqueue, documents_requeue_stuck, documents_sweep_orphans
+from .dropbox import (
+    IGNORE_PAGE,
+    claim_switch_to_dropbox,
+    dropbox_batch_close,
+    dropbox_batch_open,
+    envelope_claim_create,
+    envelope_contents_set,
+    envelope_match,
+    envelope_open,
+    envelope_pages_assign,
+    envelope_scans_add,
+    envelope_set_aside,
+)
+from .review import REVIEW_STATUSES, ReviewDecision, document_review, documents_review
 from .uploads import (
     clean_original_name,
     document_access_record,
@@ -10,6 +24,17 @@ from .uploads import (
 )
 
 __all__ = [
+    "IGNORE_PAGE",
+    "claim_switch_to_dropbox",
+    "dropbox_batch_close",
+    "dropbox_batch_open",
+    "envelope_claim_create",
+    "envelope_contents_set",
+    "envelope_match",
+    "envelope_open",
+    "envelope_pages_assign",
+    "envelope_scans_add",
+    "envelope_set_aside",
     "clean_original_name",
     "document_access_record",
     "document_check",
@@ -19,4 +44,8 @@ __all__ = [
     "documents_requeue_stuck",
     "documents_sweep_orphans",
     "too_large_message",
+    "REVIEW_STATUSES",
+    "ReviewDecision",
+    "document_review",
+    "documents_review",
 ]

@@ -24,7 +24,7 @@ from claims.models import Claim
 from claims.services import claim_documents_changed, claim_record_event
 
 from ..checks import Candidate, CheckRejected, CheckUnavailable, run_checks
-from ..models import Document, DocumentStatus, new_document_key, new_thumbnail_key
+from ..models import Document, DocumentStatus, ScanPage, new_document_key, new_thumbnail_key
 from ..storage import documents_storage
 
 logger = logging.getLogger(__name__)
@@ -187,6 +187,7 @@ def documents_sweep_orphans(*, min_age: timedelta | None = None, months: int = 2
             batch = keys[start : start + 1000]
             referenced = set(Document.objects.filter(file__in=batch).values_list("file", flat=True))
             referenced |= set(Document.objects.filter(thumbnail__in=batch).values_list("thumbnail", flat=True))
+            referenced |= set(ScanPage.objects.filter(file__in=batch).values_list("file", flat=True))
             for key in batch:
                 if key in referenced:
                     continue
@@ -203,7 +204,7 @@ def _month_prefixes(now, months: int) -> list[str]:
     prefixes = []
     year, month = now.year, now.month
     for _ in range(months):
-        for top in ("documents", "thumbnails"):
+        for top in ("documents", "thumbnails", "scans"):
             prefixes.append(f"{top}/{year:04d}/{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return prefixes

@@ -3,6 +3,7 @@
 Every variable read here is listed, with its default, in README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "interviews",
     "notifications",
     "console",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -44,7 +46,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions expire; staff pages are never cached. After messages: it leaves a note.
+    "lapakasik.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout into the plain lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lapakasik.urls"
@@ -81,6 +87,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff login: django-axes locks a username from one IP address after too many wrong
+# passwords. Its backend comes first so a locked-out login is refused even with the
+# right password. The client IP is read like the claimant throttles read it
+# (TRUSTED_PROXY_COUNT), so behind a proxy one officer's mistakes lock only that officer.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lapakasik.middleware.staff_lockout_response"
+AXES_CLIENT_IP_CALLABLE = "claims.access.client_ip"
+# Staff sessions end after this much inactivity, and at the latest this long after login
+# (lapakasik/middleware.py). Claimant sessions keep SESSION_COOKIE_AGE.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=10)
 
 # Indonesian first; English when the visitor chooses it.
 LANGUAGE_CODE = "id"

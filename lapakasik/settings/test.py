@@ -20,3 +20,6 @@ WHITENOISE_USE_FINDERS = True
 # Unit tests use the EICAR-only stand-in; the antivirus and worker tests start a real
 # clamd and switch to ClamdScanner.
 ANTIVIRUS_BACKEND = env("ANTIVIRUS_BACKEND", default="documents.checks.antivirus.EicarOnlyScanner")
+# django-axes stays on: the staff lockout is tested. Tests log in with client.force_login,
+# which goes around authenticate(); a test calling authenticate() passes a request.
+AXES_ENABLED = True

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 
 from accounts.models import Role, User
 from claims.management.commands.demo_data import DEMO_PASSWORD
@@ -59,8 +60,8 @@ def test_demo_logins_work_with_the_printed_password():
 
     assert DEMO_PASSWORD in output
     assert "petugas.medan" in output and "/admin/" in output and "/petugas/pesan/" in output
-    officer = authenticate(username="petugas.medan", password=DEMO_PASSWORD)
-    admin = authenticate(username="admin", password=DEMO_PASSWORD)
+    officer = authenticate(RequestFactory().post("/admin/login/"), username="petugas.medan", password=DEMO_PASSWORD)
+    admin = authenticate(RequestFactory().post("/admin/login/"), username="admin", password=DEMO_PASSWORD)
     assert officer is not None and officer.role == Role.OFFICER and officer.branch.city == "Medan"
     assert admin is not None and admin.is_superuser
     assert officer.has_perm("claims.view_programme") and not officer.has_perm("claims.change_programme")
@@ -74,7 +75,10 @@ def test_demo_data_run_twice_changes_no_counts():
     run_demo_data("--force")
 
     assert (Region.objects.count(), Branch.objects.count(), User.objects.count()) == counts
-    assert authenticate(username="kepala.medan", password=DEMO_PASSWORD) is not None
+    assert (
+        authenticate(RequestFactory().post("/admin/login/"), username="kepala.medan", password=DEMO_PASSWORD)
+        is not None
+    )
 
 
 def test_demo_data_refuses_without_force_when_debug_is_off(settings):

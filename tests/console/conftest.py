@@ -1,0 +1,66 @@
+"""Claims ready for an officer, made the real way: uploads through document_upload, verdicts
+from document_check, submission through claim_submit."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from accounts.models import Role
+from claims.models import Claim
+from claims.services import claim_submit
+from documents.models import Document
+from documents.services import document_check, document_upload
+from tests.browser.conftest import chromium, screenshots  # noqa: F401 (Chromium fixtures for the browser test)
+from tests.factories import StaffFactory, make_claim, make_jpeg
+
+
+def upload_checked(claim: Claim, document_type, content: bytes | None = None) -> Document:
+    """One file for one requirement, checked in process (as the worker would)."""
+    document = document_upload(
+        claim=claim,
+        document_type=document_type,
+        uploaded=SimpleUploadedFile("foto.jpg", content or make_jpeg(text=f"{document_type.code} {claim.pk}")),
+    )
+    return document_check(document_id=document.pk) or Document.objects.get(pk=document.pk)
+
+
+def make_submitted_claim(*, branch, **kwargs) -> Claim:
+    """A claim with every required document uploaded and accepted by the checks: "in_review"."""
+    claim = make_claim(branch=branch, **kwargs)
+    for requirement in claim.reason.requirements.filter(required=True).select_related("document_type"):
+        upload_checked(claim, requirement.document_type)
+    claim_submit(claim=claim)
+    claim.refresh_from_db()
+    return claim
+
+
+def current_documents(claim: Claim) -> list[Document]:
+    from claims.selectors import claim_current_documents
+
+    return list(claim_current_documents(claim).values())
+
+
+def staff_client(user) -> Client:
+    client = Client(HTTP_USER_AGENT="Laptop cabang", REMOTE_ADDR="10.9.8.7")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def claim_in_review(branch):
+    return make_submitted_claim(branch=branch)
+
+
+@pytest.fixture
+def other_officer(branch):
+    return StaffFactory(branch=branch, first_name="Rina", last_name="Wulandari")
+
+
+@pytest.fixture
+def branch_manager(branch):
+    return StaffFactory(branch=branch, role=Role.BRANCH_MANAGER, first_name="Kepala", last_name="Cabang")
+
+
+@pytest.fixture
+def officer_client(officer):
+    return staff_client(officer)
