@@ -242,7 +242,10 @@ class Claim(models.Model):
     kpj_number = models.CharField(_("nomor KPJ"), max_length=11)
     full_name = models.CharField(_("nama lengkap"), max_length=120)
     date_of_birth = models.DateField(_("tanggal lahir"))
-    phone = models.CharField(_("nomor HP"), max_length=16, help_text=_("Format E.164, misalnya +6281234567890."))
+    # Empty only for a claimant with no working phone (contact_via_branch).
+    phone = models.CharField(
+        _("nomor HP"), max_length=16, blank=True, help_text=_("Format E.164, misalnya +6281234567890.")
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     # Messages to the claimant go out in the language they used.
     language = models.CharField(_("bahasa"), max_length=8, default="id")

@@ -34,29 +34,22 @@ def message_send(
             f"notifications/messages/{template}.txt",
             {**context, "call_centre": settings.CALL_CENTRE_NUMBER, "base_url": settings.PUBLIC_BASE_URL},
         ).strip()
-    if claim is not None and _contact_via_branch(claim):
-        # The claimant has no working phone: the row stays so the outbox shows what was
-        # not sent and why; a code in it is blanked, as nobody will ever receive it.
-        message = Message.objects.create(
-            claim=claim,
-            channel=channel or settings.NOTIFICATION_DEFAULT_CHANNEL,
-            to=to,
-            template=template,
-            body=REDACTED_UNSENT if sensitive else body,
-            sensitive=sensitive,
-            status=MessageStatus.SKIPPED,
-            error=NOT_SENT_CONTACT_VIA_BRANCH,
-        )
-        logger.info("message %s not sent: claim %s is contacted through the branch", message.pk, claim.pk)
-        return message
+    # No working phone: the row stays so the outbox shows what was not sent and why; a
+    # code in it is blanked, as nobody will ever receive it.
+    skipped = claim is not None and _contact_via_branch(claim)
     message = Message.objects.create(
         claim=claim,
         channel=channel or settings.NOTIFICATION_DEFAULT_CHANNEL,
         to=to,
         template=template,
-        body=body,
+        body=REDACTED_UNSENT if skipped and sensitive else body,
         sensitive=sensitive,
+        status=MessageStatus.SKIPPED if skipped else MessageStatus.QUEUED,
+        error=NOT_SENT_CONTACT_VIA_BRANCH if skipped else "",
     )
+    if skipped:
+        logger.info("message %s not sent: claim %s is contacted through the branch", message.pk, claim.pk)
+        return message
     transaction.on_commit(lambda: message_deliver_task.delay(message.pk))
     return message
 
@@ -75,7 +68,12 @@ def message_deliver(*, message_id: int) -> Message | None:
     claimed = Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(status=MessageStatus.SENDING)
     if not claimed:
         return None
-    message = Message.objects.get(pk=message_id)
+    message = Message.objects.select_related("claim").get(pk=message_id)
+    if message.claim is not None and _contact_via_branch(message.claim):
+        # Queued before an officer marked the claim "contact through the branch".
+        message.status, message.error = MessageStatus.SKIPPED, NOT_SENT_CONTACT_VIA_BRANCH
+        message.save(update_fields=["status", "error"])
+        return message
     path, backend = get_backend(message.channel)
     try:
         result = backend.send(

@@ -88,3 +88,15 @@ def test_message_is_written_in_the_claimants_language():
     indonesian = _queue(language="id")
     assert "cancelled" in english.body
     assert "dibatalkan" in indonesian.body
+
+
+def test_message_queued_before_the_claim_was_marked_contact_through_branch_is_not_sent(recording, branch):
+    from claims.models import Claim
+    from tests.factories import make_claim
+
+    claim = make_claim(branch=branch)
+    message = _queue(claim=claim)
+    Claim.objects.filter(pk=claim.pk).update(contact_via_branch=True)
+    services.message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SKIPPED and not recording.sent
