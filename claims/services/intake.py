@@ -131,7 +131,7 @@ def claim_submit(*, claim: Claim, by=None) -> Claim:
             context={
                 "reference": claim.reference,
                 "programme": claim.programme.code,
-                "status_path": reverse("claims:status_start"),
+                "status_path": f"{reverse('claims:status_start')}?nomor={claim.reference}",
             },
             claim=claim,
             language=claim.language,
