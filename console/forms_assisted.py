@@ -21,7 +21,8 @@ from claims.services import AssistedWhere, ClaimantData, assisted_branches
 class ReasonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ClaimReason) -> str:
         label = f"{obj.programme.code} – {obj.localized('name')}"
-        return f"{label} ({_('ahli waris')})" if obj.needs_heir else label
+        heir = _("ahli waris")
+        return f"{label} ({heir})" if obj.needs_heir else label
 
 
 class BranchChoiceField(forms.ModelChoiceField):

@@ -110,9 +110,10 @@ def _dropbox_submit(claim: Claim, *, by=None) -> Claim:
 
 def _send_cover_sheet(claim: Claim) -> None:
     with translation.override(claim.language):
+        if_any = _("jika ada")
         lines = [
             f"- {item.requirement.document_type.localized('name')}"
-            + ("" if item.requirement.required else f" ({_('jika ada')})")
+            + ("" if item.requirement.required else f" ({if_any})")
             for item in dropbox_cover_items(claim)
         ]
     message_send(
