@@ -16,13 +16,18 @@
     if (!button || !video || !input) { return; }
     var detector = new BarcodeDetector({ formats: ["qr_code"] });
     var stream = null;
+    var pending = false; // a camera request is waiting for the browser's answer
     var label = button.textContent;
+    // A cover sheet's QR holds only a claim number (LA-XXXX-XXXX); anything else is ignored.
+    var reference = /^LA-?[0-9A-Z]{4}-?[0-9A-Z]{4}$/i;
     button.hidden = false;
 
-    function say(text) { status.textContent = text; status.hidden = !text; }
+    function say(text) { if (status) { status.textContent = text; status.hidden = !text; } }
+    function release(s) { s.getTracks().forEach(function (track) { track.stop(); }); }
     function stop() {
-      if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
+      if (stream) { release(stream); }
       stream = null;
+      video.srcObject = null;
       video.hidden = true;
       button.textContent = label;
     }
@@ -30,7 +35,7 @@
       if (!stream) { return; }
       detector.detect(video).then(function (codes) {
         var found = codes.length ? codes[0].rawValue.trim() : "";
-        if (found) {
+        if (found && reference.test(found)) {
           input.value = found;
           stop();
           say("");
@@ -42,7 +47,10 @@
     }
     button.addEventListener("click", function () {
       if (stream) { stop(); return; }
+      if (pending) { return; } // a second tap while the browser asks for the camera
+      pending = true;
       navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false }).then(function (s) {
+        pending = false;
         stream = s;
         video.srcObject = s;
         video.hidden = false;
@@ -50,10 +58,12 @@
         say(button.getAttribute("data-hint") || "");
         return video.play().then(look);
       }).catch(function () {
+        pending = false;
         stop();
         say(button.getAttribute("data-error") || "");
         input.focus();
       });
     });
+    window.addEventListener("pagehide", stop);
   }
 })();
