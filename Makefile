@@ -100,4 +100,5 @@ system-packages:
 	fi
 
 check-migrations: venv
-	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
+	# No database is needed to compare models and migrations.
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) DATABASE_URL=sqlite:///:memory: $(MANAGE) makemigrations --check --dry-run
