@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("console.urls_claims")),
     path("dropbox/", include("console.urls_dropbox")),
     path("bantuan/", include("console.urls_assisted")),
+    path("wawancara/", include("console.urls_interviews")),
 ]

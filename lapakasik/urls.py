@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView
 urlpatterns = [
     path("", include("claims.urls")),
     path("dokumen/", include("documents.urls")),
+    path("wawancara/", include("interviews.urls")),
+    path("notifikasi/", include("notifications.urls_webhooks")),
     path("petugas/pesan/", include("notifications.urls")),
     path("petugas/", include("console.urls")),
     path("bahasa/", set_language, name="set_language"),
