@@ -97,3 +97,19 @@ def test_demo_data_runs_without_force_in_debug(settings):
     run_demo_data()
 
     assert Region.objects.count() == 11
+
+
+@pytest.mark.django_db
+def test_demo_claims_fill_the_medan_queue_once(settings):
+    from django.core.management import call_command
+
+    from claims.demo import DEMO_EMAIL
+    from claims.models import Claim
+
+    settings.DEBUG = True
+    call_command("demo_data", stdout=io.StringIO())
+    call_command("demo_data", stdout=io.StringIO())
+    claims = Claim.objects.filter(email=DEMO_EMAIL)
+    assert sorted(claims.values_list("status", flat=True)) == ["draft", "in_review", "needs_fix", "submitted"]
+    assert claims.filter(channel="dropbox").count() == 1
+    assert {claim.branch.city for claim in claims} == {"Medan"}

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
+from claims.demo import demo_claims
 from claims.models import Branch, Region
 
 DEMO_PASSWORD = "lapakasik-demo"
@@ -122,6 +123,9 @@ class Command(BaseCommand):
             regions = self._regions()
             branches = self._branches(regions)
             self._staff(regions, branches, password_hash, view_group, edit_group)
+        made = demo_claims(branches["medan"])
+        if made:
+            self.stdout.write(f"{made} klaim demo di Kantor Cabang Medan Kota (antrean petugas.medan).")
         self._print_summary(len(regions), len(branches))
 
     def _groups(self) -> tuple[Group, Group]:
