@@ -238,7 +238,7 @@ def claim_actions(claim: Claim) -> ClaimActions:
         approve=Status.APPROVED in allowed,
         reject=Status.REJECTED in allowed,
         cancel=Status.CANCELLED in allowed,
-        interview_entry=claim.status == Status.IN_REVIEW,
+        interview_entry=claim.status in (Status.IN_REVIEW, Status.FAILED_CONFIRMATION),
     )
 
 

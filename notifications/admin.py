@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.validators import mask_phone
 
-from .models import Message
+from .models import InboundMessage, Message, NumberHealth
 
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
     list_display = ("channel", "masked_to", "template", "status", "created_at")
-    list_filter = ("channel", "status", "template")
+    list_filter = ("channel", "status", "failure_reason", "template")
     list_select_related = ("claim",)
     search_fields = ("claim__reference", "provider_message_id")
     date_hierarchy = "created_at"
@@ -24,6 +24,10 @@ class MessageAdmin(admin.ModelAdmin):
         "template",
         "shown_body",
         "status",
+        "status_changed_at",
+        "failure_reason",
+        "fallback_for",
+        "attempts",
         "backend",
         "provider_message_id",
         "error",
@@ -49,3 +53,38 @@ class MessageAdmin(admin.ModelAdmin):
     def shown_body(self, obj: Message) -> str:
         # A one-time code stays secret even from staff: it would let them open the claim.
         return _("[disembunyikan: berisi kode sekali pakai]") if obj.sensitive else obj.body
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(_ReadOnly):
+    list_display = ("channel", "masked_from", "received_at", "handled_by")
+    list_filter = ("channel",)
+    fields = ("channel", "from_number", "text", "provider_message_id", "received_at", "handled_by")
+    readonly_fields = fields
+
+    @admin.display(description=_("dari"), ordering="from_number")
+    def masked_from(self, obj: InboundMessage) -> str:
+        return mask_phone(obj.from_number)
+
+
+@admin.register(NumberHealth)
+class NumberHealthAdmin(_ReadOnly):
+    list_display = ("masked_phone", "not_working", "reason", "updated_at")
+    list_filter = ("not_working",)
+    fields = ("phone", "not_working", "reason", "updated_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("nomor"), ordering="phone")
+    def masked_phone(self, obj: NumberHealth) -> str:
+        return mask_phone(obj.phone)

@@ -12,16 +12,55 @@ class MessageStatus(models.TextChoices):
     QUEUED = "queued", _("Antre")
     SENDING = "sending", _("Sedang dikirim")
     SENT = "sent", _("Terkirim")
+    DELIVERED = "delivered", _("Diterima")
+    READ = "read", _("Dibaca")
     FAILED = "failed", _("Gagal")
     # Never handed to a provider: the claim is marked "contact through the branch".
     SKIPPED = "skipped", _("Tidak dikirim")
+
+
+# Statuses only ever move forward along this order: a late or replayed provider report
+# ("sent" arriving after "read") changes nothing.
+STATUS_ORDER = {
+    MessageStatus.QUEUED: 0,
+    MessageStatus.SENDING: 1,
+    MessageStatus.SENT: 2,
+    MessageStatus.DELIVERED: 3,
+    MessageStatus.READ: 4,
+}
+# A provider may report a failure only before the message reached the phone: "failed"
+# after "delivered" is ignored.
+FAILABLE_STATUSES = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT)
+
+
+class FailureReason(models.TextChoices):
+    NOT_ON_WHATSAPP = "not_on_whatsapp", _("Nomor tidak memakai WhatsApp")
+    INVALID_NUMBER = "invalid_number", _("Nomor tidak valid")
+    UNDELIVERABLE = "undeliverable", _("Tidak dapat diantar")
+    REJECTED = "rejected", _("Ditolak penyedia")
+    PROVIDER_UNAVAILABLE = "provider_unavailable", _("Penyedia tidak dapat dihubungi")
+    STUCK = "stuck", _("Tidak ada jawaban penyedia")
+
+
+# Reasons that say something about the number itself (not the provider's health).
+NUMBER_REASONS = (FailureReason.NOT_ON_WHATSAPP, FailureReason.INVALID_NUMBER, FailureReason.UNDELIVERABLE)
+
+
+def allows_transition(current: str, new: str) -> bool:
+    """Forward-only: failed only before delivery; nothing leaves failed or skipped."""
+    if current in (MessageStatus.FAILED, MessageStatus.SKIPPED):
+        return False
+    if new == MessageStatus.FAILED:
+        return current in FAILABLE_STATUSES
+    return STATUS_ORDER.get(new, -1) > STATUS_ORDER.get(current, 99)
 
 
 class Message(models.Model):
     """A WhatsApp or SMS message to a claimant: the outbox and the delivery record in one.
 
     Written first, then delivered by a task that claims the row (queued → sending), so
-    the same message is never handed to a provider twice.
+    the same message is never handed to a provider twice. A WhatsApp message that fails
+    gets one SMS copy (`fallback_for`).
     """
 
     claim = models.ForeignKey("claims.Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
@@ -32,9 +71,16 @@ class Message(models.Model):
     # A body holding a one-time code is blanked once a real provider has it.
     sensitive = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    status_changed_at = models.DateTimeField(default=timezone.now, db_index=True)
     backend = models.CharField(max_length=120, blank=True)
-    provider_message_id = models.CharField(max_length=128, blank=True)
+    provider_message_id = models.CharField(max_length=128, blank=True, db_index=True)
     error = models.CharField(max_length=300, blank=True)
+    failure_reason = models.CharField(max_length=24, choices=FailureReason.choices, blank=True)
+    # Provider calls started (first sends, retries and reconcile resends together).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    fallback_for = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="fallback"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -45,3 +91,56 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.template} #{self.pk}"
+
+    @property
+    def idempotency_key(self) -> str:
+        """Sent with every provider call for this row, the first and every resend alike."""
+        return str(self.pk)
+
+
+class ProviderEvent(models.Model):
+    """One status report from a provider, kept once: a replayed webhook finds its row and stops."""
+
+    provider = models.CharField(max_length=20)
+    event_key = models.CharField(max_length=200)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=20)
+    failure_reason = models.CharField(max_length=24, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["provider", "event_key"], name="provider_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.status} ({self.message_id})"
+
+
+class InboundMessage(models.Model):
+    """A reply a claimant sent to our WhatsApp number (kept even when nobody understood it)."""
+
+    channel = models.CharField(max_length=10, choices=MessageChannel.choices, default=MessageChannel.WHATSAPP)
+    from_number = models.CharField(max_length=16)
+    text = models.CharField(max_length=1000, blank=True)
+    provider_message_id = models.CharField(max_length=128, unique=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} reply #{self.pk}"
+
+
+class NumberHealth(models.Model):
+    """Whether a phone number can be reached at all: both channels failed for it, or not."""
+
+    phone = models.CharField(max_length=16, unique=True)
+    not_working = models.BooleanField(default=False)
+    reason = models.CharField(max_length=24, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.phone}: {'not working' if self.not_working else 'working'}"

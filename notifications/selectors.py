@@ -16,3 +16,10 @@ def messages_for_staff(user, *, reference: str = "", limit: int = 200) -> QueryS
     if reference:
         messages = messages.filter(claim__reference=reference)
     return messages[:limit]
+
+
+def number_not_working(phone: str) -> bool:
+    """Both channels failed for this number (and nothing reached it since): show it to the officer."""
+    from .models import NumberHealth
+
+    return NumberHealth.objects.filter(phone=phone, not_working=True).exists()

@@ -1,9 +1,40 @@
+import random
+
 from celery import shared_task
+from django.conf import settings
 
+from . import services
 from .backends import TemporaryFailure
-from .services import message_deliver
 
 
-@shared_task(acks_late=True, autoretry_for=(TemporaryFailure,), retry_backoff=True, retry_jitter=True, max_retries=6)
-def message_deliver_task(message_id: int) -> None:
-    message_deliver(message_id=message_id)
+def retry_countdown(retries: int) -> int:
+    """Exponential back-off with full jitter (as Celery's retry_backoff + retry_jitter)."""
+    return random.randint(0, min(settings.NOTIFICATION_RETRY_BACKOFF_MAX, 2 ** (retries + 1)))
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def message_deliver_task(self, message_id: int) -> None:
+    """Deliver one message; a provider that stays down hands the message to the fallback channel.
+
+    Retries are explicit rather than autoretry_for: after the last one the message must be
+    failed (so WhatsApp falls back to SMS), which autoretry cannot do.
+    """
+    try:
+        services.message_deliver(message_id=message_id)
+    except TemporaryFailure as exc:
+        if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
+            services.message_retries_exhausted(message_id=message_id)
+            return
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
+
+
+@shared_task(acks_late=True)
+def message_reconcile_task(message_id: int) -> None:
+    services.message_reconcile(message_id=message_id)
+
+
+@shared_task
+def messages_reconcile_stuck_task() -> None:
+    """Beat, every minute: messages a dead worker left "sending". Safe to run twice."""
+    for message_id in services.messages_stuck():
+        message_reconcile_task.delay(message_id)

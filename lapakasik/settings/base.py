@@ -222,6 +222,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "documents-requeue-stuck": {"task": "documents.tasks.documents_requeue_stuck_task", "schedule": 60.0},
     "documents-sweep-orphans": {"task": "documents.tasks.documents_sweep_orphans_task", "schedule": 3600.0},
+    "interviews-send-reminders": {"task": "interviews.tasks.reminders_send_due_task", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {
@@ -275,6 +276,64 @@ NOTIFICATION_DEFAULT_CHANNEL = env("NOTIFICATION_DEFAULT_CHANNEL", default="what
 # The public address put in messages, so a claimant can tap back to the service.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 CALL_CENTRE_NUMBER = env("CALL_CENTRE_NUMBER", default="175")
+# Providers behind those backends (notifications/backends/): whatsapp.WhatsAppCloudBackend,
+# twilio.TwilioSmsBackend, gateway.HttpSmsGatewayBackend; outbox/console for development.
+NOTIFICATION_HTTP_CONNECT_TIMEOUT = env.float("NOTIFICATION_HTTP_CONNECT_TIMEOUT", default=3.0)
+NOTIFICATION_HTTP_READ_TIMEOUT = env.float("NOTIFICATION_HTTP_READ_TIMEOUT", default=10.0)
+# Provider 5xx/timeout: retried with exponential back-off and full jitter, then the fallback channel.
+NOTIFICATION_MAX_RETRIES = env.int("NOTIFICATION_MAX_RETRIES", default=5)
+NOTIFICATION_RETRY_BACKOFF_MAX = env.int("NOTIFICATION_RETRY_BACKOFF_MAX", default=600)
+# A message still "sending" this long (the worker died mid-send) is resent with the same
+# idempotency key by a beat sweep; after this many provider calls it fails instead.
+NOTIFICATION_STUCK_AFTER = env.int("NOTIFICATION_STUCK_AFTER", default=120)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
+NOTIFICATION_WEBHOOK_MAX_BYTES = env.int("NOTIFICATION_WEBHOOK_MAX_BYTES", default=256 * 1024)
+WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", default="https://graph.facebook.com")
+WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION", default="v23.0")
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_ACCESS_TOKEN = env("WHATSAPP_ACCESS_TOKEN", default="")
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET", default="")
+WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN", default="")
+WHATSAPP_TEMPLATE_LANGUAGE = env("WHATSAPP_TEMPLATE_LANGUAGE", default="id")
+# Approved template per message template ("claim_cancelled=lapakasik_batal,…"); otherwise prefix + key.
+WHATSAPP_TEMPLATE_NAMES = env.dict("WHATSAPP_TEMPLATE_NAMES", default={})
+WHATSAPP_TEMPLATE_PREFIX = env("WHATSAPP_TEMPLATE_PREFIX", default="lapakasik_")
+TWILIO_API_BASE = env("TWILIO_API_BASE", default="https://api.twilio.com")
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM = env("TWILIO_FROM", default="")
+SMS_GATEWAY_URL_TEMPLATE = env("SMS_GATEWAY_URL_TEMPLATE", default="")
+SMS_GATEWAY_METHOD = env("SMS_GATEWAY_METHOD", default="GET")
+SMS_GATEWAY_USER = env("SMS_GATEWAY_USER", default="")
+SMS_GATEWAY_PASSWORD = env("SMS_GATEWAY_PASSWORD", default="")
+SMS_GATEWAY_ID_REGEX = env("SMS_GATEWAY_ID_REGEX", default=r"(?:message_?id|id)\W{1,3}(?P<id>[\w.-]+)")
+SMS_GATEWAY_INVALID_REGEX = env("SMS_GATEWAY_INVALID_REGEX", default="")
+# Delivery receipts to /notifikasi/sms/gateway/ carry X-Lapakasik-Signature: sha256=HMAC(secret, body).
+SMS_GATEWAY_WEBHOOK_SECRET = env("SMS_GATEWAY_WEBHOOK_SECRET", default="")
+CELERY_BEAT_SCHEDULE["notifications-reconcile-stuck"] = {
+    "task": "notifications.tasks.messages_reconcile_stuck_task",
+    "schedule": 60.0,
+}
+
+# Video-call interviews and their reminders (interviews/). Times are local to the branch.
+# Slot length when a branch has no schedule row (Mon–Fri 08:00–16:00, break 12:00–13:00).
+INTERVIEW_SLOT_MINUTES = env.int("INTERVIEW_SLOT_MINUTES", default=20)
+# The earliest slot offered is this far ahead, so the claimant can read the message first.
+INTERVIEW_MIN_NOTICE_MINUTES = env.int("INTERVIEW_MIN_NOTICE_MINUTES", default=60)
+# Days ahead the slot finder looks, and how many free slots a page proposes.
+INTERVIEW_BOOKING_HORIZON_DAYS = env.int("INTERVIEW_BOOKING_HORIZON_DAYS", default=21)
+INTERVIEW_SLOTS_SHOWN = env.int("INTERVIEW_SLOTS_SHOWN", default=8)
+# The claimant's link works until this long after the call ends.
+INTERVIEW_LINK_GRACE_MINUTES = env.int("INTERVIEW_LINK_GRACE_MINUTES", default=60)
+# No reminders from QUIET_START to QUIET_END local (hours), unless the call is this close.
+INTERVIEW_QUIET_START_HOUR = env.int("INTERVIEW_QUIET_START_HOUR", default=21)
+INTERVIEW_QUIET_END_HOUR = env.int("INTERVIEW_QUIET_END_HOUR", default=6)
+INTERVIEW_QUIET_OVERRIDE_MINUTES = env.int("INTERVIEW_QUIET_OVERRIDE_MINUTES", default=120)
+# Reminders the sweep claims per transaction; a claim older than RECLAIM_AFTER seconds (the
+# sweep died between claiming and sending) is claimed again, at most MAX_ATTEMPTS times.
+INTERVIEW_REMINDER_BATCH = env.int("INTERVIEW_REMINDER_BATCH", default=20)
+INTERVIEW_REMINDER_RECLAIM_AFTER = env.int("INTERVIEW_REMINDER_RECLAIM_AFTER", default=300)
+INTERVIEW_REMINDER_MAX_ATTEMPTS = env.int("INTERVIEW_REMINDER_MAX_ATTEMPTS", default=3)
 
 LOGGING = {
     "version": 1,

@@ -13,11 +13,19 @@ class SendResult:
 
 
 class PermanentFailure(Exception):
-    """The provider will never accept this message (for example an invalid number): do not retry."""
+    """The provider will never accept this message (for example an invalid number): do not retry.
+
+    `reason` is a FailureReason value (not_on_whatsapp, invalid_number, rejected…) so the
+    service can choose the fallback channel.
+    """
+
+    def __init__(self, message: str, *, reason: str = "rejected"):
+        super().__init__(message)
+        self.reason = reason
 
 
 class TemporaryFailure(Exception):
-    """The provider could not take the message now: retry later."""
+    """The provider could not take the message now (5xx, timeout, no connection): retry later."""
 
 
 class BaseBackend:

@@ -53,7 +53,8 @@ def test_claim_page_shows_the_claim_documents_and_timeline(claim_in_review, offi
         assert f'href="{reverse("documents:file", args=[document.pk])}" target="_blank"' in html
     assert "1200×800 piksel" in html
     assert "Riwayat klaim" in html and "Sedang diverifikasi petugas" in html
-    assert "Jadwalkan video call" in html and "rilis berikutnya" in html
+    assert "Jadwalkan video call" in html
+    assert reverse("console:interview_book", args=[claim_in_review.reference]) in html
 
 
 def test_viewing_the_page_fetches_no_document_and_thumbnails_load_lazily(claim_in_review, officer):

@@ -1,0 +1,200 @@
+"""Reads for interviews: free slots, schedules, the plan of reminders, times in the branch's zone."""
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Q
+from django.utils import dateformat, timezone, translation
+
+from claims.models import Branch
+
+from .models import (
+    ACTIVE_INTERVIEW_STATUSES,
+    DEFAULT_REMINDER_OFFSETS,
+    Holiday,
+    Interview,
+    ReminderPlan,
+    Schedule,
+    ScheduleBreak,
+)
+
+
+def branch_zone(branch: Branch) -> ZoneInfo:
+    return ZoneInfo(branch.time_zone)
+
+
+def zone_label(branch: Branch) -> str:
+    """WIB, WITA or WIT: what people in Indonesia write after a time."""
+    return Branch.Zone(branch.time_zone).label
+
+
+def local_time_text(instant: dt.datetime, branch: Branch, *, language: str = "id") -> str:
+    """'Senin, 9 Maret 2026 pukul 10.00 WITA' — in the branch's zone, in the reader's language."""
+    local = instant.astimezone(branch_zone(branch))
+    with translation.override(language):
+        day = dateformat.format(local, "l, j F Y")
+        word = translation.gettext("pukul")
+    return f"{day} {word} {local:%H.%M} {zone_label(branch)}"
+
+
+@dataclass(frozen=True)
+class DefaultBreak:
+    weekday: int | None
+    starts: dt.time
+    ends: dt.time
+
+
+def schedule_for(branch: Branch, officer=None) -> tuple[Schedule, list]:
+    """The officer's own schedule at this branch, else the branch's, else the defaults (unsaved)."""
+    schedules = Schedule.objects.filter(branch=branch).filter(Q(officer__isnull=True) | Q(officer=officer))
+    chosen = None
+    for schedule in schedules:
+        if officer is not None and schedule.officer_id == officer.pk:
+            chosen = schedule
+            break
+        chosen = chosen or schedule
+    if chosen is None:
+        default = Schedule(branch=branch, slot_minutes=settings.INTERVIEW_SLOT_MINUTES)
+        return default, [DefaultBreak(weekday=None, starts=dt.time(12, 0), ends=dt.time(13, 0))]
+    return chosen, list(ScheduleBreak.objects.filter(schedule=chosen))
+
+
+def reminder_offsets(branch: Branch) -> list[int]:
+    """Minutes before the call, largest first."""
+    plan = ReminderPlan.objects.filter(branch=branch).first()
+    offsets = plan.offsets_minutes if plan is not None else DEFAULT_REMINDER_OFFSETS
+    return sorted(offsets, reverse=True)
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: dt.datetime  # UTC
+    ends_at: dt.datetime  # UTC
+    local: dt.datetime  # the start in the branch's zone
+
+    @property
+    def value(self) -> str:
+        """What a form posts: the UTC instant, unambiguous."""
+        return self.starts_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_slot_value(value: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def _busy_intervals(branch: Branch, officer, since: dt.datetime, until: dt.datetime, exclude_interview_id=None):
+    interviews = Interview.objects.filter(status__in=ACTIVE_INTERVIEW_STATUSES, starts_at__lt=until, ends_at__gt=since)
+    # An officer's calls anywhere keep them busy; without an officer the branch takes one call at a time.
+    interviews = interviews.filter(officer=officer) if officer is not None else interviews.filter(claim__branch=branch)
+    if exclude_interview_id is not None:
+        interviews = interviews.exclude(pk=exclude_interview_id)
+    return list(interviews.values_list("starts_at", "ends_at"))
+
+
+def free_slots(
+    *,
+    branch: Branch,
+    officer=None,
+    start: dt.datetime | None = None,
+    count: int = 8,
+    exclude_interview_id: int | None = None,
+) -> list[Slot]:
+    """The first ``count`` free slots from ``start`` (never earlier than now plus the notice period).
+
+    Walks the branch's local days (zoneinfo, so the arithmetic stays right even though
+    WIB/WITA/WIT have no daylight saving), skipping non-working days, holidays (national
+    and the branch's), breaks, and slots already taken by an active interview.
+    """
+    now = timezone.now()
+    earliest = now + dt.timedelta(minutes=settings.INTERVIEW_MIN_NOTICE_MINUTES)
+    if start is not None and start > earliest:
+        earliest = start
+    zone = branch_zone(branch)
+    schedule, breaks = schedule_for(branch, officer)
+    slot = dt.timedelta(minutes=schedule.slot_minutes)
+    first_day = earliest.astimezone(zone).date()
+    last_day = first_day + dt.timedelta(days=settings.INTERVIEW_BOOKING_HORIZON_DAYS)
+    holidays = set(
+        Holiday.objects.filter(date__gte=first_day, date__lte=last_day)
+        .filter(Q(branch__isnull=True) | Q(branch=branch))
+        .values_list("date", flat=True)
+    )
+    busy = _busy_intervals(
+        branch,
+        officer,
+        dt.datetime.combine(first_day, dt.time.min, tzinfo=zone),
+        dt.datetime.combine(last_day, dt.time.max, tzinfo=zone),
+        exclude_interview_id,
+    )
+    found: list[Slot] = []
+    day = first_day
+    while day <= last_day and len(found) < count:
+        if schedule.works_on(day) and day not in holidays:
+            day_breaks = [
+                (dt.datetime.combine(day, b.starts, tzinfo=zone), dt.datetime.combine(day, b.ends, tzinfo=zone))
+                for b in breaks
+                if b.weekday in (None, day.isoweekday())
+            ]
+            cursor = dt.datetime.combine(day, schedule.day_start, tzinfo=zone)
+            day_end = dt.datetime.combine(day, schedule.day_end, tzinfo=zone)
+            while cursor + slot <= day_end and len(found) < count:
+                end = cursor + slot
+                in_break = next((b_end for b_start, b_end in day_breaks if cursor < b_end and end > b_start), None)
+                if in_break is not None:
+                    cursor = in_break  # slots start again when the break ends
+                    continue
+                taken = any(cursor < b_end and end > b_start for b_start, b_end in busy)
+                if cursor >= earliest and not taken:
+                    found.append(
+                        Slot(starts_at=cursor.astimezone(dt.UTC), ends_at=end.astimezone(dt.UTC), local=cursor)
+                    )
+                cursor = end
+        day += dt.timedelta(days=1)
+    return found
+
+
+def slot_is_free(*, branch: Branch, officer, starts_at: dt.datetime, exclude_interview_id: int | None = None):
+    """The slot starting exactly at ``starts_at``, when it is one of the free ones; else None."""
+    slots = free_slots(
+        branch=branch, officer=officer, start=starts_at, count=1, exclude_interview_id=exclude_interview_id
+    )
+    return slots[0] if slots and slots[0].starts_at == starts_at else None
+
+
+def interview_active_for_claim(claim) -> Interview | None:
+    return Interview.objects.filter(claim=claim, status__in=ACTIVE_INTERVIEW_STATUSES).select_related("officer").first()
+
+
+# --- the claimant's link ---------------------------------------------------------------
+
+TOKEN_SALT = "interviews.claimant-link"
+
+
+def interview_token(interview: Interview) -> str:
+    """The claimant's link token: the interview id, signed. No name, phone or NIK in it."""
+    return signing.Signer(salt=TOKEN_SALT).sign(str(interview.pk))
+
+
+def interview_for_token(token: str) -> Interview | None:
+    """The interview behind a link, or None: forged, unknown, cancelled, or past its use
+    (INTERVIEW_LINK_GRACE_MINUTES after the call ends)."""
+    try:
+        interview_id = int(signing.Signer(salt=TOKEN_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+    interview = (
+        Interview.objects.filter(pk=interview_id, status__in=ACTIVE_INTERVIEW_STATUSES)
+        .select_related("claim__branch", "officer")
+        .first()
+    )
+    if interview is None:
+        return None
+    if interview.ends_at + dt.timedelta(minutes=settings.INTERVIEW_LINK_GRACE_MINUTES) < timezone.now():
+        return None
+    return interview

@@ -1,0 +1,244 @@
+"""Provider webhooks, signed exactly as each provider signs them."""
+
+import hashlib
+import hmac
+import json
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from notifications import services
+from notifications.models import InboundMessage, Message, MessageStatus, ProviderEvent
+from notifications.selectors import number_not_working
+from tests.provider_server import (
+    GATEWAY_SECRET,
+    sign_twilio,
+    sign_whatsapp,
+    whatsapp_reply_payload,
+    whatsapp_status_payload,
+)
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "+6281234567890"
+
+
+def _message(*, channel="whatsapp", status=MessageStatus.SENT, provider_id="wamid.A1") -> Message:
+    return Message.objects.create(
+        channel=channel,
+        to=PHONE,
+        template="claim_cancelled",
+        body="Halo",
+        status=status,
+        provider_message_id=provider_id,
+    )
+
+
+def _post_whatsapp(client, payload: dict, *, signature: str | None = None):
+    body = json.dumps(payload).encode()
+    return client.post(
+        reverse("webhooks:whatsapp"),
+        body,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=signature if signature is not None else sign_whatsapp(body),
+    )
+
+
+def _status(client, status: str, provider_id="wamid.A1", **kwargs):
+    return _post_whatsapp(client, whatsapp_status_payload(provider_id, status, **kwargs))
+
+
+def test_whatsapp_verification_echoes_the_challenge_for_our_token(client, provider):
+    url = reverse("webhooks:whatsapp")
+    ok = client.get(
+        url, {"hub.mode": "subscribe", "hub.verify_token": "fake-verify-token", "hub.challenge": "1158201444"}
+    )
+    assert ok.status_code == 200 and ok.content == b"1158201444"
+    wrong = client.get(url, {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"})
+    assert wrong.status_code == 403
+
+
+def test_forged_whatsapp_signature_is_refused(client, provider):
+    message = _message()
+    response = _post_whatsapp(client, whatsapp_status_payload("wamid.A1", "read"), signature="sha256=" + "0" * 64)
+    assert response.status_code == 403
+    unsigned = client.post(reverse("webhooks:whatsapp"), "{}", content_type="application/json")
+    assert unsigned.status_code == 403
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+
+
+def test_webhook_without_a_configured_secret_refuses_everything(client, provider, settings):
+    settings.WHATSAPP_APP_SECRET = ""
+    body = b"{}"
+    response = client.post(
+        reverse("webhooks:whatsapp"),
+        body,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=sign_whatsapp(body, secret=""),
+    )
+    assert response.status_code == 403
+
+
+def test_webhooks_take_post_only(client, provider):
+    assert client.get(reverse("webhooks:twilio")).status_code == 405
+    assert client.get(reverse("webhooks:sms_gateway")).status_code == 405
+
+
+def test_statuses_move_forward_and_a_replay_changes_nothing(client, provider):
+    message = _message()
+    assert _status(client, "delivered").status_code == 200
+    message.refresh_from_db()
+    changed_at = message.status_changed_at
+    assert message.status == MessageStatus.DELIVERED
+    assert _status(client, "delivered").status_code == 200
+    message.refresh_from_db()
+    assert message.status_changed_at == changed_at
+    assert ProviderEvent.objects.filter(message=message).count() == 1
+
+
+def test_read_arriving_before_sent_ends_at_read(client, provider):
+    message = _message(status=MessageStatus.SENDING, provider_id="")
+    for status in ("read", "delivered", "sent"):
+        _status(client, status, key=str(message.pk))
+    message.refresh_from_db()
+    assert message.status == MessageStatus.READ and message.provider_message_id == "wamid.A1"
+
+
+def test_failed_after_delivered_is_ignored(client, provider):
+    message = _message()
+    _status(client, "delivered")
+    _status(client, "failed", errors=[{"code": 131026, "title": "Message undeliverable"}])
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED
+    assert not Message.objects.filter(fallback_for=message).exists()
+
+
+def test_failed_status_falls_back_to_one_sms_even_when_replayed(client, provider, django_capture_on_commit_callbacks):
+    message = _message()
+    errors = [{"code": 131026, "title": "Message undeliverable"}]
+    with django_capture_on_commit_callbacks(execute=True):
+        _status(client, "failed", errors=errors)
+        _status(client, "failed", errors=errors)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED and message.failure_reason == "not_on_whatsapp"
+    assert message.fallback.status == MessageStatus.SENT
+    assert len(provider.deliveries_to(PHONE, "twilio")) == 1
+
+
+def test_status_for_an_unknown_message_is_accepted_and_ignored(client, provider):
+    assert _status(client, "read", provider_id="wamid.someone-else").status_code == 200
+
+
+def _post_twilio(client, settings, params: dict, *, signature: str | None = None):
+    url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("webhooks:twilio")
+    return client.post(
+        reverse("webhooks:twilio"),
+        urlencode(params),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_TWILIO_SIGNATURE=signature if signature is not None else sign_twilio(url, params),
+    )
+
+
+def test_twilio_receipt_signed_as_twilio_moves_the_status(client, provider, settings):
+    message = _message(channel="sms", provider_id="SM000001")
+    params = {"MessageSid": "SM000001", "MessageStatus": "delivered", "AccountSid": "AC0", "To": PHONE}
+    assert _post_twilio(client, settings, params).status_code == 200
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED
+
+
+def test_forged_twilio_signature_is_refused(client, provider, settings):
+    message = _message(channel="sms", provider_id="SM000001")
+    params = {"MessageSid": "SM000001", "MessageStatus": "delivered"}
+    assert _post_twilio(client, settings, params, signature="bm90IHR3aWxpbw==").status_code == 403
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+
+
+def test_undelivered_sms_marks_the_number_not_working(client, provider, settings):
+    _message(channel="sms", provider_id="SM000002")
+    params = {"MessageSid": "SM000002", "MessageStatus": "undelivered", "ErrorCode": "30003"}
+    _post_twilio(client, settings, params)
+    assert number_not_working(PHONE)
+    # A later message that reaches the phone clears the flag.
+    _message(channel="whatsapp", provider_id="wamid.B2")
+    _status(client, "delivered", provider_id="wamid.B2")
+    assert not number_not_working(PHONE)
+
+
+def _post_gateway(client, payload: dict, *, secret=GATEWAY_SECRET):
+    body = json.dumps(payload).encode()
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return client.post(
+        reverse("webhooks:sms_gateway"), body, content_type="application/json", HTTP_X_LAPAKASIK_SIGNATURE=signature
+    )
+
+
+def test_gateway_receipt_is_verified_by_our_shared_secret(client, provider):
+    message = _message(channel="sms", provider_id="GW000001")
+    assert _post_gateway(client, {"id": "GW000001", "status": "delivered"}, secret="wrong").status_code == 403
+    assert _post_gateway(client, {"id": "GW000001", "ref": str(message.pk), "status": "delivered"}).status_code == 200
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED
+
+
+@pytest.fixture
+def handlers():
+    calls = []
+
+    def interviews_handler(phone, text):
+        calls.append((phone, text))
+        return True
+
+    def broken_handler(phone, text):
+        raise RuntimeError("bug in another app")
+
+    services.inbound_reply_handlers[:] = [broken_handler, interviews_handler]
+    yield calls
+    services.inbound_reply_handlers.clear()
+
+
+@pytest.mark.parametrize(("text", "dispatched"), [(" ya ", "YA"), ("1", "1"), ("2", "2"), ("Ya\n", "YA")])
+def test_replies_confirm_or_reschedule_reach_the_registered_handlers(client, provider, handlers, text, dispatched):
+    response = _post_whatsapp(client, whatsapp_reply_payload("6281234567890", text, "wamid.IN1"))
+    assert response.status_code == 200
+    assert handlers == [(PHONE, dispatched)]
+    inbound = InboundMessage.objects.get()
+    assert inbound.from_number == PHONE and inbound.handled_by.endswith("interviews_handler")
+    # The same webhook again: recorded once, dispatched once.
+    _post_whatsapp(client, whatsapp_reply_payload("6281234567890", text, "wamid.IN1"))
+    assert len(handlers) == 1 and InboundMessage.objects.count() == 1
+
+
+def test_unknown_reply_is_recorded_and_not_dispatched(client, provider, handlers):
+    response = _post_whatsapp(client, whatsapp_reply_payload("6281234567890", "siapa ini?", "wamid.IN2"))
+    assert response.status_code == 200
+    assert handlers == []
+    assert InboundMessage.objects.get().text == "siapa ini?"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fake_provider_posts_signed_statuses_to_the_live_app_out_of_order(
+    provider, live_server, settings, seeded_catalogue
+):
+    settings.PUBLIC_BASE_URL = live_server.url
+    message = Message.objects.create(channel="whatsapp", to=PHONE, template="claim_cancelled", body="Halo")
+    services.message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    webhook = live_server.url + reverse("webhooks:whatsapp")
+    assert (
+        provider.post_whatsapp_statuses(webhook, message.provider_message_id, ["read", "sent", "delivered"])
+        == [200] * 3
+    )
+    assert provider.post_whatsapp_statuses(webhook, message.provider_message_id, ["read"]) == [200]  # replay
+    message.refresh_from_db()
+    assert message.status == MessageStatus.READ
+
+    sms = Message.objects.create(channel="sms", to=PHONE, template="claim_cancelled", body="Halo")
+    services.message_deliver(message_id=sms.pk)
+    sms.refresh_from_db()
+    assert provider.post_twilio_statuses(sms.provider_message_id, ["sent", "delivered"]) == [200, 200]
+    sms.refresh_from_db()
+    assert sms.status == MessageStatus.DELIVERED
