@@ -16,6 +16,8 @@ from claims.services import RejectReason, claim_holder
 from documents.checks.codes import OFFICER_REJECTIONS, fix_hint
 from documents.models import Document, DocumentAccess, DocumentStatus
 from documents.services import REVIEW_STATUSES
+from interviews.selectors import interview_active_for_claim
+from notifications.selectors import number_not_working
 
 # What the queue shows unless asked otherwise: claims waiting for someone at the branch.
 QUEUE_STATUSES = (
@@ -227,6 +229,16 @@ class ClaimActions:
     reject: bool
     cancel: bool
     interview_entry: bool
+    # The claim has a call booked: the page links to the officer's interview page.
+    interview_page: bool = False
+    # Both channels failed for the contact number: "Nomor HP tidak bisa dihubungi".
+    number_not_working: bool = False
+
+
+def contact_number_not_working(claim: Claim) -> bool:
+    """The banner with "Perbarui nomor" / "Hubungi lewat kantor cabang", while the claim is open."""
+    phone = claim.contact_phone
+    return bool(claim.is_open and phone and not claim.contact_via_branch and number_not_working(phone))
 
 
 def claim_actions(claim: Claim) -> ClaimActions:
@@ -239,6 +251,8 @@ def claim_actions(claim: Claim) -> ClaimActions:
         reject=Status.REJECTED in allowed,
         cancel=Status.CANCELLED in allowed,
         interview_entry=claim.status in (Status.IN_REVIEW, Status.FAILED_CONFIRMATION),
+        interview_page=interview_active_for_claim(claim) is not None,
+        number_not_working=contact_number_not_working(claim),
     )
 
 

@@ -1,19 +1,42 @@
-"""The officer books a video call from a claim in review: the first free slots, in the branch's zone."""
+"""Video calls from the console (/petugas/wawancara/…): booking, the officer's interview page and
+its outcomes, and the two ways out when the claimant's number does not work."""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from claims.models import Claim
+from claims.models import Claim, Status
 from claims.services import OfficerActionRefused, TransitionNotAllowed
+from claims.services.contact import claim_contact_phone_update, claim_contact_via_branch
+from claims.validators import mask_nik
 from interviews.forms import BookForm
-from interviews.selectors import free_slots, interview_active_for_claim, zone_label
-from interviews.services import interview_book
+from interviews.models import FailReason, IdentityCheck, Interview
+from interviews.selectors import (
+    free_slots,
+    interview_active_for_claim,
+    interview_attempt_summary,
+    interview_attempts,
+    interview_for_page,
+    interview_identity_documents,
+    local_time_text,
+    zone_label,
+)
+from interviews.services import (
+    interview_book,
+    interview_mark_confirmed,
+    interview_mark_failed,
+    interview_mark_no_answer,
+    interview_move_on_request,
+)
 
-from .selectors import claim_for_staff
+from .forms_interviews import ContactViaBranchForm, FailForm, MoveForm, OutcomeForm, PhoneUpdateForm
+from .selectors import claim_actions, claim_for_staff, contact_number_not_working
 from .views import staff_only
 
 
@@ -56,4 +79,236 @@ def interview_book_view(request: HttpRequest, reference: str) -> HttpResponse:
             "active": interview_active_for_claim(claim),
         },
         status=400 if form.errors else 200,
+    )
+
+
+# --- the officer's interview page -------------------------------------------------------
+
+
+def _render_interview(
+    request: HttpRequest, claim: Claim, *, bound: dict | None = None, status: int = 200
+) -> HttpResponse:
+    bound = bound or {}
+    interview = interview_for_page(claim)
+    summary = interview_attempt_summary(interview) if interview is not None else None
+    face, identity_documents = interview_identity_documents(claim)
+    initial = {"versi": claim.version}
+    fail_initial = {**initial}
+    if summary is not None and summary.propose_failure:
+        fail_initial["alasan"] = FailReason.NO_ANSWER_ALL_ATTEMPTS
+    return render(
+        request,
+        "console/interviews/interview.html",
+        {
+            "claim": claim,
+            "interview": interview,
+            "active": interview is not None and interview.is_active and claim.status == Status.INTERVIEW_SCHEDULED,
+            "when": local_time_text(interview.starts_at, claim.branch) if interview is not None else "",
+            "zone": zone_label(claim.branch),
+            "nik": mask_nik(claim.nik),
+            "face": face,
+            "identity_documents": identity_documents,
+            "attempts": interview_attempts(interview) if interview is not None else [],
+            "summary": summary,
+            "check_count": len(IdentityCheck.values),
+            "actions": claim_actions(claim),
+            "number_not_working": contact_number_not_working(claim),
+            # One form on the page (the checklist and the note are shared); each outcome's
+            # button posts it to its own view.
+            "outcome_form": bound.get("outcome") or FailForm(initial=fail_initial),
+        },
+        status=status,
+    )
+
+
+@staff_only
+@require_GET
+def interview_page(request: HttpRequest, reference: str) -> HttpResponse:
+    return _render_interview(request, _claim(request, reference))
+
+
+def _do(request: HttpRequest, claim: Claim, action: Callable[[], object], done: str, *, to: str) -> HttpResponse:
+    """Run one service; what it refuses is told in plain words, and the page is loaded again."""
+    try:
+        action()
+    except OfficerActionRefused as refused:
+        messages.error(request, refused.message)
+    except TransitionNotAllowed:
+        messages.error(request, _("Tindakan ini tidak bisa dilakukan pada klaim dengan status ini."))
+    except ValidationError as invalid:
+        messages.error(request, " ".join(invalid.messages))
+    else:
+        messages.success(request, done)
+    return redirect(to, reference=claim.reference)
+
+
+def _active_interview(claim: Claim) -> Interview:
+    interview = interview_active_for_claim(claim)
+    if interview is None:
+        raise Http404
+    return interview
+
+
+def _outcome(request: HttpRequest, reference: str, form_class) -> tuple[Claim, Interview | None, OutcomeForm]:
+    claim = _claim(request, reference)
+    return claim, interview_active_for_claim(claim), form_class(request.POST)
+
+
+def _gone(request: HttpRequest, claim: Claim) -> HttpResponse:
+    """An outcome posted for a call already settled (a second click, another officer's page)."""
+    messages.error(request, _("Video call ini sudah tidak berlaku."))
+    return redirect("console:interview", reference=claim.reference)
+
+
+@staff_only
+@require_POST
+def interview_confirmed_view(request: HttpRequest, reference: str) -> HttpResponse:
+    claim, interview, form = _outcome(request, reference, OutcomeForm)
+    if interview is None:
+        return _gone(request, claim)
+    if not form.is_valid():
+        return _render_interview(request, claim, bound={"outcome": form}, status=400)
+    return _do(
+        request,
+        claim,
+        lambda: interview_mark_confirmed(
+            interview=interview,
+            checks=form.cleaned_data["periksa"],
+            note=form.cleaned_data["catatan"],
+            by=request.user,
+            claim_version=form.cleaned_data["versi"],
+        ),
+        _("Identitas terkonfirmasi. Klaim siap diputuskan."),
+        to="console:claim",
+    )
+
+
+@staff_only
+@require_POST
+def interview_no_answer_view(request: HttpRequest, reference: str) -> HttpResponse:
+    claim, interview, form = _outcome(request, reference, OutcomeForm)
+    if interview is None:
+        return _gone(request, claim)
+    if not form.is_valid():
+        return _render_interview(request, claim, bound={"outcome": form}, status=400)
+    return _do(
+        request,
+        claim,
+        lambda: interview_mark_no_answer(
+            interview=interview,
+            checks=form.cleaned_data["periksa"],
+            note=form.cleaned_data["catatan"],
+            by=request.user,
+            claim_version=form.cleaned_data["versi"],
+        ),
+        _("Percobaan dicatat: tidak diangkat. Coba telepon lagi nanti."),
+        to="console:interview",
+    )
+
+
+@staff_only
+@require_POST
+def interview_failed_view(request: HttpRequest, reference: str) -> HttpResponse:
+    claim, interview, form = _outcome(request, reference, FailForm)
+    if interview is None:
+        return _gone(request, claim)
+    if not form.is_valid():
+        return _render_interview(request, claim, bound={"outcome": form}, status=400)
+    return _do(
+        request,
+        claim,
+        lambda: interview_mark_failed(
+            interview=interview,
+            reason=form.cleaned_data["alasan"],
+            checks=form.cleaned_data["periksa"],
+            note=form.cleaned_data["catatan"],
+            by=request.user,
+            claim_version=form.cleaned_data["versi"],
+        ),
+        _("Konfirmasi gagal dicatat. Peserta mendapat pesan dengan cara melanjutkan klaimnya."),
+        to="console:claim",
+    )
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def interview_move_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """The claimant asked on the call for another time: pick one of the officer's free slots."""
+    claim = _claim(request, reference)
+    interview = _active_interview(claim)
+    slots = free_slots(
+        branch=claim.branch,
+        officer=interview.officer,
+        count=settings.INTERVIEW_SLOTS_SHOWN,
+        exclude_interview_id=interview.pk,
+    )
+    form = MoveForm(request.POST or None, slots=slots, initial={"versi": claim.version})
+    if request.method == "POST" and form.is_valid():
+        return _do(
+            request,
+            claim,
+            lambda: interview_move_on_request(
+                interview=interview,
+                starts_at=form.cleaned_data["waktu"],
+                note=form.cleaned_data["catatan"],
+                by=request.user,
+                claim_version=form.cleaned_data["versi"],
+            ),
+            _("Jadwal dipindah. Peserta mendapat pesan dengan jam baru."),
+            to="console:interview",
+        )
+    return render(
+        request,
+        "console/interviews/move.html",
+        {
+            "claim": claim,
+            "interview": interview,
+            "when": local_time_text(interview.starts_at, claim.branch),
+            "form": form,
+            "slots": slots,
+            "zone": zone_label(claim.branch),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- a contact number that does not work -------------------------------------------------
+
+
+def _back(form) -> str:
+    return "console:interview" if form.cleaned_data.get("kembali") == "wawancara" else "console:claim"
+
+
+@staff_only
+@require_POST
+def contact_phone_update_view(request: HttpRequest, reference: str) -> HttpResponse:
+    claim = _claim(request, reference)
+    form = PhoneUpdateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tulis nomor HP baru."))
+        return redirect("console:claim", reference=claim.reference)
+    return _do(
+        request,
+        claim,
+        lambda: claim_contact_phone_update(
+            claim=claim, phone=form.cleaned_data["nomor"], by=request.user, claim_version=form.cleaned_data["versi"]
+        ),
+        _("Nomor HP diperbarui. Pesan berikutnya dikirim ke nomor baru."),
+        to=_back(form),
+    )
+
+
+@staff_only
+@require_POST
+def contact_via_branch_view(request: HttpRequest, reference: str) -> HttpResponse:
+    claim = _claim(request, reference)
+    form = ContactViaBranchForm(request.POST)
+    if not form.is_valid():
+        return redirect("console:claim", reference=claim.reference)
+    return _do(
+        request,
+        claim,
+        lambda: claim_contact_via_branch(claim=claim, by=request.user, claim_version=form.cleaned_data["versi"]),
+        _("Klaim ditandai: hubungi peserta lewat kantor cabang. Tidak ada pesan yang dikirim lagi."),
+        to=_back(form),
     )

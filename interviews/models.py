@@ -167,6 +167,7 @@ class InterviewStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Dibatalkan")
     DONE = "done", _("Selesai")
     NO_SHOW = "no_show", _("Tidak terhubung")
+    FAILED = "failed", _("Konfirmasi gagal")
 
 
 # An interview in one of these is still going to happen: it holds its slot and gets reminders.
@@ -264,3 +265,48 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"reminder {self.offset_minutes} min for interview {self.interview_id} ({self.status})"
+
+
+class AttemptOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", _("Identitas terkonfirmasi")
+    NO_ANSWER = "no_answer", _("Tidak diangkat")
+    RESCHEDULE = "reschedule", _("Peserta minta jadwal lain")
+    FAILED = "failed", _("Konfirmasi gagal")
+
+
+class FailReason(models.TextChoices):
+    NO_ANSWER_ALL_ATTEMPTS = "no_answer_all_attempts", _("Tidak diangkat setelah semua percobaan")
+    IDENTITY_MISMATCH = "identity_mismatch", _("Identitas tidak cocok")
+    DID_NOT_UNDERSTAND = "did_not_understand", _("Peserta tidak memahami prosesnya")
+    BAD_CONNECTION = "bad_connection", _("Sambungan buruk")
+    NO_DEVICE = "no_device", _("Peserta tidak punya perangkat")
+
+
+class IdentityCheck(models.TextChoices):
+    """The fixed identity checklist an officer ticks during the call (kept on the attempt)."""
+
+    NAME_MATCHES_EKTP = "name_matches_ektp", _("Nama sama dengan e-KTP")
+    FACE_MATCHES_PHOTO = "face_matches_photo", _("Wajah sama dengan foto")
+    DATE_OF_BIRTH = "date_of_birth", _("Tanggal lahir cocok")
+    KPJ_EMPLOYER = "kpj_employer", _("Peserta menjawab pertanyaan KPJ dan perusahaan")
+
+
+class InterviewAttempt(models.Model):
+    """One try at the call and what came of it: every attempt is kept (who, when, outcome, why)."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="attempts")
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("hasil"), max_length=12, choices=AttemptOutcome.choices)
+    reason = models.CharField(_("alasan"), max_length=24, choices=FailReason.choices, blank=True)
+    # IdentityCheck values the officer ticked during this attempt.
+    checks = models.JSONField(_("pemeriksaan identitas"), default=list, blank=True)
+    note = models.TextField(_("catatan"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("percobaan video call")
+        verbose_name_plural = _("percobaan video call")
+
+    def __str__(self) -> str:
+        return f"interview {self.interview_id} {self.outcome} {self.at:%Y-%m-%d %H:%M}Z"

@@ -10,12 +10,15 @@ from django.db.models import Q
 from django.utils import dateformat, timezone, translation
 
 from claims.models import Branch
+from claims.selectors import claim_current_documents
 
 from .models import (
     ACTIVE_INTERVIEW_STATUSES,
     DEFAULT_REMINDER_OFFSETS,
+    AttemptOutcome,
     Holiday,
     Interview,
+    InterviewAttempt,
     ReminderPlan,
     Schedule,
     ScheduleBreak,
@@ -198,3 +201,58 @@ def interview_for_token(token: str) -> Interview | None:
     if interview.ends_at + dt.timedelta(minutes=settings.INTERVIEW_LINK_GRACE_MINUTES) < timezone.now():
         return None
     return interview
+
+
+# --- the officer's interview page -------------------------------------------------------
+
+# Documents shown beside the claimant's face photo: whose identity the call checks.
+FACE_DOCUMENT_TYPE = "face_with_ektp"
+IDENTITY_DOCUMENT_TYPES = ("ektp", "kpj_card")
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    no_answer: int
+    first_no_answer_at: dt.datetime | None
+    max_attempts: int
+    attempt_days: int
+    propose_failure: bool
+
+
+def interview_attempt_summary(interview: Interview, *, now: dt.datetime | None = None) -> AttemptSummary:
+    """How many calls went unanswered, and whether the attempts are used up: INTERVIEW_MAX_ATTEMPTS
+    of them, or INTERVIEW_ATTEMPT_DAYS days since the first (the page then proposes failure)."""
+    times = list(
+        InterviewAttempt.objects.filter(interview=interview, outcome=AttemptOutcome.NO_ANSWER)
+        .order_by("at")
+        .values_list("at", flat=True)
+    )
+    first = times[0] if times else None
+    max_attempts, days = settings.INTERVIEW_MAX_ATTEMPTS, settings.INTERVIEW_ATTEMPT_DAYS
+    too_long = first is not None and (now or timezone.now()) - first >= dt.timedelta(days=days)
+    return AttemptSummary(
+        no_answer=len(times),
+        first_no_answer_at=first,
+        max_attempts=max_attempts,
+        attempt_days=days,
+        propose_failure=len(times) >= max_attempts or too_long,
+    )
+
+
+def interview_for_page(claim) -> Interview | None:
+    """The interview the officer's page is about: the active one, else the latest."""
+    interviews = Interview.objects.filter(claim=claim).select_related("officer")
+    return (
+        interviews.filter(status__in=ACTIVE_INTERVIEW_STATUSES).first()
+        or interviews.order_by("-created_at", "-pk").first()
+    )
+
+
+def interview_attempts(interview: Interview) -> list[InterviewAttempt]:
+    return list(InterviewAttempt.objects.filter(interview=interview).select_related("by").order_by("at", "pk"))
+
+
+def interview_identity_documents(claim) -> tuple[object | None, list]:
+    """(the face-with-e-KTP photo, the identity documents) — the current document of each type."""
+    by_code = {document.document_type.code: document for document in claim_current_documents(claim).values()}
+    return by_code.get(FACE_DOCUMENT_TYPE), [by_code[code] for code in IDENTITY_DOCUMENT_TYPES if code in by_code]

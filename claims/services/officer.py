@@ -241,10 +241,24 @@ def claim_request_documents(
     return locked
 
 
+def _interview_call_off(claim: Claim, *, by) -> None:
+    """A closed claim has no call left to make: its active interview (and the interview's pending
+    reminders) are cancelled in the caller's transaction. The claim is closed by now, so the
+    claimant gets the decision's message only, not a second one about the call."""
+    # Imported here: interviews.services builds on this module.
+    from interviews.selectors import interview_active_for_claim
+    from interviews.services import interview_cancel
+
+    interview = interview_active_for_claim(claim)
+    if interview is not None:
+        interview_cancel(interview=interview, by=by, note=claim.status)
+
+
 def claim_approve(*, claim: Claim, by, claim_version: int) -> Claim:
     with transaction.atomic():
         locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
         locked = claim_transition(claim=locked, to=Status.APPROVED, by=by)
+        _interview_call_off(locked, by=by)
         locked = claim_touch(claim=locked, by=by)
     return locked
 
@@ -264,6 +278,7 @@ def claim_reject(*, claim: Claim, reason: RejectReason, note: str = "", by, clai
             template="claim_rejected",
             context={"explanation": str(REJECT_EXPLANATIONS[RejectReason(reason)]), "note": note},
         )
+        _interview_call_off(locked, by=by)
         locked = claim_touch(claim=locked, by=by)
     return locked
 
@@ -277,5 +292,6 @@ def claim_cancel_by_staff(*, claim: Claim, reason: CancelReason, note: str = "",
         if locked.status == Status.CANCELLED:
             raise TransitionNotAllowed(locked, Status.CANCELLED)
         locked = claim_cancel(claim=locked, reason=CancelReason(reason), by=by, note=(note or "").strip())
+        _interview_call_off(locked, by=by)
         locked = claim_touch(claim=locked, by=by)
     return locked

@@ -334,6 +334,10 @@ INTERVIEW_QUIET_OVERRIDE_MINUTES = env.int("INTERVIEW_QUIET_OVERRIDE_MINUTES", d
 INTERVIEW_REMINDER_BATCH = env.int("INTERVIEW_REMINDER_BATCH", default=20)
 INTERVIEW_REMINDER_RECLAIM_AFTER = env.int("INTERVIEW_REMINDER_RECLAIM_AFTER", default=300)
 INTERVIEW_REMINDER_MAX_ATTEMPTS = env.int("INTERVIEW_REMINDER_MAX_ATTEMPTS", default=3)
+# Calls not answered: after this many attempts, or this many days after the first one, the
+# officer's page proposes "failed confirmation" (no answer) instead of trying again.
+INTERVIEW_MAX_ATTEMPTS = env.int("INTERVIEW_MAX_ATTEMPTS", default=3)
+INTERVIEW_ATTEMPT_DAYS = env.int("INTERVIEW_ATTEMPT_DAYS", default=3)
 
 LOGGING = {
     "version": 1,
