@@ -149,35 +149,43 @@ def _active_interview(claim: Claim) -> Interview:
     return interview
 
 
-def _outcome(request: HttpRequest, reference: str, form_class) -> tuple[Claim, Interview | None, OutcomeForm]:
+def _record_outcome(request: HttpRequest, reference: str, form_class, service, done: str, *, to: str) -> HttpResponse:
+    """Post one outcome of the call: the shared checklist and note, plus what the form adds."""
     claim = _claim(request, reference)
-    return claim, interview_active_for_claim(claim), form_class(request.POST)
-
-
-def _gone(request: HttpRequest, claim: Claim) -> HttpResponse:
-    """An outcome posted for a call already settled (a second click, another officer's page)."""
-    messages.error(request, _("Video call ini sudah tidak berlaku."))
-    return redirect("console:interview", reference=claim.reference)
+    interview = interview_active_for_claim(claim)
+    if interview is None:
+        # A call already settled (a second click, another officer's page).
+        messages.error(request, _("Video call ini sudah tidak berlaku."))
+        return redirect("console:interview", reference=claim.reference)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _render_interview(request, claim, bound={"outcome": form}, status=400)
+    data = form.cleaned_data
+    extra = {"reason": data["alasan"]} if "alasan" in data else {}
+    return _do(
+        request,
+        claim,
+        lambda: service(
+            interview=interview,
+            checks=data["periksa"],
+            note=data["catatan"],
+            by=request.user,
+            claim_version=data["versi"],
+            **extra,
+        ),
+        done,
+        to=to,
+    )
 
 
 @staff_only
 @require_POST
 def interview_confirmed_view(request: HttpRequest, reference: str) -> HttpResponse:
-    claim, interview, form = _outcome(request, reference, OutcomeForm)
-    if interview is None:
-        return _gone(request, claim)
-    if not form.is_valid():
-        return _render_interview(request, claim, bound={"outcome": form}, status=400)
-    return _do(
+    return _record_outcome(
         request,
-        claim,
-        lambda: interview_mark_confirmed(
-            interview=interview,
-            checks=form.cleaned_data["periksa"],
-            note=form.cleaned_data["catatan"],
-            by=request.user,
-            claim_version=form.cleaned_data["versi"],
-        ),
+        reference,
+        OutcomeForm,
+        interview_mark_confirmed,
         _("Identitas terkonfirmasi. Klaim siap diputuskan."),
         to="console:claim",
     )
@@ -186,21 +194,11 @@ def interview_confirmed_view(request: HttpRequest, reference: str) -> HttpRespon
 @staff_only
 @require_POST
 def interview_no_answer_view(request: HttpRequest, reference: str) -> HttpResponse:
-    claim, interview, form = _outcome(request, reference, OutcomeForm)
-    if interview is None:
-        return _gone(request, claim)
-    if not form.is_valid():
-        return _render_interview(request, claim, bound={"outcome": form}, status=400)
-    return _do(
+    return _record_outcome(
         request,
-        claim,
-        lambda: interview_mark_no_answer(
-            interview=interview,
-            checks=form.cleaned_data["periksa"],
-            note=form.cleaned_data["catatan"],
-            by=request.user,
-            claim_version=form.cleaned_data["versi"],
-        ),
+        reference,
+        OutcomeForm,
+        interview_mark_no_answer,
         _("Percobaan dicatat: tidak diangkat. Coba telepon lagi nanti."),
         to="console:interview",
     )
@@ -209,22 +207,11 @@ def interview_no_answer_view(request: HttpRequest, reference: str) -> HttpRespon
 @staff_only
 @require_POST
 def interview_failed_view(request: HttpRequest, reference: str) -> HttpResponse:
-    claim, interview, form = _outcome(request, reference, FailForm)
-    if interview is None:
-        return _gone(request, claim)
-    if not form.is_valid():
-        return _render_interview(request, claim, bound={"outcome": form}, status=400)
-    return _do(
+    return _record_outcome(
         request,
-        claim,
-        lambda: interview_mark_failed(
-            interview=interview,
-            reason=form.cleaned_data["alasan"],
-            checks=form.cleaned_data["periksa"],
-            note=form.cleaned_data["catatan"],
-            by=request.user,
-            claim_version=form.cleaned_data["versi"],
-        ),
+        reference,
+        FailForm,
+        interview_mark_failed,
         _("Konfirmasi gagal dicatat. Peserta mendapat pesan dengan cara melanjutkan klaimnya."),
         to="console:claim",
     )
