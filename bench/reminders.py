@@ -45,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import POSTGRES, cpu_seconds, psql  # noqa: E402
 from tests.provider_server import (  # noqa: E402
     ACCESS_TOKEN,
     PHONE_NUMBER_ID,
@@ -54,7 +55,6 @@ from tests.provider_server import (  # noqa: E402
 )
 
 BENCH_DATABASE = "lapakasik_bench_reminders"
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
 BROKER_URL = "redis://127.0.0.1:6379/13"
 TARGET_SECONDS = 60.0
 OFFSET_MINUTES = 15
@@ -66,24 +66,6 @@ _STARTED = time.monotonic()
 def say(message: str) -> None:
     """Progress goes to stderr; the figures at the end go to stdout."""
     print(f"[bench {time.monotonic() - _STARTED:6.1f} s] {message}", file=sys.stderr, flush=True)
-
-
-def _psql(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(statement)
-
-
-def _cpu_seconds(pid: int | None) -> float:
-    """utime + stime of one process, from /proc (0 when it is gone)."""
-    if pid is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 _SUCCEEDED = re.compile(r"Task ([\w.]+)\[[^\]]+\] succeeded in ([0-9.e-]+)s")
@@ -289,7 +271,7 @@ def run(count: int, every: float, timeout: float, worker: Worker, server: Provid
     due = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
     make_due(due)
     pool = worker.pool_pids()
-    cpu_before = sum(map(_cpu_seconds, pool))
+    cpu_before = sum(map(cpu_seconds, pool))
     reminders = Message.objects.filter(template="interview_reminder")
     say(f"{count} reminders due at {due:%H:%M:%S.%f} UTC; sweeping every {every:g} s from then")
     time.sleep(max(0.0, (due - dt.datetime.now(dt.UTC)).total_seconds()))
@@ -315,7 +297,7 @@ def run(count: int, every: float, timeout: float, worker: Worker, server: Provid
             break
         worker.check_alive()
         time.sleep(0.25)
-    cpu_after = sum(map(_cpu_seconds, pool))
+    cpu_after = sum(map(cpu_seconds, pool))
     time.sleep(1.0)  # a late duplicate request would land now
 
     rows = Reminder.objects.values_list("status", flat=True)
@@ -519,12 +501,12 @@ def main() -> int:
         broker = redis.Redis.from_url(BROKER_URL)
         broker.flushdb()
         stack.callback(broker.flushdb)
-        _psql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        _psql(f"CREATE DATABASE {BENCH_DATABASE}")
+        psql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+        psql(f"CREATE DATABASE {BENCH_DATABASE}")
 
         def drop_database():
             connections.close_all()
-            _psql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+            psql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
 
         stack.callback(drop_database)
         began = time.monotonic()

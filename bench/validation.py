@@ -58,11 +58,11 @@ import pikepdf  # noqa: E402
 import PIL  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont, features  # noqa: E402
 
+from bench.common import POSTGRES, cpu_seconds, psql  # noqa: E402
 from tests.clamd import ClamdProcess, start_clamd  # noqa: E402
 from tests.documents import corpus  # noqa: E402
 
 BENCH_DATABASE = "lapakasik_bench"
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
 BROKER_URL = "redis://127.0.0.1:6379/14"
 LONG_SIDE = 2000
 THUMBNAIL_SIDE = 320
@@ -338,24 +338,6 @@ def compare(kind: str, files: list[bytes], clamd: RawClamd, profile: bool) -> li
 # --- end to end ---------------------------------------------------------------------------
 
 
-def _psql(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(statement)
-
-
-def _cpu_seconds(pid: int | None) -> float:
-    """utime + stime of one process, from /proc (0 when it is gone)."""
-    if pid is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 _SUCCEEDED = re.compile(r"document_check_task\[[^\]]+\] succeeded in ([0-9.]+)s")
 
 
@@ -464,12 +446,12 @@ def end_to_end(
     broker.flushdb()
     stack.callback(broker.flushdb)
 
-    _psql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-    _psql(f"CREATE DATABASE {BENCH_DATABASE}")
+    psql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+    psql(f"CREATE DATABASE {BENCH_DATABASE}")
 
     def drop_database():
         connections.close_all()
-        _psql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+        psql(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
 
     stack.callback(drop_database)
     started = time.monotonic()
@@ -507,7 +489,7 @@ def end_to_end(
             slots.append((claim, requirement.document_type))
     pool_pids = worker.pool_pids()
     tasks_before = len(worker.task_seconds())
-    cpu_before = sum(map(_cpu_seconds, pool_pids)), _cpu_seconds(clamd.pid)
+    cpu_before = sum(map(cpu_seconds, pool_pids)), cpu_seconds(clamd.pid)
 
     say(f"uploading {len(jpegs)} photos in one transaction")
     began = time.monotonic()
@@ -523,7 +505,7 @@ def end_to_end(
     upload_seconds = time.monotonic() - began
     ids = [document.pk for document in documents]
     wait_for_verdicts(ids, timeout=60 + 5 * len(ids))
-    cpu_after = sum(map(_cpu_seconds, pool_pids)), _cpu_seconds(clamd.pid)
+    cpu_after = sum(map(cpu_seconds, pool_pids)), cpu_seconds(clamd.pid)
     time.sleep(0.5)  # the last "succeeded" line follows the verdict's commit
 
     rows = list(Document.objects.filter(pk__in=ids).values("created_at", "checked_at", "status", "rejection_code"))
