@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role
@@ -97,3 +98,20 @@ def claims_for_staff(user) -> QuerySet[Claim]:
     if user.role == Role.REGIONAL_MANAGER:
         return claims.filter(branch__region_id=user.region_id) if user.region_id else claims.none()
     return claims.filter(branch_id=user.branch_id) if user.branch_id else claims.none()
+
+
+def claims_of_session(session) -> QuerySet[Claim]:
+    """The claims this browser created or opened with a one-time code."""
+    from .access import session_claim_ids
+
+    return Claim.objects.filter(pk__in=session_claim_ids(session)).select_related("programme", "reason", "branch")
+
+
+def claim_from_intake(session, intake_token: str | None) -> Claim | None:
+    """The claim an intake form already created in this browser (the same form posted twice)."""
+    if not intake_token:
+        return None
+    try:
+        return claims_of_session(session).filter(intake_token=intake_token).first()
+    except ValidationError:  # not a UUID
+        return None

@@ -33,8 +33,10 @@ from .models import CancelReason, Claim, ClaimReason, Programme, Status
 from .selectors import (
     branches_search,
     claim_checklist,
+    claim_from_intake,
     claim_missing_requirements,
     claim_timeline,
+    claims_of_session,
     programmes_active,
     reasons_for_programme,
     requirements_for_reason,
@@ -104,11 +106,7 @@ class Intake:
 
 def _session_claim(request: HttpRequest, reference: str) -> Claim:
     """A claim this browser created or opened with a code; any other is simply not found."""
-    return get_object_or_404(
-        Claim.objects.select_related("programme", "reason", "branch"),
-        reference=reference,
-        pk__in=access.session_claim_ids(request.session),
-    )
+    return get_object_or_404(claims_of_session(request.session), reference=reference)
 
 
 def _posted(request: HttpRequest):
@@ -130,7 +128,7 @@ def _step(request: HttpRequest, template: str, context: dict, *, status: int = 2
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    own = Claim.objects.filter(pk__in=access.session_claim_ids(request.session)).select_related("programme")
+    own = claims_of_session(request.session)
     return _step(
         request,
         "home.html",
@@ -234,8 +232,8 @@ def start_branch(request: HttpRequest) -> HttpResponse:
     intake = Intake(request.session)
     if request.method == "POST":
         # The same form posted twice (a double tap, a resend on a weak signal): one claim.
-        created = Claim.objects.filter(intake_token=request.POST.get("intake_token") or None).first()
-        if created is not None and created.pk in access.session_claim_ids(request.session):
+        created = claim_from_intake(request.session, request.POST.get("intake_token"))
+        if created is not None:
             return redirect("claims:checklist", reference=created.reference)
     missing = intake.first_missing_step()
     if missing is not None:

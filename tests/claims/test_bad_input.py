@@ -253,3 +253,11 @@ def test_script_in_the_name_is_escaped_on_every_page(client, branch, django_capt
     for url in (reverse("notifications:outbox"), reverse("admin:claims_claim_change", args=[claim.pk])):
         body = staff.get(url).content.decode()
         assert "<script>alert" not in body, url
+
+
+def test_branch_form_with_a_tampered_intake_token_gets_a_plain_page_not_an_error(client, branch):
+    reason = ClaimReason.objects.get(programme__code="JHT", code="resign")
+    _start(client, reason)
+    response = client.post(reverse("claims:start_branch"), {"branch": branch.code, "intake_token": "not-a-uuid"})
+    assert response.status_code in (302, 400)
+    assert Claim.objects.count() == 1
