@@ -108,7 +108,7 @@ def test_a_failed_reschedule_leaves_the_old_reminders_untouched(setup_zone, monk
     def broken(*args, **kwargs):
         raise RuntimeError("message store down")
 
-    monkeypatch.setattr(services, "_tell_claimant", broken)
+    monkeypatch.setattr(services.booking, "_tell_claimant", broken)
     with travel(local(branch, MONDAY, 9, 30)), pytest.raises(RuntimeError):
         interview_reschedule(interview=interview, starts_at=local(branch, TUESDAY, 14))
     interview.refresh_from_db()

@@ -1,0 +1,268 @@
+"""Booking, moving and cancelling interviews, the claimant's answers, and their messages.
+
+Lock order everywhere: claim row, then interview row, then reminder rows. The reminder
+sweep takes the same order, so a reschedule and a sweep wait for each other instead of
+deadlocking.
+"""
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from claims.models import Claim, Status
+from claims.services import (
+    OfficerActionRefused,
+    claim_lock_for_change,
+    claim_record_event,
+    claim_touch,
+    claim_transition,
+)
+from notifications.services import message_send
+
+from ..models import (
+    ACTIVE_INTERVIEW_STATUSES,
+    CallChannel,
+    Interview,
+    InterviewStatus,
+    Reminder,
+    ReminderStatus,
+)
+from ..selectors import (
+    interview_token,
+    local_time_text,
+    reminder_offsets,
+    slot_is_free,
+    zone_label,
+)
+
+logger = logging.getLogger(__name__)
+
+LIVE_REMINDER_STATUSES = (ReminderStatus.PENDING, ReminderStatus.CLAIMED)
+# Statuses a claim may be booked from (the lifecycle table has the final word).
+BOOKABLE_CLAIM_STATUSES = frozenset({Status.IN_REVIEW, Status.FAILED_CONFIRMATION})
+
+
+class InterviewRefused(OfficerActionRefused):
+    """A booking or a change that cannot be done now; ``message`` is for the person, in their language."""
+
+
+# --- messages -------------------------------------------------------------------------
+
+
+def _officer_name(officer) -> str:
+    return officer.get_full_name() or officer.username
+
+
+def _message_context(interview: Interview) -> dict:
+    claim = interview.claim
+    branch = claim.branch
+    with translation.override(claim.language):
+        ready = [
+            requirement.document_type.localized("name")
+            for requirement in claim.reason.requirements.select_related("document_type")
+            if requirement.required
+        ]
+        channel = str(CallChannel(interview.channel).label)
+    return {
+        "reference": claim.reference,
+        "when": local_time_text(interview.starts_at, branch, language=claim.language),
+        "zone": zone_label(branch),
+        "officer_name": _officer_name(interview.officer),
+        "branch_name": branch.name,
+        "branch_number": branch.whatsapp_number,
+        "channel": channel,
+        "is_phone_call": interview.channel == CallChannel.PHONE_CALL,
+        "ready": ready,
+        "link_path": reverse("interviews:claimant", args=[interview_token(interview)]),
+        "explainer_path": reverse("interviews:how_it_works"),
+    }
+
+
+def _tell_claimant(interview: Interview, template: str, **extra) -> object:
+    claim = interview.claim
+    return message_send(
+        to=claim.contact_phone,
+        template=template,
+        context={**_message_context(interview), **extra},
+        claim=claim,
+        language=claim.language,
+    )
+
+
+# --- reminders ------------------------------------------------------------------------
+
+
+def _plan_reminders(interview: Interview, *, now: dt.datetime) -> list[Reminder]:
+    """One row per offset of the branch's plan; an offset already in the past is left out."""
+    rows = []
+    for offset in reminder_offsets(interview.claim.branch):
+        due_at = interview.starts_at - dt.timedelta(minutes=offset)
+        if due_at <= now:
+            continue
+        rows.append(
+            Reminder(interview=interview, offset_minutes=offset, for_starts_at=interview.starts_at, due_at=due_at)
+        )
+    return Reminder.objects.bulk_create(rows)
+
+
+def _cancel_live_reminders(interview: Interview, *, note: str) -> int:
+    """Pending (and claimed-but-unsent) reminders die with the change, in the caller's transaction."""
+    return Reminder.objects.filter(interview=interview, status__in=LIVE_REMINDER_STATUSES).update(
+        status=ReminderStatus.CANCELLED, note=note
+    )
+
+
+# --- booking --------------------------------------------------------------------------
+
+
+def interview_book(
+    *,
+    claim: Claim,
+    officer,
+    starts_at: dt.datetime,
+    channel: CallChannel = CallChannel.WHATSAPP_VIDEO,
+    by,
+    claim_version: int,
+) -> Interview:
+    """Book a call in a free slot: the claim moves to interview_scheduled, reminders are planned
+    as rows, and the claimant gets one message with the time, the caller and their link."""
+    if channel not in CallChannel.values:
+        raise InterviewRefused(_("Pilih cara panggilan."))
+    try:
+        with transaction.atomic():
+            locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
+            if locked.status not in BOOKABLE_CLAIM_STATUSES:
+                raise InterviewRefused(_("Klaim ini tidak sedang menunggu jadwal video call."))
+            if Interview.objects.filter(claim=locked, status__in=ACTIVE_INTERVIEW_STATUSES).exists():
+                raise InterviewRefused(_("Klaim ini sudah punya jadwal video call."))
+            slot = slot_is_free(branch=locked.branch, officer=officer, starts_at=starts_at)
+            if slot is None:
+                raise InterviewRefused(_("Jam ini sudah tidak tersedia. Pilih jam lain."))
+            locked = claim_transition(
+                claim=locked, to=Status.INTERVIEW_SCHEDULED, by=by, reason="interview_booked", note=slot.value
+            )
+            interview = Interview.objects.create(
+                claim=locked,
+                officer=officer,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                channel=channel,
+                created_by=by,
+            )
+            _plan_reminders(interview, now=timezone.now())
+            _tell_claimant(interview, "interview_booked", rescheduled=False)
+            claim_touch(claim=locked, by=by)
+    except IntegrityError as exc:
+        # Another booking took this officer's slot (or this claim) a moment ago.
+        raise InterviewRefused(_("Jam ini baru saja diambil. Pilih jam lain.")) from exc
+    logger.info("interview %s booked for claim %s", interview.pk, locked.pk)
+    return interview
+
+
+def _lock(interview: Interview, *, by=None, claim_version: int | None = None) -> tuple[Claim, Interview]:
+    """Claim first, then the interview (the module's lock order)."""
+    if by is not None and claim_version is not None:
+        claim = claim_lock_for_change(claim=interview.claim, by=by, claim_version=claim_version)
+    else:
+        claim = Claim.objects.select_for_update().get(pk=interview.claim_id)
+    locked = Interview.objects.select_for_update().select_related("officer").get(pk=interview.pk)
+    locked.claim = claim
+    return claim, locked
+
+
+def interview_reschedule(
+    *, interview: Interview, starts_at: dt.datetime, by=None, claim_version: int | None = None
+) -> Interview:
+    """Move the call to another free slot of the same officer, in one transaction: the pending
+    reminders are cancelled, new ones planned, and the claimant is told the new time.
+
+    ``by`` None is the claimant through their link.
+    """
+    try:
+        with transaction.atomic():
+            claim, locked = _lock(interview, by=by, claim_version=claim_version)
+            if not locked.is_active:
+                raise InterviewRefused(_("Jadwal ini sudah tidak berlaku."))
+            if locked.starts_at == starts_at:
+                return locked
+            slot = slot_is_free(
+                branch=claim.branch, officer=locked.officer, starts_at=starts_at, exclude_interview_id=locked.pk
+            )
+            if slot is None:
+                raise InterviewRefused(_("Jam ini sudah tidak tersedia. Pilih jam lain."))
+            _cancel_live_reminders(locked, note="rescheduled")
+            locked.starts_at, locked.ends_at = slot.starts_at, slot.ends_at
+            # A confirmation was for the old time.
+            locked.status, locked.claimant_confirmed_at = InterviewStatus.BOOKED, None
+            locked.reschedule_count += 1
+            locked.save(update_fields=["starts_at", "ends_at", "status", "claimant_confirmed_at", "reschedule_count"])
+            claim = claim_transition(
+                claim=claim,
+                to=Status.INTERVIEW_SCHEDULED,
+                by=by,
+                reason="interview_rescheduled" if by is not None else "interview_rescheduled_by_claimant",
+                note=slot.value,
+            )
+            locked.claim = claim
+            _plan_reminders(locked, now=timezone.now())
+            _tell_claimant(locked, "interview_booked", rescheduled=True)
+            if by is not None:
+                claim_touch(claim=claim, by=by)
+    except IntegrityError as exc:
+        raise InterviewRefused(_("Jam ini baru saja diambil. Pilih jam lain.")) from exc
+    logger.info("interview %s moved", locked.pk)
+    return locked
+
+
+def interview_cancel(*, interview: Interview, by=None, claim_version: int | None = None, note: str = "") -> Interview:
+    """Call off the interview: pending reminders are cancelled in the same transaction and the
+    claimant is told. The claim stays interview_scheduled until a new booking or a decision."""
+    with transaction.atomic():
+        claim, locked = _lock(interview, by=by, claim_version=claim_version)
+        if not locked.is_active:
+            return locked
+        _cancel_live_reminders(locked, note="interview cancelled")
+        locked.status = InterviewStatus.CANCELLED
+        locked.save(update_fields=["status"])
+        claim_record_event(claim=claim, reason="interview_cancelled", note=(note or "").strip(), by=by)
+        if claim.is_open:
+            _tell_claimant(locked, "interview_cancelled")
+        if by is not None and claim_version is not None:
+            claim_touch(claim=claim, by=by)
+    logger.info("interview %s cancelled", locked.pk)
+    return locked
+
+
+# --- the claimant's answers through their link -----------------------------------------
+
+
+def interview_confirm(*, interview: Interview) -> Interview:
+    """'Ya, saya siap': a second tap changes nothing."""
+    with transaction.atomic():
+        claim, locked = _lock(interview)
+        if not locked.is_active:
+            raise InterviewRefused(_("Jadwal ini sudah tidak berlaku."))
+        if locked.status == InterviewStatus.CONFIRMED:
+            return locked
+        locked.status, locked.claimant_confirmed_at = InterviewStatus.CONFIRMED, timezone.now()
+        locked.save(update_fields=["status", "claimant_confirmed_at"])
+        claim_record_event(claim=claim, reason="interview_confirmed")
+    return locked
+
+
+def interview_request_phone_call(*, interview: Interview) -> Interview:
+    """The claimant asks for an ordinary phone call instead of WhatsApp video (no data, no smartphone)."""
+    with transaction.atomic():
+        claim, locked = _lock(interview)
+        if not locked.is_active:
+            raise InterviewRefused(_("Jadwal ini sudah tidak berlaku."))
+        if locked.channel == CallChannel.PHONE_CALL:
+            return locked
+        locked.channel, locked.phone_call_requested = CallChannel.PHONE_CALL, True
+        locked.save(update_fields=["channel", "phone_call_requested"])
+        claim_record_event(claim=claim, reason="interview_phone_call_requested")
+    return locked

@@ -1,0 +1,46 @@
+"""WhatsApp replies to interview messages."""
+
+import logging
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import (
+    ACTIVE_INTERVIEW_STATUSES,
+    Interview,
+)
+from .booking import (
+    _tell_claimant,
+    interview_confirm,
+)
+
+logger = logging.getLogger(__name__)
+
+# --- WhatsApp replies -----------------------------------------------------------------
+
+
+def interview_reply_received(phone: str, text: str) -> bool:
+    """A claimant's reply to an interview message: "1"/"YA" confirms, "2" asks to move it.
+
+    Registered with notifications.services.inbound_reply_handlers (InterviewsConfig.ready).
+    The reply belongs to the next active interview of a claim whose messages go to this
+    phone; for "2" the claimant gets the link where they pick another free slot.
+    """
+    from notifications.services import REPLY_CONFIRM, REPLY_RESCHEDULE
+
+    interview = (
+        Interview.objects.filter(status__in=ACTIVE_INTERVIEW_STATUSES, starts_at__gt=timezone.now())
+        .filter(Q(claim__heir_phone=phone) | Q(claim__heir_phone="", claim__phone=phone))
+        .select_related("claim__branch", "claim__reason", "officer")
+        .order_by("starts_at")
+        .first()
+    )
+    if interview is None:
+        return False
+    if text in REPLY_CONFIRM:
+        interview_confirm(interview=interview)
+        return True
+    if text in REPLY_RESCHEDULE:
+        _tell_claimant(interview, "interview_reschedule_link")
+        return True
+    return False
