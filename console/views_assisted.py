@@ -1,12 +1,10 @@
 """The assisted channel: an officer starts a claim for a claimant without a smartphone."""
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from claims.access import Throttled
@@ -21,6 +19,7 @@ from claims.services import (
 )
 
 from .forms_assisted import AssistedIntake, NoPhoneForm, PhoneCodeForm
+from .views import staff_only
 
 
 def _claim_page(reference: str):
@@ -28,8 +27,7 @@ def _claim_page(reference: str):
     return redirect("console:claim", reference=reference)
 
 
-@never_cache
-@staff_member_required
+@staff_only
 @require_http_methods(["GET", "POST"])
 def assisted_start(request: HttpRequest) -> HttpResponse:
     if not assisted_branches(request.user).exists():
@@ -61,8 +59,7 @@ def assisted_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
-@staff_member_required
+@staff_only
 @require_http_methods(["GET", "POST"])
 def assisted_phone(request: HttpRequest, reference: str) -> HttpResponse:
     claim = get_object_or_404(

@@ -6,19 +6,15 @@ The small forms of these pages live here, beside the only views that use them.
 """
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.forms import ContactForm, HeirForm, IdentityForm
@@ -52,16 +48,7 @@ from documents.services import (
 )
 from documents.uploads import upload_was_too_large
 
-
-def staff_only(view: Callable) -> Callable:
-    """Logged-in, active staff only (others go to the login page), and never cached anywhere."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return view(request, *args, **kwargs)
-
-    return never_cache(staff_member_required(wrapped, login_url=settings.LOGIN_URL))
-
+from .views import staff_only
 
 # --- forms ------------------------------------------------------------------------------
 

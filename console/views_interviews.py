@@ -1,11 +1,8 @@
 """Video calls from the console (/petugas/wawancara/…): booking, the officer's interview page and
 its outcomes, and the two ways out when the claimant's number does not work."""
 
-from collections.abc import Callable
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -37,7 +34,7 @@ from interviews.services import (
 
 from .forms_interviews import ContactViaBranchForm, FailForm, MoveForm, OutcomeForm, PhoneUpdateForm
 from .selectors import claim_actions, claim_for_staff, contact_number_not_working
-from .views import staff_only
+from .views import act, staff_only
 
 
 def _claim(request: HttpRequest, reference: str) -> Claim:
@@ -127,21 +124,6 @@ def interview_page(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_interview(request, _claim(request, reference))
 
 
-def _do(request: HttpRequest, claim: Claim, action: Callable[[], object], done: str, *, to: str) -> HttpResponse:
-    """Run one service; what it refuses is told in plain words, and the page is loaded again."""
-    try:
-        action()
-    except OfficerActionRefused as refused:
-        messages.error(request, refused.message)
-    except TransitionNotAllowed:
-        messages.error(request, _("Tindakan ini tidak bisa dilakukan pada klaim dengan status ini."))
-    except ValidationError as invalid:
-        messages.error(request, " ".join(invalid.messages))
-    else:
-        messages.success(request, done)
-    return redirect(to, reference=claim.reference)
-
-
 def _active_interview(claim: Claim) -> Interview:
     interview = interview_active_for_claim(claim)
     if interview is None:
@@ -162,7 +144,7 @@ def _record_outcome(request: HttpRequest, reference: str, form_class, service, d
         return _render_interview(request, claim, bound={"outcome": form}, status=400)
     data = form.cleaned_data
     extra = {"reason": data["alasan"]} if "alasan" in data else {}
-    return _do(
+    return act(
         request,
         claim,
         lambda: service(
@@ -231,7 +213,7 @@ def interview_move_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
     form = MoveForm(request.POST or None, slots=slots, initial={"versi": claim.version})
     if request.method == "POST" and form.is_valid():
-        return _do(
+        return act(
             request,
             claim,
             lambda: interview_move_on_request(
@@ -274,7 +256,7 @@ def contact_phone_update_view(request: HttpRequest, reference: str) -> HttpRespo
     if not form.is_valid():
         messages.error(request, _("Tulis nomor HP baru."))
         return redirect("console:claim", reference=claim.reference)
-    return _do(
+    return act(
         request,
         claim,
         lambda: claim_contact_phone_update(
@@ -292,7 +274,7 @@ def contact_via_branch_view(request: HttpRequest, reference: str) -> HttpRespons
     form = ContactViaBranchForm(request.POST)
     if not form.is_valid():
         return redirect("console:claim", reference=claim.reference)
-    return _do(
+    return act(
         request,
         claim,
         lambda: claim_contact_via_branch(claim=claim, by=request.user, claim_version=form.cleaned_data["versi"]),
