@@ -35,7 +35,6 @@ import os
 import platform
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,6 +52,7 @@ from tests.provider_server import (  # noqa: E402
     TWILIO_TOKEN,
     ProviderServer,
 )
+from tests.worker import WorkerProcess  # noqa: E402
 
 BENCH_DATABASE = "lapakasik_bench_reminders"
 BROKER_URL = "redis://127.0.0.1:6379/13"
@@ -71,75 +71,15 @@ def say(message: str) -> None:
 _SUCCEEDED = re.compile(r"Task ([\w.]+)\[[^\]]+\] succeeded in ([0-9.e-]+)s")
 
 
-class Worker:
-    """One Celery worker process as tests/worker.py starts it, in its own session."""
-
-    def __init__(self, env: dict[str, str], log_path: Path, loglevel: str):
-        self.env, self.log_path, self.loglevel = env, log_path, loglevel
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 60) -> None:
-        with self.log_path.open("w") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "lapakasik",
-                    "worker",
-                    "--pool=prefork",
-                    "--concurrency=1",
-                    f"--loglevel={self.loglevel}",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.check_alive()
-            if " ready." in self.log_path.read_text(errors="replace"):
-                return
-            time.sleep(0.1)
-        raise RuntimeError(f"the Celery worker was not ready in {timeout:.0f} s\n{self.log_tail()}")
-
-    def check_alive(self) -> None:
-        if self.process is not None and self.process.poll() is not None:
-            raise RuntimeError(f"the Celery worker exited ({self.process.returncode})\n{self.log_tail()}")
-
-    def pool_pids(self) -> list[int]:
-        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()
-        return [int(pid) for pid in out]
+class Worker(WorkerProcess):
+    """The tests' worker process, reading Celery's own task timings from its log."""
 
     def task_seconds(self) -> dict[str, list[float]]:
         """Celery's own "succeeded in X s" per task name (needs --loglevel INFO)."""
         found: dict[str, list[float]] = {}
-        for name, seconds in _SUCCEEDED.findall(self.log_path.read_text(errors="replace")):
+        for name, seconds in _SUCCEEDED.findall(self.log()):
             found.setdefault(name.rsplit(".", 1)[-1], []).append(float(seconds))
         return found
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            # The worker leads its own session: this reaches its pool child and no one else.
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
 
 
 def configure_django(server: ProviderServer, media: Path) -> None:
@@ -517,7 +457,9 @@ def main() -> int:
         create_rows(args.count)
         say(f"{args.count} officers, claims, interviews and reminders written in {time.monotonic() - began:.1f} s")
 
-        worker = Worker(dict(os.environ, PYTHONUNBUFFERED="1"), tmp / "worker.log", args.worker_loglevel)
+        worker = Worker(
+            "bench", dict(os.environ, PYTHONUNBUFFERED="1"), log_path=tmp / "worker.log", loglevel=args.worker_loglevel
+        )
         stack.callback(worker.stop)  # before the database is dropped: callbacks run last-in first-out
         worker.start()
         say("worker ready")

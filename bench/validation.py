@@ -39,7 +39,6 @@ import signal
 import socket
 import statistics
 import struct
-import subprocess
 import sys
 import tempfile
 import time
@@ -61,6 +60,7 @@ from PIL import Image, ImageDraw, ImageFont, features  # noqa: E402
 from bench.common import POSTGRES, cpu_seconds, psql  # noqa: E402
 from tests.clamd import ClamdProcess, start_clamd  # noqa: E402
 from tests.documents import corpus  # noqa: E402
+from tests.worker import WorkerProcess  # noqa: E402
 
 BENCH_DATABASE = "lapakasik_bench"
 BROKER_URL = "redis://127.0.0.1:6379/14"
@@ -341,74 +341,12 @@ def compare(kind: str, files: list[bytes], clamd: RawClamd, profile: bool) -> li
 _SUCCEEDED = re.compile(r"document_check_task\[[^\]]+\] succeeded in ([0-9.]+)s")
 
 
-class Worker:
-    """One Celery worker process like tests/worker.py's, logging into the bench's folder."""
-
-    def __init__(self, env: dict[str, str], log_path: Path, concurrency: int):
-        self.env = env
-        self.concurrency = concurrency
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 60) -> None:
-        with self.log_path.open("w") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "lapakasik",
-                    "worker",
-                    "--pool=prefork",
-                    f"--concurrency={self.concurrency}",
-                    "--loglevel=INFO",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.check_alive()
-            if " ready." in self.log_path.read_text():
-                return
-            time.sleep(0.1)
-        raise RuntimeError(f"the Celery worker was not ready in {timeout:.0f} s\n{self.log_tail()}")
-
-    def check_alive(self) -> None:
-        if self.process is not None and self.process.poll() is not None:
-            raise RuntimeError(f"the Celery worker exited ({self.process.returncode})\n{self.log_tail()}")
-
-    def pool_pids(self) -> list[int]:
-        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()
-        return [int(pid) for pid in out]
+class Worker(WorkerProcess):
+    """The tests' worker process, reading Celery's own task timings from its log."""
 
     def task_seconds(self) -> list[float]:
         """Celery's own "succeeded in X s" for every finished task, in log order."""
-        return [float(seconds) for seconds in _SUCCEEDED.findall(self.log_path.read_text(errors="replace"))]
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            # The worker leads its own session: this reaches its pool child and no one else.
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
+        return [float(seconds) for seconds in _SUCCEEDED.findall(self.log())]
 
 
 @dataclass
@@ -458,7 +396,12 @@ def end_to_end(
     call_command("migrate", interactive=False, verbosity=0)
     say(f"database {BENCH_DATABASE} migrated in {time.monotonic() - started:.1f} s")
 
-    worker = Worker({**os.environ, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}, tmp / "worker.log", concurrency)
+    worker = Worker(
+        "bench",
+        {**os.environ, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"},
+        log_path=tmp / "worker.log",
+        concurrency=concurrency,
+    )
     stack.callback(worker.stop)  # before the database is dropped: callbacks run last-in first-out
     worker.start()
     say("worker ready")

@@ -46,43 +46,62 @@ def database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, name: str, env: dict[str, str]):
-        LOGS.mkdir(parents=True, exist_ok=True)
-        self.log_path = LOGS / f"{name}.log"
-        self.env = env
+    """A real `celery worker` process. The tests and the benchmarks (bench/) start workers with it.
+
+    It leads its own process session, so a stop that has to kill reaches its pool
+    children and nothing else.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        env: dict[str, str],
+        *,
+        log_path: Path | None = None,
+        concurrency: int = 1,
+        loglevel: str = "INFO",
+    ):
+        if log_path is None:
+            LOGS.mkdir(parents=True, exist_ok=True)
+            log_path = LOGS / f"{name}.log"
+        self.log_path, self.env, self.concurrency, self.loglevel = log_path, env, concurrency, loglevel
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> "WorkerProcess":
-        log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lapakasik",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "lapakasik",
+                    "worker",
+                    "--pool=prefork",
+                    f"--concurrency={self.concurrency}",
+                    f"--loglevel={self.loglevel}",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Celery worker exited early:\n{self.log_path.read_text()[-3000:]}")
-            if " ready." in self.log_path.read_text():
+            self.check_alive()
+            if " ready." in self.log():
                 return self
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"Celery worker not ready in {timeout} s:\n{self.log_path.read_text()[-3000:]}")
+        raise RuntimeError(f"Celery worker not ready in {timeout} s:\n{self.log_tail()}")
+
+    def check_alive(self) -> None:
+        if self.process is not None and self.process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited ({self.process.returncode}):\n{self.log_tail()}")
 
     def pool_pids(self) -> list[int]:
         """The prefork pool's child processes (where tasks run)."""
@@ -96,16 +115,23 @@ class WorkerProcess:
         return pids[0]
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
     def log(self) -> str:
-        return self.log_path.read_text()
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log().splitlines()[-lines:])
 
 
 def worker_env(**overrides: str) -> dict[str, str]:
