@@ -104,7 +104,7 @@ class Intake:
         return ClaimantData(**identity, **self.data["contact"], **self.data.get("heir", {}))
 
 
-def _session_claim(request: HttpRequest, reference: str) -> Claim:
+def session_claim(request: HttpRequest, reference: str) -> Claim:
     """A claim this browser created or opened with a code; any other is simply not found."""
     return get_object_or_404(claims_of_session(request.session), reference=reference)
 
@@ -268,7 +268,7 @@ def start_branch(request: HttpRequest) -> HttpResponse:
 
 
 def checklist(request: HttpRequest, reference: str) -> HttpResponse:
-    claim = _session_claim(request, reference)
+    claim = session_claim(request, reference)
     items = claim_checklist(claim)
     return _step(
         request,
@@ -284,7 +284,7 @@ def checklist(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def document_step(request: HttpRequest, reference: str, type_code: str) -> HttpResponse:
-    claim = _session_claim(request, reference)
+    claim = session_claim(request, reference)
     requirement = get_object_or_404(requirements_for_reason(claim.reason), document_type__code=type_code)
     current = {item.requirement.pk: item.document for item in claim_checklist(claim)}.get(requirement.pk)
     form = DocumentUploadForm(_posted(request), request.FILES or None)
@@ -325,7 +325,7 @@ def document_step(request: HttpRequest, reference: str, type_code: str) -> HttpR
 
 @require_POST
 def document_delete(request: HttpRequest, reference: str, document_id: uuid.UUID) -> HttpResponse:
-    claim = _session_claim(request, reference)
+    claim = session_claim(request, reference)
     document = get_object_or_404(Document, pk=document_id, claim=claim)
     try:
         document_remove(document=document)
@@ -341,7 +341,7 @@ def document_delete(request: HttpRequest, reference: str, document_id: uuid.UUID
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, reference: str) -> HttpResponse:
-    claim = _session_claim(request, reference)
+    claim = session_claim(request, reference)
     if claim.status != Status.DRAFT:
         return redirect("claims:submitted", reference=claim.reference)
     error = None
@@ -361,14 +361,14 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def submitted(request: HttpRequest, reference: str) -> HttpResponse:
-    claim = _session_claim(request, reference)
+    claim = session_claim(request, reference)
     if claim.status == Status.DRAFT:
         return redirect("claims:submit", reference=claim.reference)
     return _step(request, "submitted.html", {"claim": claim})
 
 
 def status(request: HttpRequest, reference: str) -> HttpResponse:
-    claim = _session_claim(request, reference)
+    claim = session_claim(request, reference)
     items = claim_checklist(claim)
     return _step(
         request,
@@ -385,7 +385,7 @@ def status(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, reference: str) -> HttpResponse:
-    claim = _session_claim(request, reference)
+    claim = session_claim(request, reference)
     if not claim.is_open:
         return redirect("claims:status", reference=claim.reference)
     form = CancelForm(_posted(request))
@@ -466,7 +466,7 @@ def status_code(request: HttpRequest) -> HttpResponse:
 
 def claim_resume(request: HttpRequest, reference: str) -> HttpResponse:
     """Where an unfinished claim picks up: the first thing still to do."""
-    claim = _session_claim(request, reference)
+    claim = session_claim(request, reference)
     if claim.status == Status.DRAFT:
         return redirect("claims:checklist", reference=claim.reference)
     return redirect("claims:status", reference=claim.reference)

@@ -13,7 +13,7 @@ from documents.selectors import claim_uses_dropbox, dropbox_cover_items
 from documents.services import claim_switch_to_dropbox
 
 from . import access
-from .views import _session_claim
+from .views import session_claim
 
 
 def reference_qr_svg(reference: str) -> SafeString:
@@ -26,7 +26,7 @@ def reference_qr_svg(reference: str) -> SafeString:
 @require_http_methods(["GET", "POST"])
 def offer(request: HttpRequest, reference: str) -> HttpResponse:
     """'I cannot upload now': send paper copies through the branch dropbox instead."""
-    claim = _session_claim(request, reference)
+    claim = session_claim(request, reference)
     if not claim.accepts_uploads:
         return redirect("claims:status", reference=claim.reference)
     error = None
@@ -50,7 +50,7 @@ def offer(request: HttpRequest, reference: str) -> HttpResponse:
 def cover_sheet(request: HttpRequest, reference: str) -> HttpResponse:
     """The cover sheet: printed and put in the envelope, or shown from the phone at the branch."""
     try:
-        claim = _session_claim(request, reference)
+        claim = session_claim(request, reference)
     except Http404:
         # Opened from the message on another phone or after the session ended: ask for the
         # one-time code, the same answer whether or not the reference exists.

@@ -23,6 +23,7 @@ from .intake import (
     claim_create,
     claim_documents_changed,
     claim_record_event,
+    claim_send_fix_list,
     claim_submit,
     claim_transition,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "claim_create",
     "claim_documents_changed",
     "claim_record_event",
+    "claim_send_fix_list",
     "claim_submit",
     "claim_transition",
     "REJECT_EXPLANATIONS",

@@ -200,11 +200,15 @@ def claim_documents_changed(*, claim: Claim) -> Claim:
         if target != claim.status:
             claim = claim_transition(claim=claim, to=target)
         if target == Status.NEEDS_FIX:
-            _claim_send_fix_list(claim, items)
+            claim_send_fix_list(claim, items)
     return claim
 
 
-def _claim_send_fix_list(claim: Claim, items) -> None:
+def claim_send_fix_list(claim: Claim, items) -> None:
+    """Tell the claimant, in one message, every rejected document they were not told about yet.
+
+    The one path for automatic and officer rejections alike; callers hold the claim's lock.
+    """
     from documents.checks.codes import fix_hint
     from documents.models import Document, DocumentStatus
 

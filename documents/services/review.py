@@ -3,7 +3,7 @@
 The officer may overrule an automatic rejection or reject a document the checks let
 through, with a reason from ``checks.codes.OFFICER_REJECTIONS``. Rejections reach the
 claimant the way automatic ones do: one message per batch, listing what to redo, with
-the link (``claims.services.intake._claim_send_fix_list``). The console posts every
+the link (``claims.services.claim_send_fix_list``). The console posts every
 decision of its page at once, so a session of several rejections is one message.
 """
 
@@ -22,10 +22,10 @@ from claims.services import (
     claim_documents_changed,
     claim_lock_for_change,
     claim_record_event,
+    claim_send_fix_list,
     claim_touch,
     claim_transition,
 )
-from claims.services.intake import _claim_send_fix_list
 
 from ..checks.codes import OFFICER_REJECTION_NEEDS_NOTE, OFFICER_REJECTIONS
 from ..models import Document, DocumentStatus
@@ -77,7 +77,7 @@ def documents_review(*, claim: Claim, decisions: list[ReviewDecision], by, claim
             _review_one(locked, current, decision, by)
         if locked.status == Status.IN_REVIEW and any(not decision.accept for decision in decisions):
             locked = claim_transition(claim=locked, to=Status.NEEDS_FIX, by=by, reason="documents_rejected")
-            _claim_send_fix_list(locked, claim_checklist(locked))
+            claim_send_fix_list(locked, claim_checklist(locked))
         elif locked.status in DOCUMENT_DRIVEN_STATUSES:
             if _fixed_without_upload(locked):
                 # The lifecycle has no needs_fix → in_review step (a fix used to mean a new
