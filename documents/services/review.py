@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from claims.models import ALLOWED_TRANSITIONS, Claim, Status
+from claims.models import Claim, Status
 from claims.selectors import claim_checklist, claim_current_documents
 from claims.services import (
     DOCUMENT_DRIVEN_STATUSES,
@@ -79,25 +79,11 @@ def documents_review(*, claim: Claim, decisions: list[ReviewDecision], by, claim
             locked = claim_transition(claim=locked, to=Status.NEEDS_FIX, by=by, reason="documents_rejected")
             claim_send_fix_list(locked, claim_checklist(locked))
         elif locked.status in DOCUMENT_DRIVEN_STATUSES:
-            if _fixed_without_upload(locked):
-                # The lifecycle has no needs_fix → in_review step (a fix used to mean a new
-                # upload, which is checked first): pass through "checking", as an upload would.
-                locked = claim_transition(claim=locked, to=Status.CHECKING, by=by, reason="documents_accepted")
+            # Passes through "checking" on its own when the acceptances complete a claim.
             locked = claim_documents_changed(claim=locked)
         locked = claim_touch(claim=locked, by=by)
     logger.info("claim %s: %d documents reviewed by user %s", locked.pk, len(decisions), by.pk)
     return locked
-
-
-def _fixed_without_upload(claim: Claim) -> bool:
-    """A claim waiting for a fix that the officer's acceptances alone have completed."""
-    if claim.status != Status.NEEDS_FIX or Status.IN_REVIEW in ALLOWED_TRANSITIONS[Status.NEEDS_FIX]:
-        return False
-    items = claim_checklist(claim)
-    documents = [item.document for item in items if item.document is not None]
-    return all(item.done for item in items if item.requirement.required) and all(
-        document.status == DocumentStatus.ACCEPTED for document in documents
-    )
 
 
 def _review_one(claim: Claim, current: dict[int, Document], decision: ReviewDecision, by) -> None:
