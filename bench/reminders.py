@@ -280,17 +280,19 @@ def profile_sample(sample: int, server: ProviderServer) -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import notifications.services as notification_services
+    from django.conf import settings
+
+    import notifications.services.sending as notification_sending
     from interviews.models import Interview, Reminder
     from interviews.services import reminders_send_due
-    from notifications.services import message_deliver
+    from notifications.services import messages_deliver
 
     Interview.objects.all().delete()
     create_rows(sample, tag="P")
     make_due(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
     queued: list[int] = []
-    original = notification_services._deliver_on_commit
-    notification_services._deliver_on_commit = queued.append  # deliver below, not through Redis
+    original = notification_sending._deliver_on_commit
+    notification_sending._deliver_on_commit = lambda *ids: queued.extend(ids)  # delivered below, not through Redis
     lines = []
     try:
         profiler = cProfile.Profile()
@@ -305,19 +307,20 @@ def profile_sample(sample: int, server: ProviderServer) -> list[str]:
         with CaptureQueriesContext(connection) as deliver_queries:
             began = time.perf_counter()
             deliver_profiler.enable()
-            for message_id in queued:
-                message_deliver(message_id=message_id)
+            size = settings.NOTIFICATION_DELIVERY_BATCH
+            for start in range(0, len(queued), size):
+                messages_deliver(message_ids=queued[start : start + size])
             deliver_profiler.disable()
             deliver_seconds = time.perf_counter() - began
     finally:
-        notification_services._deliver_on_commit = original
+        notification_sending._deliver_on_commit = original
     assert Reminder.objects.filter(message__status="sent").count() == sample
     lines.append(
         f"profile, {sample} reminders in this process (no Celery): sweep {1000 * sweep_seconds / sample:.2f} ms and "
         f"{len(sweep_queries) / sample:.1f} queries per reminder; delivery {1000 * deliver_seconds / sample:.2f} ms "
         f"and {len(deliver_queries) / sample:.1f} queries per message"
     )
-    for title, prof in (("sweep (reminders_send_due)", profiler), ("delivery (message_deliver)", deliver_profiler)):
+    for title, prof in (("sweep (reminders_send_due)", profiler), ("delivery (messages_deliver)", deliver_profiler)):
         out = io.StringIO()
         pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(18)
         say(f"cProfile of the {title}, cumulative, top 18:\n{out.getvalue()}")

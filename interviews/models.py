@@ -52,7 +52,9 @@ class Schedule(models.Model):
         verbose_name_plural = _("jadwal video call")
 
     def __str__(self) -> str:
-        return f"{self.branch} – {self.officer or _('semua petugas')}"
+        # Outside the f-string: xgettext does not look inside f-strings.
+        who = self.officer or _("semua petugas")
+        return f"{self.branch} – {who}"
 
     def clean(self) -> None:
         if not self.weekdays or any(ch not in "1234567" for ch in self.weekdays):

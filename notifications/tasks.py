@@ -29,6 +29,14 @@ def message_deliver_task(self, message_id: int) -> None:
 
 
 @shared_task(acks_late=True)
+def messages_deliver_task(message_ids: list[int]) -> None:
+    """Deliver a batch of messages written together (the reminder sweep). A message that met
+    a temporary failure goes on alone, through message_deliver_task and its retries."""
+    for message_id in services.messages_deliver(message_ids=message_ids):
+        message_deliver_task.apply_async((message_id,), countdown=retry_countdown(0))
+
+
+@shared_task(acks_late=True)
 def message_reconcile_task(message_id: int) -> None:
     services.message_reconcile(message_id=message_id)
 

@@ -91,6 +91,12 @@ def digits(number: str) -> str:
     return "".join(ch for ch in number if ch.isdigit())
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a sender with several calls in flight
+    # overflowed it and waited out a 1 s SYN retry, which no real provider makes anyone do.
+    request_queue_size = 128
+
+
 class ProviderServer:
     def __init__(self):
         self.state = ProviderState()
@@ -101,7 +107,7 @@ class ProviderServer:
             pass
 
         Handler.state, Handler.ids = state, ids
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

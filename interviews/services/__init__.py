@@ -21,6 +21,7 @@ from .reminders import (
     SweepResult,
     _reminders_claim_due,
     reminder_send_claimed,
+    reminders_send_claimed,
     reminders_send_due,
     time_left_text,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "SweepResult",
     "_reminders_claim_due",
     "reminder_send_claimed",
+    "reminders_send_claimed",
     "reminders_send_due",
     "time_left_text",
     "interview_reply_received",

@@ -57,13 +57,15 @@ def _officer_name(officer) -> str:
     return officer.get_full_name() or officer.username
 
 
-def _message_context(interview: Interview) -> dict:
+def _message_context(interview: Interview, *, with_ready: bool = True) -> dict:
+    """What the interview messages say. ``with_ready``: the documents to have at hand, which the
+    booking message lists and the reminders (sent by the thousand) do not."""
     claim = interview.claim
     branch = claim.branch
     with translation.override(claim.language):
         ready = [
             requirement.document_type.localized("name")
-            for requirement in claim.reason.requirements.select_related("document_type")
+            for requirement in (claim.reason.requirements.select_related("document_type") if with_ready else ())
             if requirement.required
         ]
         channel = str(CallChannel(interview.channel).label)

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Status
+from notifications.services import Outgoing, messages_send
 
 from ..models import (
     Interview,
@@ -21,7 +22,7 @@ from ..selectors import (
     branch_zone,
 )
 from .booking import (
-    _tell_claimant,
+    _message_context,
 )
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def _reminders_claim_due(*, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
     """
     reclaim_before = now - dt.timedelta(seconds=settings.INTERVIEW_REMINDER_RECLAIM_AFTER)
     override = dt.timedelta(minutes=settings.INTERVIEW_QUIET_OVERRIDE_MINUTES)
-    claimed = []
+    claimed, given_up, pushed = [], [], []
     with transaction.atomic():
         rows = list(
             Reminder.objects.select_for_update(skip_locked=True, of=("self",))
@@ -65,24 +66,33 @@ def _reminders_claim_due(*, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
         for reminder in rows:
             interview = reminder.interview
             if reminder.attempts >= settings.INTERVIEW_REMINDER_MAX_ATTEMPTS:
-                reminder.status, reminder.note = ReminderStatus.SKIPPED, "too many attempts"
-                reminder.save(update_fields=["status", "note"])
+                given_up.append(reminder.pk)
                 logger.warning("reminder %s given up after %s attempts", reminder.pk, reminder.attempts)
                 continue
             local_now = now.astimezone(branch_zone(interview.claim.branch))
             if _in_quiet_hours(local_now) and interview.starts_at - now > override:
                 reminder.status, reminder.due_at = ReminderStatus.PENDING, _quiet_hours_end(local_now)
-                reminder.save(update_fields=["status", "due_at"])
+                pushed.append(reminder)
                 continue
-            reminder.status, reminder.claimed_at = ReminderStatus.CLAIMED, now
-            reminder.attempts += 1
-            reminder.save(update_fields=["status", "claimed_at", "attempts"])
             claimed.append((reminder.pk, now))
+        # One statement per kind of change, not one per row: a burst claims hundreds at once.
+        if given_up:
+            Reminder.objects.filter(pk__in=given_up).update(status=ReminderStatus.SKIPPED, note="too many attempts")
+        if pushed:
+            Reminder.objects.bulk_update(pushed, ["status", "due_at"])
+        if claimed:
+            Reminder.objects.filter(pk__in=[pk for pk, _ in claimed]).update(
+                status=ReminderStatus.CLAIMED, claimed_at=now, attempts=F("attempts") + 1
+            )
     return claimed
 
 
-def _stale_reason(reminder: Reminder, interview: Interview, claim: Claim, now: dt.datetime) -> str:
-    """Why a claimed reminder must not go out after all, or "" (re-checked under the locks)."""
+def _stale_reason(reminder: Reminder, interview: Interview, claim: Claim, now: dt.datetime, closer: set) -> str:
+    """Why a claimed reminder must not go out after all, or "" (re-checked under the locks).
+
+    ``closer``: (interview id, call time, offset) of the due reminders of the batch's
+    interviews, from one query (see _due_offsets).
+    """
     if not interview.is_active:
         return "interview not active"
     if interview.starts_at != reminder.for_starts_at:
@@ -93,16 +103,22 @@ def _stale_reason(reminder: Reminder, interview: Interview, claim: Claim, now: d
         return "claim not waiting for the call"
     # A later reminder is also due (the sweep was down, or quiet hours pushed this one):
     # one message, the nearest, is enough.
-    closer = Reminder.objects.filter(
-        interview=interview,
-        for_starts_at=reminder.for_starts_at,
-        offset_minutes__lt=reminder.offset_minutes,
-        due_at__lte=now,
-        status__in=(ReminderStatus.PENDING, ReminderStatus.CLAIMED, ReminderStatus.SENT),
-    )
-    if closer.exists():
+    if any(
+        interview_id == interview.pk and starts_at == reminder.for_starts_at and offset < reminder.offset_minutes
+        for interview_id, starts_at, offset in closer
+    ):
         return "superseded by a closer reminder"
     return ""
+
+
+def _due_offsets(interview_ids: list[int], now: dt.datetime) -> set[tuple[int, dt.datetime, int]]:
+    return set(
+        Reminder.objects.filter(
+            interview_id__in=interview_ids,
+            due_at__lte=now,
+            status__in=(ReminderStatus.PENDING, ReminderStatus.CLAIMED, ReminderStatus.SENT),
+        ).values_list("interview_id", "for_starts_at", "offset_minutes")
+    )
 
 
 def time_left_text(delta: dt.timedelta, *, language: str = "id") -> str:
@@ -113,39 +129,86 @@ def time_left_text(delta: dt.timedelta, *, language: str = "id") -> str:
         return _("%(minutes)s menit lagi") % {"minutes": minutes}
 
 
-def reminder_send_claimed(*, reminder_id: int, claimed_at: dt.datetime) -> Reminder | None:
-    """Send one reminder this sweep claimed, or skip it when it went stale; None when it is not ours.
+def reminders_send_claimed(*, batch: list[tuple[int, dt.datetime]]) -> list[Reminder]:
+    """Send the reminders this sweep claimed, or skip those that went stale; the ones handled.
 
-    The message row and the reminder's "sent" are written in one transaction, under the
-    reminder's row lock and only while it still carries our claim: the same reminder can
-    never produce two messages. The provider is called by the message's own delivery task
-    once this commits (at most once, see notifications.services.message_deliver).
+    The messages and the reminders' "sent" are written in one transaction, under the
+    claims', interviews' and reminders' row locks (in that order, the booking services'
+    order, each set by id so two sweeps never deadlock), and only for rows that still carry
+    our claim: the same reminder can never produce two messages. The provider is called by
+    the messages' delivery tasks once this commits (at most once, see
+    notifications.services.messages_deliver).
     """
-    claim_id, interview_id = (
-        Reminder.objects.filter(pk=reminder_id).values_list("interview__claim_id", "interview_id").get()
+    if not batch:
+        return []
+    claimed_at = dict(batch)
+    links = list(
+        Reminder.objects.filter(pk__in=claimed_at).values_list("interview_id", "interview__claim_id").distinct()
     )
+    interview_ids = sorted(interview_id for interview_id, _ in links)
     with transaction.atomic():
-        claim = Claim.objects.select_for_update().get(pk=claim_id)
-        interview = Interview.objects.select_for_update().select_related("officer").get(pk=interview_id)
-        interview.claim = claim
-        reminder = Reminder.objects.select_for_update().get(pk=reminder_id)
-        if reminder.status != ReminderStatus.CLAIMED or reminder.claimed_at != claimed_at:
-            return None
+        claims = {
+            claim.pk: claim
+            for claim in Claim.objects.select_for_update(of=("self",))
+            .filter(pk__in=sorted(claim_id for _, claim_id in links))
+            .select_related("branch")
+            .order_by("pk")
+        }
+        interviews = {
+            interview.pk: interview
+            for interview in Interview.objects.select_for_update(of=("self",))
+            .filter(pk__in=interview_ids)
+            .select_related("officer")
+            .order_by("pk")
+        }
+        reminders = [
+            reminder
+            for reminder in Reminder.objects.select_for_update().filter(pk__in=claimed_at).order_by("pk")
+            if reminder.status == ReminderStatus.CLAIMED and reminder.claimed_at == claimed_at[reminder.pk]
+        ]
         now = timezone.now()
-        reason = _stale_reason(reminder, interview, claim, now)
-        if reason:
-            reminder.status, reminder.note = ReminderStatus.SKIPPED, reason
-            reminder.save(update_fields=["status", "note"])
-            logger.info("reminder %s skipped: %s", reminder.pk, reason)
-            return reminder
-        message = _tell_claimant(
-            interview,
-            "interview_reminder",
-            time_left=time_left_text(interview.starts_at - now, language=claim.language),
-        )
-        reminder.status, reminder.message, reminder.sent_at = ReminderStatus.SENT, message, now
-        reminder.save(update_fields=["status", "message", "sent_at"])
-    return reminder
+        closer = _due_offsets(interview_ids, now)
+        to_send = []
+        for reminder in reminders:
+            interview = interviews[reminder.interview_id]
+            interview.claim = claim = claims[interview.claim_id]
+            reason = _stale_reason(reminder, interview, claim, now, closer)
+            if reason:
+                reminder.status, reminder.note = ReminderStatus.SKIPPED, reason
+                logger.info("reminder %s skipped: %s", reminder.pk, reason)
+                continue
+            to_send.append(reminder)
+        messages = messages_send(outgoing=[_reminder_message(interviews[r.interview_id], now) for r in to_send])
+        for reminder, message in zip(to_send, messages, strict=True):
+            reminder.status, reminder.message, reminder.sent_at = ReminderStatus.SENT, message, now
+        _save_outcomes(reminders, to_send, now)
+    return reminders
+
+
+def _save_outcomes(reminders: list[Reminder], sent: list[Reminder], now: dt.datetime) -> None:
+    """A few set-wide UPDATEs (one per skip reason, one for the sent) and one CASE for the
+    message links: a bulk_update of every column was the sweep's slowest statement."""
+    for note in {r.note for r in reminders if r.status == ReminderStatus.SKIPPED}:
+        skipped = [r.pk for r in reminders if r.status == ReminderStatus.SKIPPED and r.note == note]
+        Reminder.objects.filter(pk__in=skipped).update(status=ReminderStatus.SKIPPED, note=note)
+    if sent:
+        Reminder.objects.filter(pk__in=[r.pk for r in sent]).update(status=ReminderStatus.SENT, sent_at=now)
+        Reminder.objects.bulk_update(sent, ["message"])
+
+
+def _reminder_message(interview: Interview, now: dt.datetime) -> Outgoing:
+    claim = interview.claim
+    context = _message_context(interview, with_ready=False)
+    context["time_left"] = time_left_text(interview.starts_at - now, language=claim.language)
+    return Outgoing(
+        to=claim.contact_phone, template="interview_reminder", context=context, claim=claim, language=claim.language
+    )
+
+
+def reminder_send_claimed(*, reminder_id: int, claimed_at: dt.datetime) -> Reminder | None:
+    """One claimed reminder (reminders_send_claimed for a batch of one); None when it is not ours."""
+    handled = reminders_send_claimed(batch=[(reminder_id, claimed_at)])
+    return handled[0] if handled else None
 
 
 @dataclass
@@ -161,10 +224,7 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> SweepResult:
         batch = _reminders_claim_due(now=now or timezone.now())
         if not batch:
             return result
-        for reminder_id, claimed_at in batch:
-            reminder = reminder_send_claimed(reminder_id=reminder_id, claimed_at=claimed_at)
-            if reminder is None:
-                continue
+        for reminder in reminders_send_claimed(batch=batch):
             if reminder.status == ReminderStatus.SENT:
                 result.sent += 1
             else:

@@ -287,6 +287,11 @@ NOTIFICATION_RETRY_BACKOFF_MAX = env.int("NOTIFICATION_RETRY_BACKOFF_MAX", defau
 # idempotency key by a beat sweep; after this many provider calls it fails instead.
 NOTIFICATION_STUCK_AFTER = env.int("NOTIFICATION_STUCK_AFTER", default=120)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
+# Messages written together (a reminder burst) are delivered this many to a task, with up to
+# NOTIFICATION_SEND_CONCURRENCY provider calls in flight per worker process (threads doing
+# network only: a provider answers in ~100-300 ms, one at a time would be a few per second).
+NOTIFICATION_DELIVERY_BATCH = env.int("NOTIFICATION_DELIVERY_BATCH", default=25)
+NOTIFICATION_SEND_CONCURRENCY = env.int("NOTIFICATION_SEND_CONCURRENCY", default=8)
 NOTIFICATION_WEBHOOK_MAX_BYTES = env.int("NOTIFICATION_WEBHOOK_MAX_BYTES", default=256 * 1024)
 WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", default="https://graph.facebook.com")
 WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION", default="v23.0")
@@ -331,7 +336,7 @@ INTERVIEW_QUIET_END_HOUR = env.int("INTERVIEW_QUIET_END_HOUR", default=6)
 INTERVIEW_QUIET_OVERRIDE_MINUTES = env.int("INTERVIEW_QUIET_OVERRIDE_MINUTES", default=120)
 # Reminders the sweep claims per transaction; a claim older than RECLAIM_AFTER seconds (the
 # sweep died between claiming and sending) is claimed again, at most MAX_ATTEMPTS times.
-INTERVIEW_REMINDER_BATCH = env.int("INTERVIEW_REMINDER_BATCH", default=20)
+INTERVIEW_REMINDER_BATCH = env.int("INTERVIEW_REMINDER_BATCH", default=50)
 INTERVIEW_REMINDER_RECLAIM_AFTER = env.int("INTERVIEW_REMINDER_RECLAIM_AFTER", default=300)
 INTERVIEW_REMINDER_MAX_ATTEMPTS = env.int("INTERVIEW_REMINDER_MAX_ATTEMPTS", default=3)
 # Calls not answered: after this many attempts, or this many days after the first one, the

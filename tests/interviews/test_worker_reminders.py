@@ -316,12 +316,12 @@ def test_worker_killed_between_send_and_record_is_reconciled_without_a_second_de
 
 def test_beat_schedule_sweeps_reminders_at_least_every_minute():
     schedule = settings.CELERY_BEAT_SCHEDULE
-    assert set(schedule) == {
+    assert {
         "documents-requeue-stuck",
         "documents-sweep-orphans",
         "interviews-send-reminders",
         "notifications-reconcile-stuck",
-    }
+    } <= set(schedule)
     for entry in schedule.values():
         task = import_string(entry["task"])
         assert task.name == entry["task"]

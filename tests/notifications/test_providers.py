@@ -183,7 +183,7 @@ def _crash_after_the_provider_call(monkeypatch):
     def die(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(services, "_record_sent", die)
+    monkeypatch.setattr(services.delivery, "_record_sent", die)
 
 
 @pytest.mark.parametrize("channel", ["whatsapp", "sms"])

@@ -1,3 +1,6 @@
+import threading
+import time
+
 import pytest
 
 from notifications import services
@@ -100,3 +103,98 @@ def test_message_queued_before_the_claim_was_marked_contact_through_branch_is_no
     services.message_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == MessageStatus.SKIPPED and not recording.sent
+
+
+# Batches (messages written together: the reminder burst) -------------------------------
+
+
+class SlowBackend(BaseBackend):
+    """Answers after 50 ms, as a provider across the internet does, and counts calls in flight."""
+
+    in_flight = 0
+    most_in_flight = 0
+    failing: dict = {}
+    sent: list = []
+    lock = threading.Lock()
+
+    def send(self, *, to, body, template, idempotency_key):
+        with self.lock:
+            type(self).in_flight += 1
+            type(self).most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            time.sleep(0.05)
+            if to in self.failing:
+                raise self.failing[to]
+            with self.lock:
+                self.sent.append(idempotency_key)
+            return SendResult(provider_message_id=f"wamid.{idempotency_key}")
+        finally:
+            with self.lock:
+                type(self).in_flight -= 1
+
+
+@pytest.fixture
+def slow(settings):
+    SlowBackend.in_flight = SlowBackend.most_in_flight = 0
+    SlowBackend.failing, SlowBackend.sent = {}, []
+    path = "tests.notifications.test_services.SlowBackend"
+    settings.NOTIFICATION_BACKENDS = {"whatsapp": path, "sms": path}
+    settings.NOTIFICATION_SEND_CONCURRENCY = 4
+    _backend.cache_clear()
+    yield SlowBackend
+    _backend.cache_clear()
+
+
+def _batch(count: int, django_capture_on_commit_callbacks) -> list[Message]:
+    with django_capture_on_commit_callbacks() as callbacks:
+        messages = services.messages_send(
+            outgoing=[
+                services.Outgoing(
+                    to=f"+62812000000{n:02d}", template="claim_cancelled", context={"reference": "LA-7K3M-Q9XP"}
+                )
+                for n in range(count)
+            ]
+        )
+    assert len(callbacks) == -(-count // 25)  # one delivery task per NOTIFICATION_DELIVERY_BATCH
+    return messages
+
+
+def test_a_batch_is_sent_with_calls_side_by_side_and_each_recorded_once(slow, django_capture_on_commit_callbacks):
+    messages = _batch(8, django_capture_on_commit_callbacks)
+    ids = [m.pk for m in messages]
+    began = time.monotonic()
+    assert services.messages_deliver(message_ids=ids) == []
+    elapsed = time.monotonic() - began
+    assert slow.most_in_flight > 1 and elapsed < 8 * 0.05
+    assert sorted(slow.sent) == sorted(str(pk) for pk in ids)
+    assert set(Message.objects.filter(pk__in=ids).values_list("status", flat=True)) == {MessageStatus.SENT}
+    assert {m.provider_message_id for m in Message.objects.filter(pk__in=ids)} == {f"wamid.{pk}" for pk in ids}
+    # The task handed out again (a redelivery) finds nothing queued and calls nobody.
+    assert services.messages_deliver(message_ids=ids) == []
+    assert len(slow.sent) == 8
+
+
+def test_in_a_batch_a_temporary_failure_is_given_back_and_a_permanent_one_falls_back_to_sms(
+    slow, django_capture_on_commit_callbacks
+):
+    down, not_on_whatsapp, fine = _batch(3, django_capture_on_commit_callbacks)
+    slow.failing = {
+        down.to: TemporaryFailure("503"),
+        not_on_whatsapp.to: PermanentFailure("no", reason="not_on_whatsapp"),
+    }
+    with django_capture_on_commit_callbacks() as callbacks:
+        retry = services.messages_deliver(message_ids=[down.pk, not_on_whatsapp.pk, fine.pk])
+    assert retry == [down.pk]
+    for message in (down, not_on_whatsapp, fine):
+        message.refresh_from_db()
+    assert down.status == MessageStatus.QUEUED and down.attempts == 1
+    assert not_on_whatsapp.status == MessageStatus.FAILED and not_on_whatsapp.failure_reason == "not_on_whatsapp"
+    assert Message.objects.get(fallback_for=not_on_whatsapp).channel == "sms" and len(callbacks) == 1
+    assert fine.status == MessageStatus.SENT
+
+
+def test_a_batch_leaves_alone_a_message_another_worker_is_sending(slow, django_capture_on_commit_callbacks):
+    first, second = _batch(2, django_capture_on_commit_callbacks)
+    Message.objects.filter(pk=first.pk).update(status=MessageStatus.SENDING)
+    services.messages_deliver(message_ids=[first.pk, second.pk])
+    assert slow.sent == [str(second.pk)]

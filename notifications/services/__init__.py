@@ -1,0 +1,43 @@
+"""Every write of the notifications app, by topic: sending (rows), delivery (provider calls),
+reports (status webhooks), inbound (claimants' replies)."""
+
+from .delivery import (
+    message_deliver,
+    message_fail,
+    message_reconcile,
+    message_retries_exhausted,
+    messages_deliver,
+    messages_stuck,
+    number_health_set,
+)
+from .inbound import REPLY_CONFIRM, REPLY_RESCHEDULE, inbound_reply_handlers, inbound_reply_receive
+from .reports import message_status_report
+from .sending import (
+    NOT_SENT_CONTACT_VIA_BRANCH,
+    REDACTED,
+    REDACTED_UNSENT,
+    Outgoing,
+    message_send,
+    messages_send,
+)
+
+__all__ = [
+    "NOT_SENT_CONTACT_VIA_BRANCH",
+    "REDACTED",
+    "REDACTED_UNSENT",
+    "REPLY_CONFIRM",
+    "REPLY_RESCHEDULE",
+    "Outgoing",
+    "inbound_reply_handlers",
+    "inbound_reply_receive",
+    "message_deliver",
+    "message_fail",
+    "message_reconcile",
+    "message_retries_exhausted",
+    "message_send",
+    "message_status_report",
+    "messages_deliver",
+    "messages_send",
+    "messages_stuck",
+    "number_health_set",
+]

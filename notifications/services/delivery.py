@@ -1,0 +1,271 @@
+"""Handing written messages to their provider: at most once, then falling back or reconciling."""
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from functools import cache
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..backends import PermanentFailure, SendResult, TemporaryFailure, get_backend
+from ..models import (
+    NUMBER_REASONS,
+    FailureReason,
+    Message,
+    MessageChannel,
+    MessageStatus,
+    NumberHealth,
+    allows_transition,
+)
+from .sending import NOT_SENT_CONTACT_VIA_BRANCH, REDACTED, REDACTED_UNSENT, _deliver_on_commit
+
+logger = logging.getLogger(__name__)
+
+
+def message_deliver(*, message_id: int) -> Message | None:
+    """Hand one queued message to its provider, at most once.
+
+    The row is claimed with a conditional update (queued → sending) before the provider
+    is called: a second run of the task finds nothing to claim and does nothing. A worker
+    killed between the provider call and the write leaves the row "sending"; the
+    reconcile sweep resends it with the same idempotency key.
+    """
+    claimed = Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
+        status=MessageStatus.SENDING, status_changed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    message = Message.objects.select_related("claim").get(pk=message_id)
+    if _skip_via_branch(message):
+        return message
+    return _hand_to_provider(message)
+
+
+def messages_deliver(*, message_ids: list[int]) -> list[int]:
+    """Deliver a batch of queued messages; the ids that met a temporary failure are returned.
+
+    The same at-most-once rule as message_deliver, with the database work done a batch at a
+    time: the rows are claimed together (skip_locked: a row another worker is claiming is
+    theirs), the provider calls run side by side on NOTIFICATION_SEND_CONCURRENCY threads
+    (network only: the threads never touch the database), and each answer is recorded on
+    its row. A message met by a temporary failure is back in "queued" and its caller
+    retries it on its own.
+    """
+    with transaction.atomic():
+        claimed = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=message_ids, status=MessageStatus.QUEUED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Message.objects.filter(pk__in=claimed).update(
+            status=MessageStatus.SENDING, status_changed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    messages = [m for m in Message.objects.filter(pk__in=claimed).select_related("claim") if not _skip_via_branch(m)]
+    retry = []
+    for message, path, outcome in _send_side_by_side(messages):
+        if isinstance(outcome, TemporaryFailure):
+            _give_back(message)
+            retry.append(message.pk)
+        elif isinstance(outcome, PermanentFailure):
+            logger.warning("message %s failed permanently (%s)", message.pk, outcome.reason)
+            message_fail(message_id=message.pk, reason=outcome.reason, error=str(outcome))
+        else:
+            _, backend = get_backend(message.channel)
+            _record_sent(message, path=path, result=outcome, blank_body=not backend.keeps_sensitive_bodies)
+    return retry
+
+
+@cache
+def _pool(size: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=size, thread_name_prefix="provider")
+
+
+def _send_one(message: Message) -> tuple[Message, str, SendResult | Exception]:
+    path, backend = get_backend(message.channel)
+    try:
+        return (
+            message,
+            path,
+            backend.send(
+                to=message.to, body=message.body, template=message.template, idempotency_key=message.idempotency_key
+            ),
+        )
+    except (TemporaryFailure, PermanentFailure) as exc:
+        return message, path, exc
+    except Exception as exc:  # a backend bug must not leave the rest of the batch "sending"
+        logger.exception("message %s: backend raised", message.pk)
+        return message, path, TemporaryFailure(type(exc).__name__)
+
+
+def _send_side_by_side(messages: list[Message]):
+    concurrency = settings.NOTIFICATION_SEND_CONCURRENCY
+    if len(messages) < 2 or concurrency < 2:
+        return map(_send_one, messages)
+    return _pool(concurrency).map(_send_one, messages)
+
+
+def _skip_via_branch(message: Message) -> bool:
+    """Queued before an officer marked the claim "contact through the branch": not sent."""
+    if message.claim is None or not message.claim.contact_via_branch:
+        return False
+    message.status, message.error = MessageStatus.SKIPPED, NOT_SENT_CONTACT_VIA_BRANCH
+    message.status_changed_at = timezone.now()
+    message.save(update_fields=["status", "error", "status_changed_at"])
+    return True
+
+
+def _give_back(message: Message) -> None:
+    """Back to "queued", so the retry can claim the row again."""
+    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+        status=MessageStatus.QUEUED, status_changed_at=timezone.now()
+    )
+
+
+def _hand_to_provider(message: Message) -> Message:
+    """Call the backend for a row this run has claimed ("sending")."""
+    path, backend = get_backend(message.channel)
+    try:
+        result = backend.send(
+            to=message.to, body=message.body, template=message.template, idempotency_key=message.idempotency_key
+        )
+    except TemporaryFailure:
+        _give_back(message)
+        raise
+    except PermanentFailure as exc:
+        logger.warning("message %s failed permanently (%s)", message.pk, exc.reason)
+        return message_fail(message_id=message.pk, reason=exc.reason, error=str(exc))
+    return _record_sent(message, path=path, result=result, blank_body=not backend.keeps_sensitive_bodies)
+
+
+def _record_sent(message: Message, *, path: str, result: SendResult, blank_body: bool) -> Message:
+    """Write what the provider answered. A status webhook may already have moved the row on.
+
+    The usual case, the row still "sending" as we left it, is one conditional UPDATE; only
+    when a webhook came first is the row read under its lock and merged.
+    """
+    now = timezone.now()
+    blank = message.sensitive and blank_body
+    changes = {
+        "backend": path,
+        "provider_message_id": result.provider_message_id,
+        "sent_at": now,
+        "status": MessageStatus.SENT,
+        "status_changed_at": now,
+    }
+    if blank:
+        changes["body"] = REDACTED
+    if Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING, provider_message_id="").update(**changes):
+        for name, value in changes.items():
+            setattr(message, name, value)
+        return message
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message.pk)
+        fields = ["backend", "provider_message_id", "sent_at"]
+        message.backend = path
+        message.provider_message_id = message.provider_message_id or result.provider_message_id
+        message.sent_at = message.sent_at or now
+        if message.status == MessageStatus.SENDING:
+            message.status, message.status_changed_at = MessageStatus.SENT, now
+            fields += ["status", "status_changed_at"]
+        if blank:
+            message.body = REDACTED
+            fields.append("body")
+        message.save(update_fields=fields)
+    return message
+
+
+def message_fail(*, message_id: int, reason: str, error: str = "") -> Message:
+    """Mark a message failed (if it may still fail), then try the fallback channel once.
+
+    A WhatsApp failure of any kind gets one SMS copy; an SMS failure that says something
+    about the number marks the number "not working".
+    """
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        if not allows_transition(message.status, MessageStatus.FAILED):
+            return message
+        message.status, message.status_changed_at = MessageStatus.FAILED, timezone.now()
+        message.failure_reason, message.error = reason, (error or reason)[:300]
+        message.save(update_fields=["status", "status_changed_at", "failure_reason", "error"])
+        if message.channel == MessageChannel.WHATSAPP:
+            _fallback_to_sms(message)
+        elif reason in NUMBER_REASONS:
+            number_health_set(message.to, not_working=True, reason=reason)
+    return message
+
+
+def _fallback_to_sms(message: Message) -> Message | None:
+    """One SMS copy of a failed WhatsApp message (the one-to-one link makes it once)."""
+    if message.body in (REDACTED, REDACTED_UNSENT):
+        # A code was blanked once WhatsApp had it: the claimant asks for a new code instead.
+        logger.info("message %s failed after its code was blanked: no SMS copy", message.pk)
+        return None
+    try:
+        with transaction.atomic():
+            fallback = Message.objects.create(
+                claim=message.claim,
+                channel=MessageChannel.SMS,
+                to=message.to,
+                template=message.template,
+                body=message.body,
+                sensitive=message.sensitive,
+                fallback_for=message,
+            )
+    except IntegrityError:
+        return None
+    _deliver_on_commit(fallback.pk)
+    return fallback
+
+
+def message_retries_exhausted(*, message_id: int) -> Message:
+    """The provider stayed unreachable through every retry: fail, so the fallback channel takes over."""
+    return message_fail(
+        message_id=message_id, reason=FailureReason.PROVIDER_UNAVAILABLE, error="provider unavailable after retries"
+    )
+
+
+def messages_stuck(*, now=None) -> list[int]:
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.NOTIFICATION_STUCK_AFTER)
+    return list(
+        Message.objects.filter(status=MessageStatus.SENDING, status_changed_at__lt=cutoff).values_list("pk", flat=True)[
+            :200
+        ]
+    )
+
+
+def message_reconcile(*, message_id: int) -> Message | None:
+    """Finish a message left "sending" by a worker that died mid-send.
+
+    The resend carries the same idempotency key: a provider that honours it (our
+    Twilio-compatible and gateway backends) answers with the first message's id and
+    sends nothing new. For WhatsApp, a status webhook carrying our key in
+    biz_opaque_callback_data has usually recorded the id already, so the row is no
+    longer "sending" and nothing is resent. Two sweeps never resend together: the row
+    is re-claimed by a conditional update on its old timestamp.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.NOTIFICATION_STUCK_AFTER)
+    claimed = Message.objects.filter(pk=message_id, status=MessageStatus.SENDING, status_changed_at__lt=cutoff).update(
+        status_changed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    message = Message.objects.get(pk=message_id)
+    if message.attempts > settings.NOTIFICATION_MAX_ATTEMPTS:
+        return message_fail(message_id=message_id, reason=FailureReason.STUCK, error="no answer from the provider")
+    logger.info("message %s was left sending: resending with the same idempotency key", message_id)
+    try:
+        return _hand_to_provider(message)
+    except TemporaryFailure:
+        # _hand_to_provider gave the row back ("queued"): queue the ordinary task again.
+        _deliver_on_commit(message_id)
+        return None
+
+
+def number_health_set(phone: str, *, not_working: bool, reason: str) -> None:
+    NumberHealth.objects.update_or_create(
+        phone=phone, defaults={"not_working": not_working, "reason": reason, "updated_at": timezone.now()}
+    )

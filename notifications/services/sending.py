@@ -1,0 +1,130 @@
+"""Writing messages: the row first, the provider call later (on commit, in a delivery task)."""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from ..models import Message, MessageStatus
+
+logger = logging.getLogger(__name__)
+
+REDACTED = "[isi pesan dihapus setelah terkirim]"
+REDACTED_UNSENT = "[isi pesan dihapus: tidak dikirim]"
+# Stored on the row (data, not UI text), so it reads the same in every console language.
+NOT_SENT_CONTACT_VIA_BRANCH = "Tidak dikirim: peserta dihubungi lewat kantor cabang (tidak ada HP yang bisa dipakai)."
+
+
+@dataclass
+class Outgoing:
+    """One message to write: what message_send takes, as a value (for messages_send)."""
+
+    to: str
+    template: str
+    context: dict
+    claim: object | None = None
+    language: str = "id"
+    sensitive: bool = False
+    channel: str | None = None
+
+
+def message_send(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    claim=None,
+    language: str = "id",
+    sensitive: bool = False,
+    channel: str | None = None,
+) -> Message:
+    """Write the message, then deliver it in the background once the transaction commits."""
+    [message] = messages_send(
+        outgoing=[
+            Outgoing(
+                to=to,
+                template=template,
+                context=context,
+                claim=claim,
+                language=language,
+                sensitive=sensitive,
+                channel=channel,
+            )
+        ]
+    )
+    return message
+
+
+def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
+    """Write many messages with one INSERT and hand them to delivery tasks in batches on commit.
+
+    The reminder sweep writes a whole batch of reminders this way: per-row inserts and one
+    Celery task per message were most of its cost (bench/reminders.py).
+    """
+    if not outgoing:
+        return []
+    # No working phone: the row stays so the outbox shows what was not sent and why; a
+    # code in it is blanked, as nobody will ever receive it.
+    via_branch = _claims_contacted_via_branch([item.claim for item in outgoing if item.claim is not None])
+    rows = []
+    for item in outgoing:
+        body = _render(item)
+        skipped = item.claim is not None and item.claim.pk in via_branch
+        rows.append(
+            Message(
+                claim=item.claim,
+                channel=item.channel or settings.NOTIFICATION_DEFAULT_CHANNEL,
+                to=item.to,
+                template=item.template,
+                body=REDACTED_UNSENT if skipped and item.sensitive else body,
+                sensitive=item.sensitive,
+                status=MessageStatus.SKIPPED if skipped else MessageStatus.QUEUED,
+                error=NOT_SENT_CONTACT_VIA_BRANCH if skipped else "",
+            )
+        )
+    messages = Message.objects.bulk_create(rows)
+    queued = []
+    for message in messages:
+        if message.status == MessageStatus.SKIPPED:
+            logger.info("message %s not sent: claim %s is contacted through the branch", message.pk, message.claim_id)
+        else:
+            queued.append(message.pk)
+    _deliver_on_commit(*queued)
+    return messages
+
+
+def _render(item: Outgoing) -> str:
+    with translation.override(item.language):
+        return render_to_string(
+            f"notifications/messages/{item.template}.txt",
+            {**item.context, "call_centre": settings.CALL_CENTRE_NUMBER, "base_url": settings.PUBLIC_BASE_URL},
+        ).strip()
+
+
+def _deliver_on_commit(*message_ids: int) -> None:
+    """One delivery task per message alone, one per NOTIFICATION_DELIVERY_BATCH when many."""
+    from ..tasks import message_deliver_task, messages_deliver_task
+
+    if len(message_ids) == 1:
+        [message_id] = message_ids
+        transaction.on_commit(lambda: message_deliver_task.delay(message_id))
+        return
+    size = settings.NOTIFICATION_DELIVERY_BATCH
+    for start in range(0, len(message_ids), size):
+        chunk = list(message_ids[start : start + size])
+        transaction.on_commit(lambda chunk=chunk: messages_deliver_task.delay(chunk))
+
+
+def _claims_contacted_via_branch(claims: list) -> set:
+    """Read from the database: the caller's claim objects may predate the officer's choice."""
+    if not claims:
+        return set()
+    model = type(claims[0])
+    return set(
+        model._default_manager.filter(pk__in={c.pk for c in claims}, contact_via_branch=True).values_list(
+            "pk", flat=True
+        )
+    )
