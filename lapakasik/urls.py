@@ -3,7 +3,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
+from . import health
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("claims.urls")),
     path("dokumen/", include("documents.urls")),
     path("wawancara/", include("interviews.urls")),

@@ -85,7 +85,9 @@ class WorkerProcess:
                     "--without-heartbeat",
                 ],
                 cwd=ROOT,
-                env=self.env,
+                # The worker logs through Django's LOGGING (CELERY_WORKER_HIJACK_ROOT_LOGGER is
+                # off), whose level is LOG_LEVEL: --loglevel alone no longer sets it.
+                env={**self.env, "LOG_LEVEL": self.loglevel},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

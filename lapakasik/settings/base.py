@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from lapakasik.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -38,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id.
+    "lapakasik.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -219,6 +223,8 @@ CELERY_TIMEZONE = "UTC"
 # Redis down at upload time: fail the publish fast (the upload stands; a sweep queues it).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The worker logs through LOGGING (JSON, with the request id) instead of Celery's own setup.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "documents-requeue-stuck": {"task": "documents.tasks.documents_requeue_stuck_task", "schedule": 60.0},
     "documents-sweep-orphans": {"task": "documents.tasks.documents_sweep_orphans_task", "schedule": 3600.0},
@@ -344,10 +350,9 @@ INTERVIEW_REMINDER_MAX_ATTEMPTS = env.int("INTERVIEW_REMINDER_MAX_ATTEMPTS", def
 INTERVIEW_MAX_ATTEMPTS = env.int("INTERVIEW_MAX_ATTEMPTS", default=3)
 INTERVIEW_ATTEMPT_DAYS = env.int("INTERVIEW_ATTEMPT_DAYS", default=3)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
+# One JSON object a line with the request id (lapakasik/logs.py); "plain" for a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
+# /readyz gives each part (database, Redis, storage, clamd) this many seconds to answer.
+READY_CHECK_TIMEOUT = env.float("READY_CHECK_TIMEOUT", default=2.0)
