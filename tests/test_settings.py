@@ -20,6 +20,8 @@ PRODUCTION_ENV = {
     "STORAGE_BACKEND": "s3",
     "AWS_STORAGE_BUCKET_NAME": "lapakasik-documents",
     "DJANGO_ALLOWED_HOSTS": "klaim.example.go.id",
+    "NOTIFICATION_WHATSAPP_BACKEND": "notifications.backends.whatsapp.WhatsAppCloudBackend",
+    "NOTIFICATION_SMS_BACKEND": "notifications.backends.twilio.TwilioSmsBackend",
 }
 
 
@@ -63,6 +65,14 @@ def test_production_settings_refuse_files_on_local_disk():
     assert "STORAGE_BACKEND" in error
 
 
+@pytest.mark.parametrize("channel", ["NOTIFICATION_WHATSAPP_BACKEND", "NOTIFICATION_SMS_BACKEND"])
+@pytest.mark.parametrize("backend", ["outbox.OutboxBackend", "console.ConsoleBackend"])
+def test_production_settings_refuse_a_message_backend_that_sends_nothing(channel, backend):
+    error = _error(_import_prod({**PRODUCTION_ENV, channel: f"notifications.backends.{backend}"}))
+
+    assert "NOTIFICATION_WHATSAPP_BACKEND and NOTIFICATION_SMS_BACKEND" in error
+
+
 def test_production_settings_load_with_everything_set():
     code = (
         "import lapakasik.settings.prod as s;"
@@ -78,11 +88,10 @@ def test_production_settings_load_with_everything_set():
     assert result.returncode == 0, result.stderr
 
 
-def test_deploy_check_runs_under_production_settings():
-    # Warnings are allowed for now; an error (or a crash) is not.
+def test_deploy_check_finds_nothing_under_production_settings():
     env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "lapakasik.settings.prod"}
 
-    result = _run(["manage.py", "check", "--deploy", "--fail-level", "ERROR"], env)
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified" in result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout + result.stderr

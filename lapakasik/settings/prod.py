@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGE_BACKEND, env
+from .base import NOTIFICATION_BACKENDS, STORAGE_BACKEND, env
 
 for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME"):
     if not env(_name, default=""):
@@ -13,6 +13,15 @@ if STORAGE_BACKEND != "s3":
 
 if env("ANTIVIRUS_BACKEND", default="documents.checks.antivirus.ClamdScanner").endswith("EicarOnlyScanner"):
     raise ImproperlyConfigured("Production scans with clamd: ANTIVIRUS_BACKEND cannot be the EICAR-only stand-in.")
+
+# The outbox and console backends only keep messages for staff to read: in production a
+# claimant would never get a code, a reminder or a fix list.
+for _channel, _path in NOTIFICATION_BACKENDS.items():
+    if _path.rsplit(".", 1)[-1] in ("OutboxBackend", "ConsoleBackend"):
+        raise ImproperlyConfigured(
+            f"Production sends real messages: the {_channel} backend cannot be {_path.rsplit('.', 1)[-1]} "
+            f"(set NOTIFICATION_WHATSAPP_BACKEND and NOTIFICATION_SMS_BACKEND)."
+        )
 
 DEBUG = False
 # Throttles and rate counters must be shared by every web process.
