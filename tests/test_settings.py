@@ -5,6 +5,7 @@ nothing from the developer's shell or the test settings leaks in.
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -95,3 +96,16 @@ def test_deploy_check_finds_nothing_under_production_settings():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout + result.stderr
+
+
+def test_the_images_build_step_can_load_the_production_settings():
+    """No Docker engine runs here: the build step's collectstatic is checked by reading the
+    variables the Dockerfile exports and loading the production settings with them."""
+    text = (REPO / "Dockerfile").read_text()
+    step = text[text.index("RUN export DJANGO_SETTINGS_MODULE=") : text.index("collectstatic")]
+    env = dict(re.findall(r"([A-Z_]+)=(\S+)", step.replace("\\\n", " ")))
+    assert env["DJANGO_SETTINGS_MODULE"] == "lapakasik.settings.prod"
+
+    result = _import_prod(env)
+
+    assert result.returncode == 0, result.stderr
