@@ -37,7 +37,30 @@ INSTALLED_APPS = [
     "notifications",
     "console",
     "axes",
+    "csp",
 ]
+
+# Content Security Policy (django-csp): scripts, styles, images and requests from this
+# origin only. No inline script or style anywhere (no 'unsafe-inline', no nonces); blob:
+# images are the upload preview, the blob:/self worker the photo compression. A response
+# that sets its own policy keeps it (documents served with "sandbox"). Browser tests fail
+# on any violation the console reports (tests/browser/conftest.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "font-src": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 MIDDLEWARE = [
     # First, so every log line of the request carries its id.
@@ -53,6 +76,7 @@ MIDDLEWARE = [
     # Staff sessions expire; staff pages are never cached. After messages: it leaves a note.
     "lapakasik.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a lockout into the plain lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -9,6 +9,11 @@
       setTimeout(function () { button.disabled = true; }, 0);
     }
   });
+  // The cover sheet's print button (hidden without JavaScript, which cannot print).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
   // Branch list: filter while typing.
   var search = document.querySelector("[data-filter]");
   if (search) {

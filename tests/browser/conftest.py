@@ -24,6 +24,36 @@ VIEWPORT = {"width": 360, "height": 740}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 
+# Content Security Policy violations Chromium reported during the current test: every
+# browser context the tests open is watched (watch_csp), and a test that triggered one fails.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _on_console(message) -> None:
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.location.get('url', '?')}: {message.text}")
+
+
+def watch_csp(browser):
+    """Every context this browser opens reports CSP violations into CSP_VIOLATIONS."""
+    original = browser.new_context
+
+    def new_context(*args, **kwargs):
+        context = original(*args, **kwargs)
+        context.on("console", _on_console)
+        return context
+
+    browser.new_context = new_context
+    return browser
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, "the page broke its Content Security Policy:\n" + "\n".join(CSP_VIOLATIONS)
+
+
 def _unavailable(reason: str):
     """On CI a browser test that cannot run is a failure, never a quiet skip."""
     if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
@@ -47,7 +77,7 @@ def chromium():
     except Exception as exc:
         manager.stop()
         _unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
-    yield browser
+    yield watch_csp(browser)
     browser.close()
     manager.stop()
 

@@ -65,7 +65,7 @@ def _load_lazy_images(page) -> None:
     """Thumbnails are loading=lazy: bring each into view so full-page pictures show them."""
     for image in page.locator("main img").all():
         image.scroll_into_view_if_needed()
-    page.wait_for_function("[...document.images].every(i => i.complete)")
+    page.wait_for_function("() => [...document.images].every(i => i.complete)")
     page.evaluate("window.scrollTo(0, 0)")
 
 

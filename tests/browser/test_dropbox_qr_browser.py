@@ -22,7 +22,7 @@ from documents.models import Envelope, EnvelopeStatus
 from documents.services import claim_switch_to_dropbox
 from tests.factories import BranchFactory, StaffFactory, make_claim
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from .conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, watch_csp
 
 pytestmark = [
     pytest.mark.browser,
@@ -103,7 +103,7 @@ def camera_chromium():
     except Exception as exc:
         manager.stop()
         _unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
-    yield browser
+    yield watch_csp(browser)
     browser.close()
     manager.stop()
 
@@ -181,7 +181,7 @@ def _scan(page, shots: Path | None = None) -> dict:
     expect(page.get_by_role("button", name=STOP_BUTTON)).to_be_visible()
     expect(page.get_by_role("status")).to_have_text("Arahkan kamera ke kode QR di lembar sampul.")
     # The loop keeps looking after an empty answer, on frames of the (fake) camera.
-    page.wait_for_function("window.__qr.detects >= 3")
+    page.wait_for_function("() => window.__qr.detects >= 3")
     assert page.evaluate("window.__qr.options") == [{"formats": ["qr_code"]}]
     assert all(width > 0 and height > 0 for width, height in page.evaluate("window.__qr.sizes"))
     assert video.evaluate("v => !v.paused && v.srcObject.getVideoTracks()[0].readyState") == "live"

@@ -79,7 +79,7 @@ class Shots:
     def shot(self, name: str, *, full_page: bool = True) -> str:
         page = self.page
         page.wait_for_load_state("load")
-        page.wait_for_function("[...document.images].every(i => i.complete)")
+        page.wait_for_function("() => [...document.images].every(i => i.complete)")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{page.url} scrolls sideways by {overflow} px at 1280 px"
         Shots.counter += 1
@@ -157,7 +157,7 @@ def test_officer_rejects_one_document_of_a_claim_and_the_outbox_shows_the_fix_me
     row = _document_row(page, bad.document_type.name)
     row.locator("a[data-viewer]").click()
     viewer = page.locator("dialog#viewer")
-    page.wait_for_function("document.querySelector('#viewer img')?.naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('#viewer img')?.naturalWidth > 0")
     assert viewer.evaluate("d => d.open")
     assert page.locator("#viewer-title").inner_text() == bad.document_type.name
     for label in ("Perkecil", "Perbesar", "Putar ↻", "Pas layar", "Tutup"):
