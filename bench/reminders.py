@@ -277,10 +277,9 @@ def profile_sample(sample: int, server: ProviderServer) -> list[str]:
     import io
     import pstats
 
+    from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from django.conf import settings
 
     import notifications.services.sending as notification_sending
     from interviews.models import Interview, Reminder
