@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_resume
 
 app_name = "claims"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("klaim/baru/kantor-cabang/", views.start_branch, name="start_branch"),
     path("klaim/<str:reference>/", views.status, name="status"),
     path("klaim/<str:reference>/lanjutkan/", views.claim_resume, name="resume"),
+    path("klaim/<str:reference>/lanjut-nanti/", views_resume.resume_later, name="resume_later"),
     path("klaim/<str:reference>/dokumen/", views.checklist, name="checklist"),
     path("klaim/<str:reference>/dokumen/<slug:type_code>/", views.document_step, name="document"),
     path("klaim/<str:reference>/berkas/<uuid:document_id>/hapus/", views.document_delete, name="document_delete"),
@@ -22,6 +23,8 @@ urlpatterns = [
     path("klaim/<str:reference>/batalkan/", views.cancel, name="cancel"),
     path("cek-klaim/", views.status_start, name="status_start"),
     path("cek-klaim/kode/", views.status_code, name="status_code"),
+    # The "finish later" link sent by WhatsApp/SMS: a signed claim id, nothing personal.
+    path("lanjut/<str:token>/", views_resume.resume_open, name="resume_open"),
     # The dropbox channel seen by the claimant (cover sheet, switching a claim to paper).
     path("", include("claims.urls_dropbox")),
 ]

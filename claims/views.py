@@ -318,6 +318,7 @@ def document_step(request: HttpRequest, reference: str, type_code: str) -> HttpR
             "form": form,
             "error": error,
             "max_mb": settings.DOCUMENT_MAX_UPLOAD_BYTES // (1024 * 1024),
+            "tus_chunk_bytes": settings.DOCUMENT_RESUMABLE_CHUNK_BYTES,
         },
         status=400 if error else 200,
     )
@@ -465,8 +466,15 @@ def status_code(request: HttpRequest) -> HttpResponse:
 
 
 def claim_resume(request: HttpRequest, reference: str) -> HttpResponse:
-    """Where an unfinished claim picks up: the first thing still to do."""
+    """Where an unfinished claim picks up: the first thing still to do.
+
+    A draft goes to its first required document not yet uploaded (or rejected), or to
+    "check and send" when none is left; any other claim to its status.
+    """
     claim = session_claim(request, reference)
-    if claim.status == Status.DRAFT:
-        return redirect("claims:checklist", reference=claim.reference)
-    return redirect("claims:status", reference=claim.reference)
+    if claim.status != Status.DRAFT:
+        return redirect("claims:status", reference=claim.reference)
+    missing = claim_missing_requirements(claim)
+    if missing:
+        return redirect("claims:document", reference=claim.reference, type_code=missing[0].document_type.code)
+    return redirect("claims:submit", reference=claim.reference)

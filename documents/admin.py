@@ -9,7 +9,7 @@ superusers included.
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Document, DocumentAccess, DropboxBatch, Envelope, ScanPage
+from .models import Document, DocumentAccess, DropboxBatch, Envelope, ResumableUpload, ScanPage
 
 
 class ReadOnlyAdminMixin:
@@ -86,3 +86,13 @@ class ScanPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("envelope", "claim", "document")
     search_fields = ("claim__reference",)
     exclude = ("file",)
+
+
+@admin.register(ResumableUpload)
+class ResumableUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Uploads arriving in pieces: how far each got, and when an unfinished one expires."""
+
+    list_display = ("created_at", "claim", "document_type", "offset", "length", "completed_at", "expires_at")
+    list_select_related = ("claim", "document_type")
+    search_fields = ("claim__reference",)
+    exclude = ("original_name", "storage_key", "multipart_id", "parts", "pending")

@@ -245,3 +245,49 @@ class ScanPage(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.document_id is None and not self.ignored and self.assigned_at is None
+
+
+# --- resumable uploads (tus 1.0): a file arriving in pieces over a weak connection --------
+
+
+class ResumableUpload(models.Model):
+    """One file a claimant is sending in pieces (the tus protocol, documents/views_tus.py).
+
+    The id is the only thing in its URL, and it is random. Bytes are written to storage
+    as they arrive (documents/resumable_store.py); ``offset`` counts the bytes stored,
+    and is only ever moved under this row's lock. Once ``offset`` reaches ``length`` the
+    file becomes a Document and ``document`` is set; the row stays until ``expires_at``
+    so a client that lost the last answer can still ask how far it got.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="+")
+    document_type = models.ForeignKey("claims.DocumentType", on_delete=models.CASCADE, related_name="+")
+    length = models.PositiveBigIntegerField()
+    offset = models.PositiveBigIntegerField(default=0)
+    # Metadata from the client, shown to people only (clean_original_name); never a path.
+    original_name = models.CharField(max_length=120, blank=True)
+    declared_type = models.CharField(max_length=100, blank=True)
+    # Where the bytes are: a part file (filesystem) or the final key of an S3 multipart upload.
+    storage_key = models.CharField(max_length=200)
+    # S3 only: the multipart upload, its finished parts, and the pieces not yet folded into a part.
+    multipart_id = models.CharField(max_length=200, blank=True)
+    parts = models.JSONField(default=list, blank=True)
+    pending = models.JSONField(default=list, blank=True)
+    # Set once, when the file became a Document (which may later be replaced or removed).
+    completed_at = models.DateTimeField(null=True, blank=True)
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("unggahan bertahap")
+        verbose_name_plural = _("unggahan bertahap")
+
+    def __str__(self) -> str:
+        return f"resumable upload {self.pk} ({self.offset}/{self.length})"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.offset >= self.length

@@ -9,7 +9,7 @@ from claims.access import session_claim_ids
 from claims.models import Branch, Channel, DocumentRequirement
 from claims.selectors import claim_checklist, claims_for_staff
 
-from .models import Document, DropboxBatch, Envelope, EnvelopeStatus, ScanPage
+from .models import Document, DropboxBatch, Envelope, EnvelopeStatus, ResumableUpload, ScanPage
 
 # The ClaimEvent reason recorded when a claimant chooses to send paper copies.
 DROPBOX_CHOSEN = "dropbox_chosen"
@@ -113,3 +113,8 @@ def claim_uses_dropbox(claim) -> bool:
 def dropbox_cover_items(claim):
     """What still has to go in the envelope: every document of the checklist not yet done."""
     return [item for item in claim_checklist(claim) if not item.done]
+
+
+def resumable_upload_of_session(session, upload_id) -> ResumableUpload | None:
+    """An unfinished or finished upload of a claim this browser holds; any other is not found."""
+    return ResumableUpload.objects.filter(pk=upload_id, claim_id__in=session_claim_ids(session)).first()

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from .checks import CheckUnavailable
-from .services import document_check, documents_requeue_stuck, documents_sweep_orphans
+from .services import document_check, documents_requeue_stuck, documents_sweep_orphans, resumable_sweep_expired
 
 
 @shared_task(
@@ -30,3 +30,8 @@ def documents_requeue_stuck_task() -> None:
 @shared_task
 def documents_sweep_orphans_task() -> None:
     documents_sweep_orphans()
+
+
+@shared_task
+def resumable_uploads_sweep_task() -> None:
+    resumable_sweep_expired()

@@ -50,6 +50,11 @@ def branch_a_objects(django_capture_on_commit_callbacks):
     )
     document = document_check(document_id=document.pk)
     objects = {"reference": claim.reference, "document_id": document.pk, "pk": document.pk}
+    # An unfinished resumable (tus) upload of branch A's claim.
+    from documents.services.resumable import resumable_create
+
+    upload = resumable_create(claim=claim, document_type=document.document_type, length=1000, original_name="ktp.jpg")
+    objects["upload_id"] = upload.pk
     objects.update(_dropbox_objects(branch_a, claim))
     return claim, document, objects
 

@@ -2,7 +2,7 @@
 
 intake: creating, submitting, cancelling, the lifecycle and what documents do to it;
 officer: what branch staff do to a claim (console); assisted: claims an officer starts
-for someone without a smartphone.
+for someone without a smartphone; resume: the "finish later" link and its reminder.
 """
 
 from .assisted import (
@@ -46,6 +46,14 @@ from .officer import (
     claim_touch,
     is_manager,
 )
+from .resume import (
+    ResumeLinkCheck,
+    ResumeLinkThrottled,
+    resume_link_last_sent,
+    resume_link_read,
+    resume_link_send,
+    resume_reminders_send,
+)
 
 __all__ = [
     "DOCUMENT_DRIVEN_STATUSES",
@@ -83,4 +91,10 @@ __all__ = [
     "assisted_phone_code_verify",
     "assisted_phone_state",
     "claim_create_assisted",
+    "ResumeLinkCheck",
+    "ResumeLinkThrottled",
+    "resume_link_last_sent",
+    "resume_link_read",
+    "resume_link_send",
+    "resume_reminders_send",
 ]

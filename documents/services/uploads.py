@@ -43,6 +43,21 @@ def _sniff_and_hash(uploaded: File) -> tuple[str, str, int]:
     return magic.from_buffer(head, mime=True), digest.hexdigest(), size
 
 
+def check_accepts_uploads(*, claim: Claim, document_type: DocumentType) -> None:
+    """Refuse a file for a closed claim or for a document the claim does not need."""
+    if not claim.accepts_uploads:
+        raise ValidationError(_("Klaim ini tidak bisa diubah lagi."), code="closed")
+    if not claim.reason.requirements.filter(document_type=document_type).exists():
+        raise ValidationError(_("Dokumen ini tidak diperlukan untuk klaim Anda."), code="not_required")
+
+
+def _check_size(size: int) -> None:
+    if size == 0:
+        raise ValidationError(_("Berkas kosong. Ambil foto lagi, lalu kirim ulang."), code="empty")
+    if size > settings.DOCUMENT_MAX_UPLOAD_BYTES:
+        raise ValidationError(too_large_message(), code="too_large")
+
+
 def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File | None, by=None) -> Document:
     """Store a claimant's (or officer's) file for one requirement of the claim.
 
@@ -51,14 +66,8 @@ def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File
     The file is written to storage before the row; a transaction that rolls back
     leaves an unreferenced object, which the storage sweep removes.
     """
-    if not claim.accepts_uploads:
-        raise ValidationError(_("Klaim ini tidak bisa diubah lagi."), code="closed")
-    if not claim.reason.requirements.filter(document_type=document_type).exists():
-        raise ValidationError(_("Dokumen ini tidak diperlukan untuk klaim Anda."), code="not_required")
-    if uploaded is None or uploaded.size == 0:
-        raise ValidationError(_("Berkas kosong. Ambil foto lagi, lalu kirim ulang."), code="empty")
-    if uploaded.size > settings.DOCUMENT_MAX_UPLOAD_BYTES:
-        raise ValidationError(too_large_message(), code="too_large")
+    check_accepts_uploads(claim=claim, document_type=document_type)
+    _check_size(0 if uploaded is None else uploaded.size)
     # The type recorded now is libmagic's first look; the background checks decide.
     content_type, sha256, size = _sniff_and_hash(uploaded)
     document = Document(
@@ -72,10 +81,47 @@ def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File
         uploaded_by=by,
     )
     document.file.save("upload", uploaded, save=False)
+    try:
+        return _document_record(document)
+    except ValidationError:
+        _delete_files(document)
+        raise
+
+
+def document_upload_stored(
+    *, claim: Claim, document_type: DocumentType, key: str, original_name: str = "", by=None
+) -> Document:
+    """Make the document from a file already in the documents storage under ``key``.
+
+    For a finished resumable upload (services/resumable.py): the file is not copied
+    again, only read to sniff its type and hash it. The same rules as document_upload
+    apply; a refused file is deleted from storage.
+    """
+    document = Document(
+        claim=claim,
+        document_type=document_type,
+        original_name=clean_original_name(original_name),
+        status=DocumentStatus.CHECKING,
+        uploaded_by=by,
+    )
+    document.file.name = key
+    try:
+        check_accepts_uploads(claim=claim, document_type=document_type)
+        with document.file.open("rb") as stored:
+            document.content_type, document.sha256, document.size = _sniff_and_hash(stored)
+        _check_size(document.size)
+        return _document_record(document)
+    except ValidationError:
+        _delete_files(document)
+        raise
+
+
+def _document_record(document: Document) -> Document:
+    """Save the row of a stored file: replace the draft's previous file, queue the checks."""
+    claim, document_type = document.claim, document.document_type
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if not locked.accepts_uploads:
-            _delete_files(document)
             raise ValidationError(_("Klaim ini tidak bisa diubah lagi."), code="closed")
         replaced = []
         if locked.status == Status.DRAFT:
@@ -88,7 +134,9 @@ def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File
             # A claim waiting for a fix goes back to "checking" while the new file is checked.
             claim_documents_changed(claim=locked)
         transaction.on_commit(lambda: document_check_enqueue(document.pk))
-    logger.info("document %s stored for claim %s (%s, %d bytes)", document.pk, claim.pk, content_type, size)
+    logger.info(
+        "document %s stored for claim %s (%s, %d bytes)", document.pk, claim.pk, document.content_type, document.size
+    )
     return document
 
 

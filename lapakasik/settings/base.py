@@ -67,6 +67,12 @@ MIDDLEWARE = [
     "lapakasik.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are gzipped (static files come pre-compressed from WhiteNoise, which answers
+    # first). BREACH needs a secret and attacker-chosen text in one compressed response:
+    # the CSRF token is masked afresh in every response, pages that echo query text (branch
+    # search, ?nomor=) show no personal data, Django pads each gzip response with random
+    # bytes, and the SameSite=Lax session cookie is not sent on another site's fetches.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -220,6 +226,10 @@ DOCUMENT_CHECK_STUCK_AFTER = env.int("DOCUMENT_CHECK_STUCK_AFTER", default=300)
 DOCUMENT_CHECK_MAX_ATTEMPTS = env.int("DOCUMENT_CHECK_MAX_ATTEMPTS", default=3)
 # Stored files no document refers to are deleted once this old (beat sweep).
 DOCUMENT_ORPHAN_MIN_AGE = env.int("DOCUMENT_ORPHAN_MIN_AGE", default=3600)
+# Resumable uploads (tus): an unfinished one is deleted this long after its last piece (beat
+# sweep, hourly); the browser sends pieces of this many bytes.
+DOCUMENT_RESUMABLE_EXPIRE_HOURS = env.int("DOCUMENT_RESUMABLE_EXPIRE_HOURS", default=24)
+DOCUMENT_RESUMABLE_CHUNK_BYTES = env.int("DOCUMENT_RESUMABLE_CHUNK_BYTES", default=256 * 1024)
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lapakasik")}
@@ -252,6 +262,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "documents-requeue-stuck": {"task": "documents.tasks.documents_requeue_stuck_task", "schedule": 60.0},
     "documents-sweep-orphans": {"task": "documents.tasks.documents_sweep_orphans_task", "schedule": 3600.0},
+    "documents-sweep-resumable": {"task": "documents.tasks.resumable_uploads_sweep_task", "schedule": 3600.0},
     "interviews-send-reminders": {"task": "interviews.tasks.reminders_send_due_task", "schedule": 60.0},
 }
 
@@ -292,6 +303,17 @@ OTP_PER_PHONE_LIMIT = env.int("OTP_PER_PHONE_LIMIT", default=3)
 OTP_PER_PHONE_WINDOW = env.int("OTP_PER_PHONE_WINDOW", default=900)
 OTP_PER_IP_LIMIT = env.int("OTP_PER_IP_LIMIT", default=10)
 OTP_PER_IP_WINDOW = env.int("OTP_PER_IP_WINDOW", default=900)
+# "Finish later" links to a draft claim (claims/services/resume.py): valid this many days,
+# at most LIMIT sent per claim per WINDOW seconds; one reminder REMINDER_HOURS after the last.
+CLAIM_RESUME_LINK_DAYS = env.int("CLAIM_RESUME_LINK_DAYS", default=7)
+CLAIM_RESUME_LINK_LIMIT = env.int("CLAIM_RESUME_LINK_LIMIT", default=3)
+CLAIM_RESUME_LINK_WINDOW = env.int("CLAIM_RESUME_LINK_WINDOW", default=3600)
+CLAIM_RESUME_REMINDER_HOURS = env.int("CLAIM_RESUME_REMINDER_HOURS", default=24)
+CLAIM_RESUME_REMINDER_BATCH = env.int("CLAIM_RESUME_REMINDER_BATCH", default=200)
+CELERY_BEAT_SCHEDULE["claims-resume-reminders"] = {
+    "task": "claims.tasks.claims_resume_reminders_task",
+    "schedule": 300.0,
+}
 # Claim tokens for the JSON API.
 CLAIM_TOKEN_MAX_AGE = env.int("CLAIM_TOKEN_MAX_AGE", default=30 * 24 * 3600)
 # Behind a proxy, the number of trusted proxies in X-Forwarded-For (0: use REMOTE_ADDR).

@@ -209,7 +209,9 @@ def test_unfinished_claim_is_offered_again_on_the_same_phone(client, branch):
     home = client.get(reverse("claims:home")).content.decode()
     assert reverse("claims:resume", args=[claim.reference]) in home
     response = client.get(reverse("claims:resume", args=[claim.reference]))
-    assert response["Location"] == reverse("claims:checklist", args=[claim.reference])
+    # Straight to the first required document still missing, where the claimant stopped.
+    first = claim.reason.requirements.filter(required=True).first()
+    assert response["Location"] == reverse("claims:document", args=[claim.reference, first.document_type.code])
 
 
 # --- coming back with a reference and a one-time code ------------------------------------
