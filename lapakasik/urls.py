@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import health
 
+handler400 = "lapakasik.faults.bad_request"
+handler500 = "lapakasik.faults.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -43,6 +43,9 @@ def message_reconcile_task(message_id: int) -> None:
 
 @shared_task
 def messages_reconcile_stuck_task() -> None:
-    """Beat, every minute: messages a dead worker left "sending". Safe to run twice."""
+    """Beat, every minute: messages a dead worker left "sending", and messages whose delivery
+    could not be queued (Redis was down). Safe to run twice."""
     for message_id in services.messages_stuck():
         message_reconcile_task.delay(message_id)
+    for message_id in services.messages_unpublished():
+        message_deliver_task.delay(message_id)

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "lapakasik.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Database, Redis or storage away: the friendly 503 page, never a trace (lapakasik/faults.py).
+    "lapakasik.faults.OutageMiddleware",
     # Last, as django-axes asks: turns a lockout into the plain lockout page.
     "axes.middleware.AxesMiddleware",
 ]

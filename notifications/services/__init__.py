@@ -8,6 +8,7 @@ from .delivery import (
     message_retries_exhausted,
     messages_deliver,
     messages_stuck,
+    messages_unpublished,
     number_health_set,
 )
 from .inbound import REPLY_CONFIRM, REPLY_RESCHEDULE, inbound_reply_handlers, inbound_reply_receive
@@ -39,5 +40,6 @@ __all__ = [
     "messages_deliver",
     "messages_send",
     "messages_stuck",
+    "messages_unpublished",
     "number_health_set",
 ]

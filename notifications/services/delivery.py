@@ -237,6 +237,23 @@ def messages_stuck(*, now=None) -> list[int]:
     )
 
 
+def messages_unpublished(*, now=None) -> list[int]:
+    """Messages still "queued" longer than any retry waits: their delivery task was never
+    published (the broker was down when they were written, see sending._publish). Each is
+    claimed by moving its timestamp, so two sweeps queue it once."""
+    now = now or timezone.now()
+    wait = settings.NOTIFICATION_STUCK_AFTER + settings.NOTIFICATION_RETRY_BACKOFF_MAX
+    cutoff = now - timedelta(seconds=wait)
+    candidates = Message.objects.filter(status=MessageStatus.QUEUED, status_changed_at__lt=cutoff)
+    return [
+        pk
+        for pk in candidates.values_list("pk", flat=True)[:200]
+        if Message.objects.filter(pk=pk, status=MessageStatus.QUEUED, status_changed_at__lt=cutoff).update(
+            status_changed_at=now
+        )
+    ]
+
+
 def message_reconcile(*, message_id: int) -> Message | None:
     """Finish a message left "sending" by a worker that died mid-send.
 

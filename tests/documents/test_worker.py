@@ -5,7 +5,6 @@ Tests here are transactional: the worker is another process and sees committed r
 """
 
 import io
-from datetime import timedelta
 
 import pytest
 from celery import current_app
@@ -15,13 +14,13 @@ from PIL import Image
 from claims.models import ClaimEvent, Status
 from claims.services import claim_submit
 from documents.models import Document, DocumentStatus
-from documents.services import document_upload, documents_requeue_stuck
+from documents.services import document_upload
 from notifications.models import Message
 from tests.documents import corpus
 from tests.factories import BranchFactory, make_claim, make_jpeg
 from tests.s3 import BUCKET, s3_environment
 from tests.slow_proxy import SlowProxy
-from tests.worker import WorkerProcess, purge_broker, redis_start, redis_stop, require_redis, wait_for, worker_env
+from tests.worker import WorkerProcess, purge_broker, require_redis, wait_for, worker_env
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_catalogue")]
 
@@ -169,17 +168,3 @@ def test_clamd_down_documents_wait_then_pass_when_it_is_back(worker, real_queue,
         clamd.start()
     document = _verdict(document, timeout=60)
     assert document.status == DocumentStatus.ACCEPTED
-
-
-def test_upload_while_redis_is_down_is_kept_and_checked_once_redis_is_back(worker, real_queue):
-    claim = make_claim(branch=BranchFactory())
-    redis_stop()
-    try:
-        document = _upload(claim, _required_types(claim)[0], make_jpeg(text="tanpa redis"))
-        assert Document.objects.filter(pk=document.pk, status=DocumentStatus.CHECKING).exists()
-        assert document.file.storage.exists(document.file.name), "the upload itself is kept"
-    finally:
-        redis_start()
-    # The beat sweep finds it (here: called directly, as if the set age had passed).
-    assert documents_requeue_stuck(older_than=timedelta(0)) == 1
-    assert _verdict(document, timeout=60).status == DocumentStatus.ACCEPTED
