@@ -282,6 +282,15 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["branch", "status", "submitted_at"], name="claim_branch_status_idx"),
             models.Index(fields=["phone", "status"], name="claim_phone_status_idx"),
+            # The managers' dashboard (claims/figures): each figure reads a date range, per branch
+            # (branch and regional scopes) or over every branch (national).
+            models.Index(fields=["branch", "submitted_at"], name="claim_branch_submitted_idx"),
+            models.Index(fields=["branch", "created_at"], name="claim_branch_created_idx"),
+            models.Index(fields=["branch", "closed_at"], name="claim_branch_closed_idx"),
+            models.Index(fields=["submitted_at"], name="claim_submitted_idx"),
+            models.Index(fields=["created_at"], name="claim_created_idx"),
+            models.Index(fields=["closed_at"], name="claim_closed_idx"),
+            # (PostgreSQL also has claim_join_cover_idx, migration 0006: SQLite has no INCLUDE.)
         ]
         verbose_name = _("klaim")
         verbose_name_plural = _("klaim")
@@ -318,6 +327,8 @@ class ClaimEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # The dashboard's funnel asks "did this claim ever reach these statuses?".
+        indexes = [models.Index(fields=["claim", "to_status"], name="claimevent_claim_to_idx")]
         verbose_name = _("riwayat klaim")
         verbose_name_plural = _("riwayat klaim")
 

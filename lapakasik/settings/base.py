@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.logs import logging_config
@@ -397,6 +398,23 @@ INTERVIEW_REMINDER_MAX_ATTEMPTS = env.int("INTERVIEW_REMINDER_MAX_ATTEMPTS", def
 # officer's page proposes "failed confirmation" (no answer) instead of trying again.
 INTERVIEW_MAX_ATTEMPTS = env.int("INTERVIEW_MAX_ATTEMPTS", default=3)
 INTERVIEW_ATTEMPT_DAYS = env.int("INTERVIEW_ATTEMPT_DAYS", default=3)
+
+# The managers' dashboard (claims/figures/). Its counts are cached this many seconds per
+# scope, filters and period (0: never cached); the weekly summary e-mail goes out on Monday morning.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=120)
+DASHBOARD_EMAIL_FROM = env("DASHBOARD_EMAIL_FROM", default="LapakAsik <no-reply@lapakasik.invalid>")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+CELERY_BEAT_SCHEDULE["dashboard-weekly-summary"] = {
+    "task": "claims.tasks.dashboard_weekly_summary_task",
+    # Monday 00:30 UTC = 07:30 WIB, 08:30 WITA, 09:30 WIT: the week before is complete everywhere.
+    "schedule": crontab(minute=30, hour=0, day_of_week=1),
+}
 
 # One JSON object a line with the request id (lapakasik/logs.py); "plain" for a terminal.
 LOG_FORMAT = env("LOG_FORMAT", default="json")

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from claims.demo import demo_claims
+from claims.demo_figures import demo_figures
 from claims.models import Branch, Region
 
 DEMO_PASSWORD = "lapakasik-demo"
@@ -126,6 +127,7 @@ class Command(BaseCommand):
         made = demo_claims(branches["medan"])
         if made:
             self.stdout.write(f"{made} klaim demo di Kantor Cabang Medan Kota (antrean petugas.medan).")
+        self.stdout.write(demo_figures(branches))  # history for the managers' dashboard
         self._print_summary(len(regions), len(branches))
 
     def _groups(self) -> tuple[Group, Group]:
