@@ -26,7 +26,8 @@ def requirements_for_reason(reason: ClaimReason) -> QuerySet[DocumentRequirement
 
 def branches_search(query: str, *, limit: int = 30) -> QuerySet[Branch]:
     branches = Branch.objects.filter(is_active=True).select_related("region")
-    query = (query or "").strip()
+    # PostgreSQL refuses a NUL byte in a query; nobody types one.
+    query = (query or "").replace("\x00", "").strip()
     if query:
         branches = branches.filter(
             Q(city__icontains=query) | Q(name__icontains=query) | Q(region__name__icontains=query)

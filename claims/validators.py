@@ -5,6 +5,7 @@ Every message says what to do next, in plain words.
 
 import datetime as dt
 import re
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -20,8 +21,21 @@ _SEPARATORS = re.compile(r"[\s.\-]")
 
 
 def clean_digits(value: str) -> str:
-    """People type numbers with spaces, dots or dashes; keep only what they meant."""
-    return _SEPARATORS.sub("", value or "")
+    """People type numbers with spaces, dots or dashes; keep only what they meant.
+
+    Digits from another script (full-width from some keyboards, Arabic-Indic) mean the
+    same number and become 0-9; anything else that is not a separator is left for the
+    caller to refuse.
+    """
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
+        for ch in _SEPARATORS.sub("", value or "")
+    )
+
+
+def _ascii_digits(value: str) -> bool:
+    # str.isdigit() also says yes to "²" or "①", which int() cannot read.
+    return value.isascii() and value.isdigit()
 
 
 def nik_birth_date(nik: str) -> tuple[int, int, int]:
@@ -32,7 +46,7 @@ def nik_birth_date(nik: str) -> tuple[int, int, int]:
 
 def validate_nik(value: str) -> str:
     nik = clean_digits(value)
-    if not nik.isdigit():
+    if not _ascii_digits(nik):
         raise ValidationError(_("NIK hanya berisi angka. Lihat 16 angka di e-KTP Anda."), code="nik_digits")
     if len(nik) != 16:
         raise ValidationError(
@@ -65,7 +79,7 @@ def nik_matches_birth_date(nik: str, date_of_birth: dt.date) -> bool:
 
 def validate_kpj(value: str) -> str:
     kpj = clean_digits(value)
-    if not kpj.isdigit() or len(kpj) != 11:
+    if not _ascii_digits(kpj) or len(kpj) != 11:
         raise ValidationError(
             _("Nomor KPJ harus 11 angka. Lihat kartu peserta BPJS Ketenagakerjaan atau aplikasi JMO."), code="kpj"
         )

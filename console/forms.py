@@ -92,6 +92,10 @@ class BatchReviewForm(VersionForm):
 
     def clean(self):
         cleaned = super().clean()
+        if any(name == "versi" or name.startswith("keputusan_") for name in self.errors):
+            # The hidden version and the decision radios show no error of their own on the
+            # page (a stale or tampered post): say it above the documents.
+            self.add_error(None, _("Pilihan di formulir ini tidak terbaca. Muat ulang halaman, lalu pilih lagi."))
         chosen = 0
         for document in self.documents:
             decision = cleaned.get(f"keputusan_{document.pk}")

@@ -160,6 +160,12 @@ def act(
     return redirect(to, reference=claim.reference)
 
 
+def _stale_form(request: HttpRequest, claim: Claim) -> HttpResponse:
+    """A button whose hidden fields came back unreadable (an old or altered page): say so."""
+    messages.error(request, _("Pilihan di formulir ini tidak terbaca. Muat ulang halaman, lalu pilih lagi."))
+    return _render_claim(request, claim, status=400)
+
+
 @staff_only
 @require_GET
 def claim_page(request: HttpRequest, reference: str) -> HttpResponse:
@@ -183,7 +189,7 @@ def claim_take_view(request: HttpRequest, reference: str) -> HttpResponse:
     claim = _claim(request, reference)
     form = TakeForm(request.POST)
     if not form.is_valid():
-        return _render_claim(request, claim, status=400)
+        return _stale_form(request, claim)
     return act(
         request,
         claim,
@@ -244,7 +250,7 @@ def claim_approve_view(request: HttpRequest, reference: str) -> HttpResponse:
     claim = _claim(request, reference)
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        return _render_claim(request, claim, status=400)
+        return _stale_form(request, claim)
     return act(
         request,
         claim,

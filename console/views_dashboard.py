@@ -45,6 +45,23 @@ SORTS = ("label", "ttd_median", *(name for name, _num, _den in TABLE_RATES))
 CARRIED = ("periode", "minggu", "bulan", "dari", "sampai", "wilayah", "cabang", "program", "jalur")
 
 
+FIRST_YEAR = 2015
+
+
+def _check_year(year: int) -> None:
+    last = timezone.localdate().year + 1
+    if not FIRST_YEAR <= year <= last:
+        raise forms.ValidationError(
+            _("Pilih tanggal antara tahun %(first)d dan %(last)d.") % {"first": FIRST_YEAR, "last": last}
+        )
+
+
+def _check_date(value: dt.date | None) -> dt.date | None:
+    if value is not None:
+        _check_year(value.year)
+    return value
+
+
 class DashboardFilterForm(forms.Form):
     periode = forms.ChoiceField(
         label=gettext_lazy("Periode"),
@@ -96,7 +113,19 @@ class DashboardFilterForm(forms.Form):
             dt.date(year, month, 1)
         except ValueError:
             raise forms.ValidationError(_("Tulis bulan sebagai TTTT-BB, misalnya 2026-03.")) from None
+        _check_year(year)
         return year, month
+
+    # A period's arithmetic (weeks, trend weeks before it) overflows at the calendar's ends
+    # (years 1 and 9999: found by tests/fuzz); nothing before the service existed is counted.
+    def clean_minggu(self):
+        return _check_date(self.cleaned_data["minggu"])
+
+    def clean_dari(self):
+        return _check_date(self.cleaned_data["dari"])
+
+    def clean_sampai(self):
+        return _check_date(self.cleaned_data["sampai"])
 
     def selection(self):
         """(Filters, Period) from what is valid; anything invalid falls back to its default."""

@@ -442,7 +442,12 @@ def envelope_match_view(request: HttpRequest, envelope_id: int) -> HttpResponse:
                 % {"n": envelope.number, "reference": envelope.claim.reference},
             )
             return redirect("console:dropbox_envelope", envelope_id=envelope.pk)
-    return _envelope_page(request, envelope, status=400, match_form=form)
+    # The match form shows only while the envelope is unmatched: a late post (another tab, a
+    # colleague was faster) is told so instead of a silent 400.
+    error = (
+        "" if envelope.status == EnvelopeStatus.UNMATCHED else _("Amplop ini sudah diselesaikan. Muat ulang halaman.")
+    )
+    return _envelope_page(request, envelope, status=400, match_form=form, error=error)
 
 
 @staff_only

@@ -111,3 +111,15 @@ def staff_lockout_response(request, original_response=None, credentials=None):
     )
     add_never_cache_headers(response)
     return response
+
+
+def axes_username(request, credentials=None) -> str:
+    """The username django-axes records for a login attempt, cut to what a username can be.
+
+    Axes writes it into a varchar(255): a 300-character attempt was a 500 on the login
+    page (found by tests/fuzz). No real username is longer than User.username (150).
+    """
+    username = (credentials or {}).get("username") if credentials else None
+    if username is None:
+        username = request.POST.get("username", "") if request is not None else ""
+    return str(username)[:150]

@@ -31,6 +31,23 @@ class ErrorSerializer(serializers.Serializer):
 # --- catalogue --------------------------------------------------------------------------
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A catalogue code (programme, branch, document type) looked up by its `code`.
+
+    Text no code can hold (a NUL byte, which PostgreSQL refuses in a query) is an unknown
+    code, answered like any other, not a server error.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class LocalizedField(serializers.Field):
     """Catalogue text in the request's language: English when asked for and translated, else Indonesian."""
@@ -90,15 +107,13 @@ class BranchSerializer(serializers.Serializer):
 
 
 class ClaimCreateSerializer(serializers.Serializer):
-    programme = serializers.SlugRelatedField(
-        slug_field="code",
+    programme = CodeField(
         queryset=Programme.objects.filter(is_active=True),
         error_messages={"does_not_exist": _("Program tidak dikenal. Pilih salah satu program dari daftar.")},
         help_text="Programme code, e.g. JHT.",
     )
     reason = serializers.CharField(max_length=40, help_text="Reason code of that programme, from /programmes/.")
-    branch = serializers.SlugRelatedField(
-        slug_field="code",
+    branch = CodeField(
         queryset=Branch.objects.filter(is_active=True),
         error_messages={"does_not_exist": _("Kantor cabang tidak dikenal. Pilih kantor cabang dari daftar.")},
         help_text="Branch code, from /branches/.",
@@ -252,8 +267,7 @@ class ClaimSerializer(serializers.Serializer):
 
 
 class DocumentUploadSerializer(serializers.Serializer):
-    document_type = serializers.SlugRelatedField(
-        slug_field="code",
+    document_type = CodeField(
         queryset=DocumentType.objects.all(),
         error_messages={"does_not_exist": _("Jenis dokumen tidak dikenal. Pilih dokumen dari daftar klaim Anda.")},
         help_text="A document type code from the claim's checklist.",

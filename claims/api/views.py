@@ -106,6 +106,16 @@ class ClaimView(APIView):
         return claim
 
 
+class NotFoundView(PublicView):
+    """Every method on an address the API does not have: a 404 in the API's error shape."""
+
+    schema = None  # not an operation of the OpenAPI schema
+    parser_classes: list = []
+
+    def initial(self, request, *args, **kwargs):
+        raise Http404
+
+
 # --- catalogue --------------------------------------------------------------------------
 
 
@@ -130,7 +140,9 @@ class BranchListView(PublicView):
         responses={200: BranchSerializer(many=True)},
     )
     def get(self, request):
-        return Response(BranchSerializer(branches_search(request.query_params.get("q", "")[:80]), many=True).data)
+        # A NUL byte cannot be in any name (PostgreSQL refuses it in a query): search without it.
+        query = request.query_params.get("q", "").replace("\x00", "")[:80]
+        return Response(BranchSerializer(branches_search(query), many=True).data)
 
 
 # --- claims -----------------------------------------------------------------------------
@@ -265,7 +277,12 @@ class ClaimCancelView(ClaimView):
         summary="Cancel the claim at the claimant's request",
         parameters=[REFERENCE, LANGUAGE],
         request=CancelSerializer,
-        responses={200: ClaimSerializer, 409: _error("The claim is already decided."), **CLAIM_ERRORS},
+        responses={
+            200: ClaimSerializer,
+            400: _error("The note is too long or not text."),
+            409: _error("The claim is already decided."),
+            **CLAIM_ERRORS,
+        },
     )
     def post(self, request, reference: str):
         claim = self.claim(reference)

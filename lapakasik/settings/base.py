@@ -140,6 +140,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lapakasik.middleware.staff_lockout_response"
 AXES_CLIENT_IP_CALLABLE = "claims.access.client_ip"
+AXES_USERNAME_CALLABLE = "lapakasik.middleware.axes_username"
 # Staff sessions end after this much inactivity, and at the latest this long after login
 # (lapakasik/middleware.py). Claimant sessions keep SESSION_COOKIE_AGE.
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)

@@ -57,7 +57,7 @@ def test_claimant_switches_to_dropbox_and_gets_a_cover_sheet_with_a_qr_of_the_re
 
     html = client.get(response["Location"]).content.decode()
     assert claim.reference in html and branch.name in html and branch.address in html
-    assert "Tulis nomor klaim di amplop" in html and "window.print" in html and "@page{size:A4" in html
+    assert "Tulis nomor klaim di amplop" in html and "data-print" in html and "css/cover." in html
     for document_type in to_send:
         assert document_type.name in html
     svg = _svg(html)
