@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lapakasik.audit import AppendOnlyModel
+
 
 class Localized(models.Model):
     """Catalogue rows carry Indonesian text and an optional English translation."""
@@ -276,6 +278,8 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     submitted_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
     closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+    # When the retention sweep removed the person from this closed claim (claims/services/retention.py).
+    anonymised_at = models.DateTimeField(_("data pribadi dihapus"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -354,7 +358,7 @@ class OneTimeCode(models.Model):
         return f"code for {self.claim_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class ClaimDataAccess(models.Model):
+class ClaimDataAccess(AppendOnlyModel):
     """A member of staff revealed a claimant's specific personal data (the full NIK).
 
     Like DocumentAccess: rows are only ever added (UU PDP No. 27/2022).
@@ -362,6 +366,7 @@ class ClaimDataAccess(models.Model):
 
     class What(models.TextChoices):
         NIK = "nik", _("NIK lengkap")
+        EXPORT = "export", _("ekspor semua data peserta")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="data_accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

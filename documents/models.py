@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lapakasik.audit import AppendOnlyModel
+
 from .storage import documents_storage
 
 
@@ -79,7 +81,7 @@ class Document(models.Model):
         return self.content_type.startswith("image/")
 
 
-class DocumentAccess(models.Model):
+class DocumentAccess(AppendOnlyModel):
     """Every time a member of staff opens a document: who, when, which, from where.
 
     Personal data law (UU PDP No. 27/2022) asks that access to specific personal data

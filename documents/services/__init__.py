@@ -24,6 +24,7 @@ from .resumable import (
     resumable_sweep_expired,
     resumable_terminate,
 )
+from .retention import documents_purge_for_claim
 from .review import REVIEW_STATUSES, ReviewDecision, document_review, documents_review
 from .uploads import (
     check_accepts_uploads,
@@ -36,6 +37,7 @@ from .uploads import (
 )
 
 __all__ = [
+    "documents_purge_for_claim",
     "IGNORE_PAGE",
     "claim_switch_to_dropbox",
     "dropbox_batch_close",

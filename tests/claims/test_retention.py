@@ -1,0 +1,182 @@
+"""Personal data after a claim is closed (UU PDP No. 27/2022): deleted after the retention
+period, exported on request, and the access log that cannot be rewritten."""
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent
+from claims.services import claim_cancel, claim_reveal_nik, claims_anonymise_due
+from claims.services.retention import ANONYMISED
+from documents.models import DocumentAccess
+from documents.services import document_access_record, document_check, document_upload
+from lapakasik.audit import AppendOnlyError
+from notifications.models import Message
+from notifications.services import message_send
+from tests.factories import BranchFactory, StaffFactory, make_claim, make_jpeg
+
+pytestmark = pytest.mark.django_db
+
+
+def closed_claim_with_a_photo(branch, *, days_ago: int, nik: str = "3174011205900003"):
+    claim = make_claim(branch=branch, nik=nik, phone="+6281234567001")
+    document = document_upload(
+        claim=claim,
+        document_type=claim.reason.requirements.first().document_type,
+        uploaded=SimpleUploadedFile("ktp saya.jpg", make_jpeg(text=f"retensi {days_ago}")),
+    )
+    document = document_check(document_id=document.pk)
+    claim_cancel(claim=claim, reason=CancelReason.INCOMPLETE_DOCUMENTS, note="Peserta Siti minta batal")
+    message_send(to=claim.phone, template="claim_cancelled", context={"reference": claim.reference}, claim=claim)
+    Claim.objects.filter(pk=claim.pk).update(closed_at=timezone.now() - dt.timedelta(days=days_ago))
+    return Claim.objects.get(pk=claim.pk), document
+
+
+def test_a_claim_closed_past_the_retention_period_loses_its_files_and_personal_fields(
+    settings, branch, django_capture_on_commit_callbacks
+):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    claim, document = closed_claim_with_a_photo(branch, days_ago=31)
+    recent, recent_document = closed_claim_with_a_photo(branch, days_ago=29, nik="3174011205900011")
+    open_claim = make_claim(branch=branch)
+    officer = StaffFactory(branch=branch)
+    document_access_record(document=document, user=officer, what="file", ip="10.0.0.1", user_agent="x")
+    storage = document.file.storage
+    stored = [document.file.name, document.thumbnail.name]
+    assert all(storage.exists(name) for name in stored)
+    assert Message.objects.filter(claim=claim).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = claims_anonymise_due()
+    assert (result.claims, result.files) == (1, 2)
+
+    assert not any(storage.exists(name) for name in stored)
+    claim.refresh_from_db()
+    assert claim.anonymised_at is not None
+    assert (claim.nik, claim.kpj_number, claim.phone, claim.email) == ("", "", "", "")
+    assert claim.full_name == ANONYMISED and claim.date_of_birth == dt.date(1900, 1, 1)
+    # What the figures count stays.
+    assert claim.status == "cancelled" and claim.cancel_reason == CancelReason.INCOMPLETE_DOCUMENTS
+    document.refresh_from_db()
+    assert not document.file and not document.thumbnail and document.original_name == "" and document.sha256 == ""
+    assert document.status == "accepted" and document.checked_at is not None
+    assert set(Message.objects.filter(claim=claim).values_list("to", "body")) == {("", ANONYMISED)}
+    assert not ClaimEvent.objects.filter(claim=claim).exclude(note="").exists()
+    assert ClaimEvent.objects.filter(claim=claim, reason="anonymised").count() == 1
+    # Who looked stays accountable.
+    assert DocumentAccess.objects.filter(document=document, user=officer).count() == 1
+    # Not yet due, and open claims: untouched.
+    recent.refresh_from_db(), open_claim.refresh_from_db()
+    assert recent.anonymised_at is None and recent.nik == "3174011205900011"
+    assert storage.exists(recent_document.file.name)
+    assert open_claim.anonymised_at is None and open_claim.full_name != ANONYMISED
+    # A second run finds nothing.
+    assert claims_anonymise_due().claims == 0
+
+
+def test_staff_see_that_the_data_is_gone_and_the_file_is_not_found(settings, branch, client):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    claim, document = closed_claim_with_a_photo(branch, days_ago=40)
+    claims_anonymise_due()
+    client.force_login(StaffFactory(branch=branch))
+    page = client.get(reverse("console:claim", args=[claim.reference])).content.decode()
+    assert "dihapus pada" in page and reverse("console:claim_export", args=[claim.reference]) not in page
+    assert client.get(reverse("documents:file", args=[document.pk])).status_code == 404
+
+
+def test_the_retention_sweep_runs_daily_from_beat(settings):
+    from django.utils.module_loading import import_string
+
+    entry = settings.CELERY_BEAT_SCHEDULE["claims-anonymise-due"]
+    assert import_string(entry["task"]).name == entry["task"]
+
+
+def test_export_gives_every_claim_of_the_person_in_scope_with_files_and_is_recorded(branch):
+    first, document = closed_claim_with_a_photo(branch, days_ago=1)
+    second = make_claim(branch=branch, nik=first.nik)
+    elsewhere = make_claim(branch=BranchFactory(), nik=first.nik)  # another branch: not this officer's
+    stranger = make_claim(branch=branch, nik="3174011205900029")
+    officer = StaffFactory(branch=branch)
+    claim_reveal_nik(claim=first, by=officer, ip="10.0.0.2", user_agent="x")
+    client = Client()
+    client.force_login(officer)
+    url = reverse("console:claim_export", args=[first.reference])
+
+    assert client.get(url).status_code == 405
+    response = client.post(url)
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert "no-store" in response["Cache-Control"]
+    assert first.nik not in response["Content-Disposition"] and first.reference in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    data = json.loads(archive.read("data.json"))
+    assert {c["reference"] for c in data["claims"]} == {first.reference, second.reference}
+    assert elsewhere.reference not in archive.read("data.json").decode()
+    assert stranger.reference not in archive.read("data.json").decode()
+    record = next(c for c in data["claims"] if c["reference"] == first.reference)
+    assert record["nik"] == first.nik and record["full_name"] == first.full_name
+    assert record["history"] and record["messages"]
+    assert {"user": officer.username, "what": "nik"}.items() <= record["staff_access"][0].items()
+    [path] = [d["file_in_this_zip"] for d in record["documents"]]
+    with document.file.open("rb") as stored:
+        assert archive.read(path) == stored.read()
+    assert set(
+        ClaimDataAccess.objects.filter(what=ClaimDataAccess.What.EXPORT, user=officer).values_list("claim", flat=True)
+    ) == {first.pk, second.pk}
+
+
+def test_export_of_another_branchs_claim_is_not_found(branch):
+    claim = make_claim(branch=branch)
+    client = Client()
+    client.force_login(StaffFactory(branch=BranchFactory()))
+    assert client.post(reverse("console:claim_export", args=[claim.reference])).status_code == 404
+    assert not ClaimDataAccess.objects.exists()
+
+
+def test_access_logs_are_append_only_in_the_models(branch):
+    claim = make_claim(branch=branch)
+    access = claim_reveal_nik(claim=claim, by=StaffFactory(branch=branch), ip="", user_agent="")
+    with pytest.raises(AppendOnlyError):
+        access.save()
+    with pytest.raises(AppendOnlyError):
+        access.delete()
+    with pytest.raises(AppendOnlyError):
+        ClaimDataAccess.objects.filter(pk=access.pk).update(what="x")
+    with pytest.raises(AppendOnlyError):
+        ClaimDataAccess.objects.all().delete()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE claims_claimdataaccess SET what = 'x'",
+        "DELETE FROM claims_claimdataaccess",
+        "UPDATE documents_documentaccess SET what = 'x'",
+        "DELETE FROM documents_documentaccess",
+        "UPDATE claims_claimevent SET reason = 'rewritten'",
+        "DELETE FROM claims_claimevent",
+    ],
+)
+def test_the_database_refuses_to_rewrite_the_audit_trail(branch, statement):
+    claim, document = closed_claim_with_a_photo(branch, days_ago=1)
+    officer = StaffFactory(branch=branch)
+    claim_reveal_nik(claim=claim, by=officer, ip="", user_agent="")
+    document_access_record(document=document, user=officer, what="file", ip="", user_agent="")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+
+
+def test_the_database_lets_the_retention_sweep_blank_a_history_note(branch):
+    claim, _ = closed_claim_with_a_photo(branch, days_ago=1)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_claimevent SET note = '' WHERE claim_id = %s", [claim.pk])
+    assert not ClaimEvent.objects.filter(claim=claim).exclude(note="").exists()
