@@ -47,9 +47,10 @@ class Claimant(HttpUser):
     weight = 10
     wait_time = between(10, 30)  # between one person's claim and the next one's
 
-    def _post(self, url: str, data: dict, name: str, **kwargs):
-        # A person reads the page, finds the card, takes the photo: 3–10 s a step.
-        time.sleep(random.uniform(3, 10))
+    def _post(self, url: str, data: dict, name: str, *, think: tuple[float, float] = (3, 10), **kwargs):
+        # A person reads the page and types: 3–10 s a step; finding a card and taking its
+        # photo takes longer (see the upload below).
+        time.sleep(random.uniform(*think))
         data = {**data, "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
         return self.client.post(url, data=data, name=name, headers={"Referer": self.host + url}, **kwargs)
 
@@ -83,7 +84,13 @@ class Claimant(HttpUser):
             url = f"/klaim/{reference}/dokumen/{code}/"
             self.client.get(url, name="claimant: document page")
             with photo.open("rb") as handle:
-                self._post(url, {}, "claimant: upload", files={"file": ("foto.jpg", handle, "image/jpeg")})
+                self._post(
+                    url,
+                    {},
+                    "claimant: upload",
+                    think=(15, 40),
+                    files={"file": ("foto.jpg", handle, "image/jpeg")},
+                )
         self.client.get(f"/klaim/{reference}/", name="claimant: status")
         self.client.cookies.clear()  # the next claim is another person on another phone
 
