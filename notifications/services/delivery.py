@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..backends import PermanentFailure, SendResult, TemporaryFailure, get_backend
+from ..backends import BaseBackend, PermanentFailure, SendResult, TemporaryFailure, get_backend
 from ..models import (
     NUMBER_REASONS,
     FailureReason,
@@ -66,16 +66,11 @@ def messages_deliver(*, message_ids: list[int]) -> list[int]:
         )
     messages = [m for m in Message.objects.filter(pk__in=claimed).select_related("claim") if not _skip_via_branch(m)]
     retry = []
-    for message, path, outcome in _send_side_by_side(messages):
-        if isinstance(outcome, TemporaryFailure):
-            _give_back(message)
-            retry.append(message.pk)
-        elif isinstance(outcome, PermanentFailure):
-            logger.warning("message %s failed permanently (%s)", message.pk, outcome.reason)
-            message_fail(message_id=message.pk, reason=outcome.reason, error=str(outcome))
-        else:
-            _, backend = get_backend(message.channel)
-            _record_sent(message, path=path, result=outcome, blank_body=not backend.keeps_sensitive_bodies)
+    for sent in _send_side_by_side(messages):
+        try:
+            _settle(*sent)
+        except TemporaryFailure:
+            retry.append(sent[0].pk)
     return retry
 
 
@@ -84,21 +79,31 @@ def _pool(size: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=size, thread_name_prefix="provider")
 
 
-def _send_one(message: Message) -> tuple[Message, str, SendResult | Exception]:
+def _send_one(message: Message) -> tuple[Message, str, BaseBackend, SendResult | Exception]:
+    """Call the provider for one claimed row; the answer, or the failure, is returned, not raised."""
     path, backend = get_backend(message.channel)
     try:
-        return (
-            message,
-            path,
-            backend.send(
-                to=message.to, body=message.body, template=message.template, idempotency_key=message.idempotency_key
-            ),
+        result = backend.send(
+            to=message.to, body=message.body, template=message.template, idempotency_key=message.idempotency_key
         )
     except (TemporaryFailure, PermanentFailure) as exc:
-        return message, path, exc
-    except Exception as exc:  # a backend bug must not leave the rest of the batch "sending"
+        return message, path, backend, exc
+    except Exception as exc:  # a backend bug must not leave the rest of a batch "sending"
         logger.exception("message %s: backend raised", message.pk)
-        return message, path, TemporaryFailure(type(exc).__name__)
+        return message, path, backend, TemporaryFailure(type(exc).__name__)
+    return message, path, backend, result
+
+
+def _settle(message: Message, path: str, backend: BaseBackend, outcome: SendResult | Exception) -> Message:
+    """Record one provider answer on its row. A temporary failure gives the row back
+    ("queued", for the retry) and is raised again; a permanent one fails the message."""
+    if isinstance(outcome, TemporaryFailure):
+        _give_back(message)
+        raise outcome
+    if isinstance(outcome, PermanentFailure):
+        logger.warning("message %s failed permanently (%s)", message.pk, outcome.reason)
+        return message_fail(message_id=message.pk, reason=outcome.reason, error=str(outcome))
+    return _record_sent(message, path=path, result=outcome, blank_body=not backend.keeps_sensitive_bodies)
 
 
 def _send_side_by_side(messages: list[Message]):
@@ -127,18 +132,7 @@ def _give_back(message: Message) -> None:
 
 def _hand_to_provider(message: Message) -> Message:
     """Call the backend for a row this run has claimed ("sending")."""
-    path, backend = get_backend(message.channel)
-    try:
-        result = backend.send(
-            to=message.to, body=message.body, template=message.template, idempotency_key=message.idempotency_key
-        )
-    except TemporaryFailure:
-        _give_back(message)
-        raise
-    except PermanentFailure as exc:
-        logger.warning("message %s failed permanently (%s)", message.pk, exc.reason)
-        return message_fail(message_id=message.pk, reason=exc.reason, error=str(exc))
-    return _record_sent(message, path=path, result=result, blank_body=not backend.keeps_sensitive_bodies)
+    return _settle(*_send_one(message))
 
 
 def _record_sent(message: Message, *, path: str, result: SendResult, blank_body: bool) -> Message:
