@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from claims.models import Claim
 from claims.services import claim_documents_changed, claim_record_event
+from lapakasik.queue import publish
 
 from ..checks import Candidate, CheckRejected, CheckUnavailable, run_checks
 from ..models import Document, DocumentStatus, ScanPage, new_document_key, new_thumbnail_key
@@ -34,13 +35,7 @@ def document_check_enqueue(document_id) -> None:
     """Queue the check; when the broker is down the upload still stands and the stuck sweep queues it later."""
     from ..tasks import document_check_task
 
-    if document_check_task.app.conf.task_always_eager:
-        document_check_task.delay(str(document_id))  # no broker: an error here is the check's own
-        return
-    try:
-        document_check_task.delay(str(document_id))
-    except Exception:  # kombu raises several kinds when Redis is away
-        logger.warning("document %s: broker unavailable, the stuck sweep will queue the check", document_id)
+    publish(document_check_task, str(document_id), sweep="the stuck-document sweep")
 
 
 def document_check(*, document_id) -> Document | None:

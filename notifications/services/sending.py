@@ -8,10 +8,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from lapakasik.queue import publish
+
 from ..models import Message, MessageStatus
 
 logger = logging.getLogger(__name__)
 
+# Broker down: the rows stay "queued" and this sweep (messages_unpublished) queues them.
+RECONCILE = "the reconcile sweep"
 REDACTED = "[isi pesan dihapus setelah terkirim]"
 REDACTED_UNSENT = "[isi pesan dihapus: tidak dikirim]"
 # Stored on the row (data, not UI text), so it reads the same in every console language.
@@ -110,24 +114,12 @@ def _deliver_on_commit(*message_ids: int) -> None:
 
     if len(message_ids) == 1:
         [message_id] = message_ids
-        transaction.on_commit(lambda: _publish(message_deliver_task, message_id))
+        transaction.on_commit(lambda: publish(message_deliver_task, message_id, sweep=RECONCILE))
         return
     size = settings.NOTIFICATION_DELIVERY_BATCH
     for start in range(0, len(message_ids), size):
         chunk = list(message_ids[start : start + size])
-        transaction.on_commit(lambda chunk=chunk: _publish(messages_deliver_task, chunk))
-
-
-def _publish(task, argument) -> None:
-    """Broker down: the caller's work is committed and must not fail now; the rows stay
-    "queued" and the reconcile sweep (messages_unpublished) queues them once Redis is back."""
-    if task.app.conf.task_always_eager:
-        task.delay(argument)  # no broker: an error here is the task's own and must show
-        return
-    try:
-        task.delay(argument)
-    except Exception:  # kombu raises several kinds when Redis is away
-        logger.warning("message(s) %s: broker unavailable, the reconcile sweep will queue delivery", argument)
+        transaction.on_commit(lambda chunk=chunk: publish(messages_deliver_task, chunk, sweep=RECONCILE))
 
 
 def _claims_contacted_via_branch(claims: list) -> set:
