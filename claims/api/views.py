@@ -140,8 +140,7 @@ class BranchListView(PublicView):
         responses={200: BranchSerializer(many=True)},
     )
     def get(self, request):
-        # A NUL byte cannot be in any name (PostgreSQL refuses it in a query): search without it.
-        query = request.query_params.get("q", "").replace("\x00", "")[:80]
+        query = request.query_params.get("q", "")[:80]
         return Response(BranchSerializer(branches_search(query), many=True).data)
 
 
