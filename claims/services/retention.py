@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Claim, ClaimEvent, OneTimeCode, Status
@@ -60,9 +61,15 @@ def claim_anonymise(*, claim_id: int, now: dt.datetime | None = None) -> int | N
         phones = {p for p in (claim.phone, claim.heir_phone) if p}
         files = documents_purge_for_claim(claim=claim)
         Message.objects.filter(claim=claim).update(to="", body=ANONYMISED, error="")
-        NumberHealth.objects.filter(phone__in=phones).exclude(
-            phone__in=Claim.objects.filter(anonymised_at__isnull=True).exclude(pk=claim.pk).values("phone")
-        ).delete()
+        # A number's health goes with the person, unless another live claim still uses it.
+        still_used = set(
+            Claim.objects.filter(anonymised_at__isnull=True)
+            .exclude(pk=claim.pk)
+            .filter(Q(phone__in=phones) | Q(heir_phone__in=phones))
+            .values_list("phone", "heir_phone")
+            .iterator()
+        )
+        NumberHealth.objects.filter(phone__in=phones - {p for pair in still_used for p in pair}).delete()
         OneTimeCode.objects.filter(claim=claim).delete()
         InterviewAttempt.objects.filter(interview__claim=claim).update(note="")
         ClaimEvent.objects.filter(claim=claim).exclude(note="").update(note="")

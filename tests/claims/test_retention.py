@@ -180,3 +180,20 @@ def test_the_database_lets_the_retention_sweep_blank_a_history_note(branch):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE claims_claimevent SET note = '' WHERE claim_id = %s", [claim.pk])
     assert not ClaimEvent.objects.filter(claim=claim).exclude(note="").exists()
+
+
+def test_a_numbers_health_goes_with_the_person_unless_a_live_claim_still_uses_it(settings, branch):
+    from notifications.models import NumberHealth
+
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    claim, _ = closed_claim_with_a_photo(branch, days_ago=31)
+    other, _ = closed_claim_with_a_photo(branch, days_ago=31, nik="3174011205900037")
+    Claim.objects.filter(pk=other.pk).update(phone="+6281234567002")
+    # A live claim names the first number as its heir's.
+    make_claim(branch=branch, reason="death", heir_phone=claim.phone)
+    for phone in (claim.phone, "+6281234567002"):
+        NumberHealth.objects.create(phone=phone, not_working=True, reason="invalid_number")
+
+    assert claims_anonymise_due().claims == 2
+
+    assert set(NumberHealth.objects.values_list("phone", flat=True)) == {claim.phone}
