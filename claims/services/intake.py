@@ -173,7 +173,7 @@ def claim_documents_changed(*, claim: Claim) -> Claim:
     from documents.models import DocumentStatus
 
     with transaction.atomic():
-        claim = Claim.objects.select_for_update().select_related("programme", "reason").get(pk=claim.pk)
+        claim = Claim.objects.select_for_update(of=("self",)).select_related("programme", "reason").get(pk=claim.pk)
         if claim.status not in DOCUMENT_DRIVEN_STATUSES:
             return claim
         if (

@@ -4,19 +4,20 @@ A document is stored as "checking"; ``document_check`` gives it exactly one verd
 It may run more than once for the same document (a redelivered task, the stuck sweep,
 a retry): the verdict is written with a conditional update (``WHERE status =
 'checking'``), so only the first run to finish counts and the others throw their work
-away. A run that cannot finish because a check could not run (clamd down) raises
-``CheckUnavailable`` and the document stays "checking" until a later run can: nothing is
-ever accepted unscanned. A file that kills the worker again and again is rejected after
-``DOCUMENT_CHECK_MAX_ATTEMPTS`` started runs that never finished.
+away. A run that cannot finish because a check could not run (clamd down) or the database
+failed it raises ``CheckUnavailable`` and the document stays "checking" until a later run
+can: nothing is ever accepted unscanned. A file that kills the worker again and again is
+rejected after ``DOCUMENT_CHECK_MAX_ATTEMPTS`` started runs that never finished.
 """
 
+import contextlib
 import logging
 from datetime import timedelta
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -46,6 +47,19 @@ def document_check(*, document_id) -> Document | None:
     if not started:
         return None  # a verdict exists already: this run is a repeat
     document = Document.objects.select_related("claim").get(pk=document_id)
+    try:
+        return _check(document)
+    except OperationalError as exc:
+        # The database failed this run (a deadlock, a lock or statement timeout, a dropped
+        # connection): the verdict was rolled back and the file is not to blame. Give the
+        # attempt back if the database answers, and let the task retry in seconds rather
+        # than leave the document to the stuck sweep (DOCUMENT_CHECK_STUCK_AFTER).
+        with contextlib.suppress(DatabaseError):
+            _give_back_attempt(document)
+        raise CheckUnavailable(f"database: {exc.__class__.__name__}") from exc
+
+
+def _check(document: Document) -> Document | None:
     if document.check_attempts > settings.DOCUMENT_CHECK_MAX_ATTEMPTS:
         logger.error(
             "document %s: %d runs never finished; rejecting as unreadable", document.pk, document.check_attempts - 1
@@ -62,9 +76,13 @@ def document_check(*, document_id) -> Document | None:
         return _record_verdict(document, code=rejection.code, candidate=candidate)
     except CheckUnavailable:
         # Not the file's fault: give the attempt back and let the task retry later.
-        Document.objects.filter(pk=document.pk).update(check_attempts=F("check_attempts") - 1)
+        _give_back_attempt(document)
         raise
     return _record_verdict(document, code="", candidate=candidate)
+
+
+def _give_back_attempt(document: Document) -> None:
+    Document.objects.filter(pk=document.pk).update(check_attempts=F("check_attempts") - 1)
 
 
 def _read(document: Document) -> bytes:

@@ -84,7 +84,11 @@ def claim_switch_to_dropbox(*, claim: Claim, by=None) -> Claim:
     Either way the cover sheet goes out once; choosing again changes nothing.
     """
     with transaction.atomic():
-        locked = Claim.objects.select_for_update().select_related("programme", "reason", "branch").get(pk=claim.pk)
+        locked = (
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("programme", "reason", "branch")
+            .get(pk=claim.pk)
+        )
         if not locked.accepts_uploads:
             raise ValidationError(_("Klaim ini tidak bisa diubah lagi."), code="closed")
         if locked.status == Status.DRAFT:
@@ -511,7 +515,7 @@ def envelope_pages_assign(*, envelope: Envelope, assignments: Mapping[int, str],
         raise ValidationError(_("Cocokkan amplop dengan klaim dulu."), code="unmatched")
     documents: list[Document] = []
     with transaction.atomic():
-        locked = Envelope.objects.select_for_update().select_related("batch").get(pk=envelope.pk)
+        locked = Envelope.objects.select_for_update(of=("self",)).select_related("batch").get(pk=envelope.pk)
         claim = Claim.objects.select_related("reason", "programme", "branch").get(pk=locked.claim_id)
         if not claim.accepts_uploads:
             raise ValidationError(

@@ -106,7 +106,11 @@ def resumable_finish(*, upload_id) -> ResumableUpload:
     """
     refusal = None
     with transaction.atomic():
-        upload = ResumableUpload.objects.select_for_update().select_related("claim", "document_type").get(pk=upload_id)
+        upload = (
+            ResumableUpload.objects.select_for_update(of=("self",))
+            .select_related("claim", "document_type")
+            .get(pk=upload_id)
+        )
         if upload.completed_at is not None or not upload.is_complete:
             return upload
         key = resumable_store().finish(upload)

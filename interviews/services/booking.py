@@ -171,7 +171,7 @@ def _lock(interview: Interview, *, by=None, claim_version: int | None = None) ->
         claim = claim_lock_for_change(claim=interview.claim, by=by, claim_version=claim_version)
     else:
         claim = Claim.objects.select_for_update().get(pk=interview.claim_id)
-    locked = Interview.objects.select_for_update().select_related("officer").get(pk=interview.pk)
+    locked = Interview.objects.select_for_update(of=("self",)).select_related("officer").get(pk=interview.pk)
     locked.claim = claim
     return claim, locked
 
