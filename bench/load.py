@@ -25,10 +25,11 @@ document uploaded during the run, its p95 and maximum, how many waited more than
 how many were still "checking" 60 s after the load stopped. Targets: 0 errors, p95 under
 500 ms per page, no document waiting more than 30 s for its verdict.
 
-The web and the worker run lapakasik.settings.test (DEBUG off, MD5 password hashing so
-20 logins do not dominate, files on disk under a temporary folder), with clamd and the
-Redis broker as in production; S3 and the WhatsApp/SMS providers are not part of this
-test (messages go to the outbox).
+The web and the worker run lapakasik.settings.bench: the test settings (DEBUG off, plain
+HTTP, files on disk under a temporary folder, messages to the outbox) with production's
+cost per request put back (persistent database connections, the Redis cache, the default
+password hashing, collected static files). clamd and the Redis broker are as in
+production; S3 and the WhatsApp/SMS providers are not part of this test.
 """
 
 import argparse
@@ -75,9 +76,10 @@ def free_port() -> int:
 def environment(media: Path, clamd_socket: str) -> dict[str, str]:
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lapakasik.settings.test",
+        "DJANGO_SETTINGS_MODULE": "lapakasik.settings.bench",
         "DATABASE_URL": f"{POSTGRES}/{BENCH_DATABASE}",
         "CELERY_BROKER_URL": BROKER_URL,
+        "CACHE_URL": BROKER_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "ANTIVIRUS_BACKEND": "documents.checks.antivirus.ClamdScanner",
         "CLAMD_SOCKET": clamd_socket,
@@ -118,8 +120,9 @@ def setup_database(review_claims: int, officers: int, media: Path) -> str:
     psql(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
     psql(f'CREATE DATABASE "{BENCH_DATABASE}"')
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="lapakasik.settings.test",
+        DJANGO_SETTINGS_MODULE="lapakasik.settings.bench",
         DATABASE_URL=f"{POSTGRES}/{BENCH_DATABASE}",
+        CACHE_URL=BROKER_URL,
         CELERY_TASK_ALWAYS_EAGER="true",
         LAPAKASIK_MEDIA_ROOT=str(media),
         LOG_LEVEL="WARNING",
@@ -138,6 +141,7 @@ def setup_database(review_claims: int, officers: int, media: Path) -> str:
     from tests.factories import make_claim, make_jpeg
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     call_command("demo_data", force=True, stdout=io.StringIO())
     branch = Branch.objects.get(code="MEDAN")
     password = make_password(PASSWORD)
@@ -377,9 +381,12 @@ def main() -> int:
             worker.stop()
         if clamd is not None:
             clamd.stop()
-        from django.db import connections
+        from django.conf import settings
 
-        connections.close_all()
+        if settings.configured:  # not when the setup failed before django.setup()
+            from django.db import connections
+
+            connections.close_all()
         psql(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
         broker.flushdb()
 
