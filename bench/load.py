@@ -1,9 +1,9 @@
 """Load test: 200 claimants and 20 officers against gunicorn, PostgreSQL, Redis and a worker.
 
-    .venv/bin/python bench/load.py [--claimants 200] [--officers 20] [--minutes 5] [--web-workers 4]
+    .venv/bin/python bench/load.py [--claimants 200] [--officers 20] [--minutes 5] [--web-workers 5]
 
 Everything runs on this machine on loopback: a throwaway database (lapakasik_bench_load,
-created, migrated, dropped at the end), Redis database 12 (flushed before and after), a
+created, migrated, dropped at the end), Redis database 12 as broker and cache (flushed before and after), a
 private clamd (tests/clamd.py, EICAR-only signatures: the scan itself costs what a real
 one costs per byte), gunicorn with --web-workers sync workers, one Celery worker (prefork,
 one pool process per core; it and clamd run at nice 10, so pages come before checks),
@@ -19,8 +19,9 @@ and locust, headless, with the users of bench/locustfile.py:
 - officer (20): logs in once, then the branch queue, a claim page, and "accept" on every
   document the checks passed (claims seeded "in review" beforehand, --review-claims).
 
-Printed: requests per second, p50/p95/p99 per page and errors (locust's own figures),
-and whether the checks kept pace: the verdict delay (checked_at - created_at) of every
+Printed: requests per second, p50/p95/p99 per page and errors (locust's own figures;
+a page is the request and, after a form, the page it redirects to), the ERROR lines the web
+and the worker logged (a check task that failed fails no page), and whether the checks kept pace: the verdict delay (checked_at - created_at) of every
 document uploaded during the run, its p95 and maximum, how many waited more than 30 s and
 how many were still "checking" 60 s after the load stopped. Targets: 0 errors, p95 under
 500 ms per page, no document waiting more than 30 s for its verdict.
@@ -271,7 +272,14 @@ def verdicts(since, wait: float = 60.0) -> dict:
     }
 
 
-def report(args, prefix: Path, checks: dict, web_cpu: str) -> str:
+def logged_errors(log: Path) -> int:
+    """ERROR lines (JSON logs) and tracebacks in a process's log: a failed task counts even if no page did."""
+    if not log.exists():
+        return 0
+    return sum(1 for line in log.open(errors="replace") if '"level": "ERROR"' in line or line.startswith("Traceback"))
+
+
+def report(args, prefix: Path, checks: dict, web_cpu: str, out: Path) -> str:
     with open(f"{prefix}_stats.csv") as handle:
         stats = list(csv.DictReader(handle))
     failures_file = Path(f"{prefix}_failures.csv")
@@ -299,9 +307,11 @@ def report(args, prefix: Path, checks: dict, web_cpu: str) -> str:
             worst = max(worst, float(row["95%"] or 0))
         lines.append(line)
     errors = int(total["Failure Count"]) if total else -1
+    logged = {name: logged_errors(out / f"{name}.log") for name in ("gunicorn", "worker")}
     lines += [
         "",
         f"  errors:            {errors}  (target 0: {'met' if errors == 0 else 'MISSED'})",
+        f"  errors logged:     web {logged['gunicorn']}, worker {logged['worker']}  (a failed task is an error too)",
         f"  worst page p95:    {worst:.0f} ms  (target < {P95_TARGET_MS} ms on every page: "
         f"{'met' if worst < P95_TARGET_MS else 'MISSED'})",
         f"  claims started:    {checks['claims_started']} in {args.minutes:g} min "
@@ -369,7 +379,7 @@ def main() -> int:
         say("load stopped; waiting for the last verdicts")
         checks = verdicts(since)
         load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-        print(report(args, prefix, checks, load))
+        print(report(args, prefix, checks, load, out))
         say(f"logs kept in {out}")
         return 0
     finally:
