@@ -21,9 +21,10 @@ and locust, headless, with the users of bench/locustfile.py:
 
 Printed: requests per second, p50/p95/p99 per page and errors (locust's own figures;
 a page is the request and, after a form, the page it redirects to), the ERROR lines the web
-and the worker logged (a check task that failed fails no page), and whether the checks kept pace: the verdict delay (checked_at - created_at) of every
-document uploaded during the run, its p95 and maximum, how many waited more than 30 s and
-how many were still "checking" 60 s after the load stopped. Targets: 0 errors, p95 under
+and the worker logged (a check task that failed fails no page), and whether the checks
+kept pace: the verdict delay (checked_at - created_at) of every document uploaded during
+the run, its p95 and maximum, how many waited more than 30 s and how many were still
+"checking" 60 s after the load stopped. Targets: 0 errors, p95 under
 500 ms per page, no document waiting more than 30 s for its verdict.
 
 The web and the worker run lapakasik.settings.bench: the test settings (DEBUG off, plain
