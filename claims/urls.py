@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_resume
+from . import views, views_claim, views_resume
 
 app_name = "claims"
 
@@ -12,17 +12,17 @@ urlpatterns = [
     path("klaim/baru/kontak/", views.start_contact, name="start_contact"),
     path("klaim/baru/ahli-waris/", views.start_heir, name="start_heir"),
     path("klaim/baru/kantor-cabang/", views.start_branch, name="start_branch"),
-    path("klaim/<str:reference>/", views.status, name="status"),
-    path("klaim/<str:reference>/lanjutkan/", views.claim_resume, name="resume"),
+    path("klaim/<str:reference>/", views_claim.status, name="status"),
+    path("klaim/<str:reference>/lanjutkan/", views_claim.claim_resume, name="resume"),
     path("klaim/<str:reference>/lanjut-nanti/", views_resume.resume_later, name="resume_later"),
-    path("klaim/<str:reference>/dokumen/", views.checklist, name="checklist"),
-    path("klaim/<str:reference>/dokumen/<slug:type_code>/", views.document_step, name="document"),
-    path("klaim/<str:reference>/berkas/<uuid:document_id>/hapus/", views.document_delete, name="document_delete"),
-    path("klaim/<str:reference>/kirim/", views.submit, name="submit"),
-    path("klaim/<str:reference>/terkirim/", views.submitted, name="submitted"),
-    path("klaim/<str:reference>/batalkan/", views.cancel, name="cancel"),
-    path("cek-klaim/", views.status_start, name="status_start"),
-    path("cek-klaim/kode/", views.status_code, name="status_code"),
+    path("klaim/<str:reference>/dokumen/", views_claim.checklist, name="checklist"),
+    path("klaim/<str:reference>/dokumen/<slug:type_code>/", views_claim.document_step, name="document"),
+    path("klaim/<str:reference>/berkas/<uuid:document_id>/hapus/", views_claim.document_delete, name="document_delete"),
+    path("klaim/<str:reference>/kirim/", views_claim.submit, name="submit"),
+    path("klaim/<str:reference>/terkirim/", views_claim.submitted, name="submitted"),
+    path("klaim/<str:reference>/batalkan/", views_claim.cancel, name="cancel"),
+    path("cek-klaim/", views_claim.status_start, name="status_start"),
+    path("cek-klaim/kode/", views_claim.status_code, name="status_code"),
     # The "finish later" link sent by WhatsApp/SMS: a signed claim id, nothing personal.
     path("lanjut/<str:token>/", views_resume.resume_open, name="resume_open"),
     # The dropbox channel seen by the claimant (cover sheet, switching a claim to paper).
