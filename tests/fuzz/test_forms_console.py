@@ -323,6 +323,7 @@ def test_every_console_form_class_is_fuzzed():
     import console.forms_interviews
     import console.views_dashboard
     import console.views_dropbox
+    import console.views_dropbox_envelope
 
     covered = {
         "QueueFilterForm", "VersionForm", "TakeForm", "BatchReviewForm", "RequestDocumentsForm", "ApproveForm",
@@ -341,6 +342,7 @@ def test_every_console_form_class_is_fuzzed():
             console.forms_interviews,
             console.views_dashboard,
             console.views_dropbox,
+            console.views_dropbox_envelope,
         )
         for name, value in vars(module).items()
         if isinstance(value, type) and issubclass(value, forms.BaseForm) and value.__module__ == module.__name__
