@@ -125,6 +125,15 @@ def test_an_officer_cannot_open_another_branchs_dropbox(officer):
         dropbox_batch_open(branch=BranchFactory(), by=officer)
 
 
+def test_an_officer_cannot_close_another_branchs_dropbox(officer):
+    other = StaffFactory(branch=BranchFactory())
+    batch = dropbox_batch_open(branch=other.branch, by=other)
+    with pytest.raises(ValidationError):
+        dropbox_batch_close(batch=batch, by=officer)
+    batch.refresh_from_db()
+    assert batch.closed_at is None
+
+
 def test_a_closed_batch_takes_no_more_envelopes(officer):
     batch = dropbox_batch_close(batch=dropbox_batch_open(branch=officer.branch, by=officer), by=officer)
     with pytest.raises(ValidationError):

@@ -48,6 +48,7 @@ def dropbox_batch_open(*, branch: Branch, by) -> DropboxBatch:
 
 def dropbox_batch_close(*, batch: DropboxBatch, by) -> DropboxBatch:
     """No more envelopes in this batch; its envelopes can still be scanned and settled."""
+    _check_scope(batch, by)
     DropboxBatch.objects.filter(pk=batch.pk, closed_at__isnull=True).update(closed_at=timezone.now())
     batch.refresh_from_db()
     return batch
