@@ -424,7 +424,7 @@ def test_console_pages_fit_a_laptop_and_a_tablet_and_the_viewer_fetches_once(
                 first = page.locator("a[data-viewer]").first
                 for _ in range(2):
                     first.click()
-                    page.wait_for_function("document.querySelector('#viewer img')?.naturalWidth > 0")
+                    page.wait_for_function("() => document.querySelector('#viewer img')?.naturalWidth > 0")
                     assert page.evaluate("document.getElementById('viewer').open")
                     page.get_by_role("button", name="Putar ↻").click()
                     page.get_by_role("button", name="Perbesar").click()
