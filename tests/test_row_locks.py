@@ -29,7 +29,7 @@ APPS = ("accounts", "claims", "console", "documents", "interviews", "lapakasik",
 
 
 def _chain(call: ast.Call) -> dict[str, ast.Call]:
-    """The method calls of one queryset chain, outermost first: ``{"get": …, "select_related": …}``."""
+    """The method calls of the queryset chain ending in ``call``, by name: ``{"get": …, "select_related": …}``."""
     calls = {}
     node = call
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -45,11 +45,11 @@ def _joined_locks_without_of(source: str) -> list[int]:
             continue
         chain = _chain(node)
         lock = chain.get("select_for_update")
-        if lock is None or "select_related" not in chain or node is not next(iter(chain.values())):
+        if lock is None or "select_related" not in chain:
             continue
         if not any(keyword.arg == "of" for keyword in lock.keywords):
             lines.append(node.lineno)
-    return sorted(set(lines))
+    return sorted(set(lines))  # the calls inside one chain start on its line too
 
 
 def test_the_guard_finds_a_joined_lock_without_of():

@@ -49,6 +49,10 @@ def document_check(*, document_id) -> Document | None:
     document = Document.objects.select_related("claim").get(pk=document_id)
     try:
         return _check(document)
+    except CheckUnavailable:
+        # Not the file's fault: give the attempt back and let the task retry later.
+        _give_back_attempt(document)
+        raise
     except OperationalError as exc:
         # The database failed this run (a deadlock, a lock or statement timeout, a dropped
         # connection): the verdict was rolled back and the file is not to blame. Give the
@@ -60,6 +64,7 @@ def document_check(*, document_id) -> Document | None:
 
 
 def _check(document: Document) -> Document | None:
+    """One started run: the checks, then the verdict."""
     if document.check_attempts > settings.DOCUMENT_CHECK_MAX_ATTEMPTS:
         logger.error(
             "document %s: %d runs never finished; rejecting as unreadable", document.pk, document.check_attempts - 1
@@ -74,10 +79,6 @@ def _check(document: Document) -> Document | None:
         logger.info("document %s rejected: %s", document.pk, rejection.code)
         candidate.details.update(rejection.details)
         return _record_verdict(document, code=rejection.code, candidate=candidate)
-    except CheckUnavailable:
-        # Not the file's fault: give the attempt back and let the task retry later.
-        _give_back_attempt(document)
-        raise
     return _record_verdict(document, code="", candidate=candidate)
 
 
