@@ -117,18 +117,12 @@ def photos(folder: Path, count: int = 24) -> list[Path]:
     return made
 
 
-def setup_database(review_claims: int, officers: int, media: Path) -> str:
+def setup_database(review_claims: int, officers: int, env: dict[str, str]) -> str:
     """Migrate, load the branches and staff (demo_data), add the officers and the claims they review."""
     psql(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
     psql(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="lapakasik.settings.bench",
-        DATABASE_URL=f"{POSTGRES}/{BENCH_DATABASE}",
-        CACHE_URL=BROKER_URL,
-        CELERY_TASK_ALWAYS_EAGER="true",
-        LAPAKASIK_MEDIA_ROOT=str(media),
-        LOG_LEVEL="WARNING",
-    )
+    # The web's and worker's settings, with tasks run in process: nothing queued before the run.
+    os.environ.update({**env, "CELERY_TASK_ALWAYS_EAGER": "true"})
     import django
 
     django.setup()
@@ -362,8 +356,8 @@ def main() -> int:
         photo_dir = temp / "photos"
         photos(photo_dir)
         clamd = start_clamd(temp / "clamd")
-        branch = setup_database(args.review_claims, args.officers, media)
         env = environment(media, clamd.socket_path)
+        branch = setup_database(args.review_claims, args.officers, env)
         worker = WorkerProcess("load", env, log_path=out / "worker.log", concurrency=os.cpu_count() or 1)
         worker.start()
         # The worker and clamd yield the CPU to gunicorn and PostgreSQL (nice 10): on two
