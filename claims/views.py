@@ -81,12 +81,12 @@ def session_claim(request: HttpRequest, reference: str) -> Claim:
     return get_object_or_404(claims_of_session(request.session), reference=reference)
 
 
-def _posted(request: HttpRequest):
+def form_data(request: HttpRequest):
     """Bind a form on every POST, even an empty one, so it shows what is missing."""
     return request.POST if request.method == "POST" else None
 
 
-def _step(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
+def render_page(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
     return render(request, f"claims/{template}", context, status=status)
 
 
@@ -95,7 +95,7 @@ def _step(request: HttpRequest, template: str, context: dict, *, status: int = 2
 
 def home(request: HttpRequest) -> HttpResponse:
     own = claims_of_session(request.session)
-    return _step(
+    return render_page(
         request,
         "home.html",
         {
@@ -112,7 +112,7 @@ def start_programme(request: HttpRequest) -> HttpResponse:
         intake.reset()
         return redirect("claims:start_programme")
     form = ProgrammeForm(
-        _posted(request), programmes=programmes_active(), initial={"programme": intake.data.get("programme")}
+        form_data(request), programmes=programmes_active(), initial={"programme": intake.data.get("programme")}
     )
     if request.method == "POST" and form.is_valid():
         if intake.data.get("programme") != form.cleaned_data["programme"].code:
@@ -120,7 +120,7 @@ def start_programme(request: HttpRequest) -> HttpResponse:
         intake.data["programme"] = form.cleaned_data["programme"].code
         intake.save()
         return redirect("claims:start_reason")
-    return _step(request, "start_programme.html", {"form": form, "step": 1}, status=400 if form.errors else 200)
+    return render_page(request, "start_programme.html", {"form": form, "step": 1}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,7 +130,7 @@ def start_reason(request: HttpRequest) -> HttpResponse:
     if programme is None:
         return redirect("claims:start_programme")
     form = ReasonForm(
-        _posted(request), reasons=reasons_for_programme(programme), initial={"reason": intake.data.get("reason")}
+        form_data(request), reasons=reasons_for_programme(programme), initial={"reason": intake.data.get("reason")}
     )
     if request.method == "POST" and form.is_valid():
         intake.data["reason"] = form.cleaned_data["reason"].pk
@@ -138,7 +138,7 @@ def start_reason(request: HttpRequest) -> HttpResponse:
             intake.data.pop("heir", None)
         intake.save()
         return redirect("claims:start_identity")
-    return _step(
+    return render_page(
         request,
         "start_reason.html",
         {"form": form, "programme": programme, "step": 2},
@@ -152,13 +152,13 @@ def start_identity(request: HttpRequest) -> HttpResponse:
     reason = intake.reason()
     if reason is None:
         return redirect(intake.first_missing_step() or "claims:start_programme")
-    form = IdentityForm(_posted(request), initial=intake.data.get("identity"), heir_claim=reason.needs_heir)
+    form = IdentityForm(form_data(request), initial=intake.data.get("identity"), heir_claim=reason.needs_heir)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         intake.data["identity"] = {**data, "date_of_birth": data["date_of_birth"].isoformat()}
         intake.save()
         return redirect("claims:start_contact")
-    return _step(
+    return render_page(
         request, "start_identity.html", {"form": form, "reason": reason, "step": 3}, status=400 if form.errors else 200
     )
 
@@ -169,12 +169,12 @@ def start_contact(request: HttpRequest) -> HttpResponse:
     missing = intake.first_missing_step()
     if missing in ("claims:start_programme", "claims:start_reason", "claims:start_identity"):
         return redirect(missing)
-    form = ContactForm(_posted(request), initial=intake.data.get("contact"))
+    form = ContactForm(form_data(request), initial=intake.data.get("contact"))
     if request.method == "POST" and form.is_valid():
         intake.data["contact"] = form.cleaned_data
         intake.save()
         return redirect("claims:start_heir" if intake.reason().needs_heir else "claims:start_branch")
-    return _step(request, "start_contact.html", {"form": form, "step": 4}, status=400 if form.errors else 200)
+    return render_page(request, "start_contact.html", {"form": form, "step": 4}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -185,12 +185,12 @@ def start_heir(request: HttpRequest) -> HttpResponse:
         return redirect(missing)
     if not intake.reason().needs_heir:
         return redirect("claims:start_branch")
-    form = HeirForm(_posted(request), initial=intake.data.get("heir"))
+    form = HeirForm(form_data(request), initial=intake.data.get("heir"))
     if request.method == "POST" and form.is_valid():
         intake.data["heir"] = form.cleaned_data
         intake.save()
         return redirect("claims:start_branch")
-    return _step(request, "start_heir.html", {"form": form, "step": 5}, status=400 if form.errors else 200)
+    return render_page(request, "start_heir.html", {"form": form, "step": 5}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -205,7 +205,7 @@ def start_branch(request: HttpRequest) -> HttpResponse:
     if missing is not None:
         return redirect(missing)
     query = request.GET.get("q", "")
-    form = BranchForm(_posted(request), initial={"intake_token": intake.token})
+    form = BranchForm(form_data(request), initial={"intake_token": intake.token})
     if request.method == "POST" and form.is_valid():
         try:
             claim = claim_create(
@@ -222,7 +222,7 @@ def start_branch(request: HttpRequest) -> HttpResponse:
             intake.reset()
             return redirect("claims:checklist", reference=claim.reference)
     branches = branches_search(query)
-    return _step(
+    return render_page(
         request,
         "start_branch.html",
         {"form": form, "branches": branches, "query": query, "step": 6, "intake_token": intake.token},

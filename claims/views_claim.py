@@ -20,7 +20,7 @@ from .forms import CancelForm, CodeForm, DocumentUploadForm, ReferenceForm
 from .models import CancelReason, Status
 from .selectors import claim_checklist, claim_missing_requirements, claim_timeline, requirements_for_reason
 from .services import TransitionNotAllowed, claim_cancel, claim_submit
-from .views import _posted, _step, session_claim
+from .views import form_data, render_page, session_claim
 
 PENDING_REFERENCE_KEY = "pending_reference"
 PENDING_ATTEMPTS_KEY = "pending_attempts"
@@ -41,7 +41,7 @@ def _refresh_while_checking(items) -> int | None:
 def checklist(request: HttpRequest, reference: str) -> HttpResponse:
     claim = session_claim(request, reference)
     items = claim_checklist(claim)
-    return _step(
+    return render_page(
         request,
         "checklist.html",
         {
@@ -58,7 +58,7 @@ def document_step(request: HttpRequest, reference: str, type_code: str) -> HttpR
     claim = session_claim(request, reference)
     requirement = get_object_or_404(requirements_for_reason(claim.reason), document_type__code=type_code)
     current = {item.requirement.pk: item.document for item in claim_checklist(claim)}.get(requirement.pk)
-    form = DocumentUploadForm(_posted(request), request.FILES or None)
+    form = DocumentUploadForm(form_data(request), request.FILES or None)
     error = None
     if request.method == "POST":
         if upload_was_too_large(request):
@@ -79,7 +79,7 @@ def document_step(request: HttpRequest, reference: str, type_code: str) -> HttpR
                 return redirect("claims:checklist", reference=claim.reference)
         else:
             error = _("Berkas tidak terbaca. Coba lagi.")
-    return _step(
+    return render_page(
         request,
         "document.html",
         {
@@ -124,7 +124,7 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
             error = exc.messages[0]
         else:
             return redirect("claims:submitted", reference=claim.reference)
-    return _step(
+    return render_page(
         request,
         "submit.html",
         {"claim": claim, "items": claim_checklist(claim), "missing": claim_missing_requirements(claim), "error": error},
@@ -136,13 +136,13 @@ def submitted(request: HttpRequest, reference: str) -> HttpResponse:
     claim = session_claim(request, reference)
     if claim.status == Status.DRAFT:
         return redirect("claims:submit", reference=claim.reference)
-    return _step(request, "submitted.html", {"claim": claim})
+    return render_page(request, "submitted.html", {"claim": claim})
 
 
 def status(request: HttpRequest, reference: str) -> HttpResponse:
     claim = session_claim(request, reference)
     items = claim_checklist(claim)
-    return _step(
+    return render_page(
         request,
         "status.html",
         {
@@ -160,7 +160,7 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
     claim = session_claim(request, reference)
     if not claim.is_open:
         return redirect("claims:status", reference=claim.reference)
-    form = CancelForm(_posted(request))
+    form = CancelForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         explanation = dict(CancelForm.EXPLANATIONS)[form.cleaned_data["explanation"]]
         note = f"{explanation}. {form.cleaned_data['note']}".strip(" .")
@@ -171,7 +171,7 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Klaim sudah dibatalkan."))
         return redirect("claims:status", reference=claim.reference)
-    return _step(request, "cancel.html", {"claim": claim, "form": form}, status=400 if form.errors else 200)
+    return render_page(request, "cancel.html", {"claim": claim, "form": form}, status=400 if form.errors else 200)
 
 
 # --- coming back with a reference and a one-time code -------------------------------
@@ -180,7 +180,7 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status_start(request: HttpRequest) -> HttpResponse:
     # Messages link here with the claim number filled in (?nomor=…).
-    form = ReferenceForm(_posted(request), initial={"reference": request.GET.get("nomor", "")[:20]})
+    form = ReferenceForm(form_data(request), initial={"reference": request.GET.get("nomor", "")[:20]})
     if request.method == "POST" and form.is_valid():
         reference = access.normalize_reference(form.cleaned_data["reference"])
         if not reference:
@@ -201,7 +201,7 @@ def status_start(request: HttpRequest) -> HttpResponse:
                 request.session[PENDING_REFERENCE_KEY] = reference
                 request.session[PENDING_ATTEMPTS_KEY] = 0
                 return redirect("claims:status_code")
-    return _step(request, "status_start.html", {"form": form}, status=400 if form.errors else 200)
+    return render_page(request, "status_start.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -209,7 +209,7 @@ def status_code(request: HttpRequest) -> HttpResponse:
     reference = request.session.get(PENDING_REFERENCE_KEY)
     if not reference:
         return redirect("claims:status_start")
-    form = CodeForm(_posted(request))
+    form = CodeForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         attempts = request.session.get(PENDING_ATTEMPTS_KEY, 0) + 1
         request.session[PENDING_ATTEMPTS_KEY] = attempts
@@ -228,7 +228,7 @@ def status_code(request: HttpRequest) -> HttpResponse:
                 "code",
                 _("Kode salah atau sudah tidak berlaku. Periksa pesan terakhir dari kami, atau minta kode baru."),
             )
-    return _step(
+    return render_page(
         request,
         "status_code.html",
         {"form": form, "reference": reference, "minutes": settings.OTP_TTL_SECONDS // 60},
