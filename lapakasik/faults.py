@@ -91,7 +91,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the friendly 503 for an outage, the plain 500 page for anything else."""
     if is_outage(sys.exc_info()[1]):
         return unavailable_response(request)
-    response = HttpResponse(render_to_string("500.html", {"CALL_CENTRE_NUMBER": _call_centre()}), status=500)
+    response = HttpResponse(
+        render_to_string("500.html", {"CALL_CENTRE_NUMBER": settings.CALL_CENTRE_NUMBER}), status=500
+    )
     add_never_cache_headers(response)
     return response
 
@@ -111,15 +113,11 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
             status=503,
         )
     else:
-        context = {"CALL_CENTRE_NUMBER": _call_centre(), **_resend(request)}
+        context = {"CALL_CENTRE_NUMBER": settings.CALL_CENTRE_NUMBER, **_resend(request)}
         response = HttpResponse(render_to_string("503.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)  # the page may hold what the claimant typed
     return response
-
-
-def _call_centre() -> str:
-    return getattr(settings, "CALL_CENTRE_NUMBER", "175")
 
 
 def _resend(request: HttpRequest) -> dict:
