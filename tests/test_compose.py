@@ -47,3 +47,12 @@ def test_every_required_secret_has_a_line_in_the_example_env_file():
     required = set(re.findall(r"\$\{([A-Z0-9_]+):\?", (REPO / "compose.yaml").read_text()))
     example = set(re.findall(r"^([A-Z0-9_]+)=", (REPO / "compose.env.example").read_text(), re.MULTILINE))
     assert required and required <= example, required - example
+
+
+def test_the_mail_server_of_the_weekly_summary_is_taken_from_the_env_file():
+    environment = COMPOSE["services"]["web"]["environment"]
+    example = set(re.findall(r"^([A-Z0-9_]+)=", (REPO / "compose.env.example").read_text(), re.MULTILINE))
+    for name in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS"):
+        assert environment.get(name, "").startswith(f"${{{name}:"), name
+        assert name in example, name
+    assert environment["DASHBOARD_EMAIL_FROM"].startswith("${DASHBOARD_EMAIL_FROM:")
