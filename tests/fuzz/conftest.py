@@ -37,9 +37,8 @@ class InProcessWSGI:
     are kept, so a 500 comes with its traceback in the test's failure message.
     """
 
-    def __init__(self, *, gzip: bool = False):
+    def __init__(self):
         self.handler = WSGIHandler()
-        self.gzip = gzip
         self.exceptions: list[BaseException] = []
 
     def _record(self, sender, request=None, **kwargs):
@@ -53,9 +52,8 @@ class InProcessWSGI:
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         got_request_exception.connect(self._record)
-        if not self.gzip:
-            # Schemathesis asks for gzip but its WSGI transport does not unpack it.
-            environ.pop("HTTP_ACCEPT_ENCODING", None)
+        # Schemathesis asks for gzip but its WSGI transport does not unpack it.
+        environ.pop("HTTP_ACCEPT_ENCODING", None)
         try:
             result = self.handler(environ, start_response)
             try:

@@ -6,10 +6,11 @@ some posts get past the first check and reach the services behind the form.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import hypothesis
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from hypothesis import given
@@ -79,10 +80,21 @@ class Target:
     method: str = "post"
     prepare: Callable | None = None  # (world, client) -> None, before each example
     examples: int | None = None
-    # Only to step around a known bug reported to its owner (each pinned by a strict xfail test):
-    clip: dict = field(default_factory=dict)  # field -> length its values are cut to
-    avoid: dict = field(default_factory=dict)  # field -> predicate: matching values are sent blank
-    fixed: dict = field(default_factory=dict)  # field -> world -> the value always sent, once
+
+
+def button(name: str, who: str, url: Callable) -> Target:
+    """A form that is only a button: junk posted in a field it does not have."""
+    return Target(name, who, url, lambda w: {"x": junk_text}, examples=10)
+
+
+def forms_defined_in(*modules) -> set[str]:
+    """The names of the form classes the modules define (not those they import)."""
+    return {
+        name
+        for module in modules
+        for name, value in vars(module).items()
+        if isinstance(value, type) and issubclass(value, forms.BaseForm) and value.__module__ == module.__name__
+    }
 
 
 def request_data(target: Target, world) -> st.SearchStrategy:
@@ -117,14 +129,6 @@ def describe(data: dict) -> str:
 def send(client: Client, target: Target, world, drawn) -> object:
     fields, stray, urlencoded = drawn
     data = {name: [_resolve(v, world) for v in values] for name, values in fields.items() if values is not None}
-    for name, length in target.clip.items():
-        if name in data:
-            data[name] = [v[:length] if isinstance(v, str) else v for v in data[name]]
-    for name, known_bad in target.avoid.items():
-        if name in data:
-            data[name] = ["" if isinstance(v, str) and known_bad(v) else v for v in data[name]]
-    for name, value in target.fixed.items():
-        data[name] = [str(value(world))]
     for name, values in stray.items():
         data.setdefault(name, values)
     url = target.url(world)

@@ -116,7 +116,11 @@ class World:
         return envelope_open(batch=self.batch, typed_reference="LA-ZZZZ-ZZZZ", note="tanpa nomor", by=self.officer)
 
     def keep_an_unmatched_envelope(self, client=None) -> None:
-        """Before each example: once a post settled the envelope, the next one gets a new one."""
+        """Before each example: once a post settled the envelope, the next one gets a new one.
+
+        So every example reaches the service behind the form, not only the "already
+        settled" answer (that answer has its own test: test_match_on_an_already_settled_envelope_says_so).
+        """
         envelope = self.unmatched_envelope
         envelope.refresh_from_db(fields=["status"])
         if envelope.status != EnvelopeStatus.UNMATCHED:
