@@ -11,6 +11,8 @@ Two ways in:
   the same 503 for an outage. The session saved after the database went away is one:
   Django reports it as SessionInterrupted, a 400.
 
+``page_not_found`` (``handler404``) is not about outages: it keeps the API's 404s in JSON.
+
 A claimant who was sending a form finds it again on the 503 page: the fields are put back
 into a "send again" form (claimant pages only, never passwords or tokens; a chosen file
 cannot be put back, and the page says so). Nothing here touches the database, the
@@ -104,6 +106,14 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         logger.error("%s %s: a part is unavailable (%s)", request.method, request.path, type(exception).__name__)
         return unavailable_response(request)
     return defaults.bad_request(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: every address under /api/ the API does not have answers in its JSON error
+    shape (any version, with or without the final slash); pages get Django's 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Alamat ini tidak ada di API."), "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from . import health
 
 handler400 = "lapakasik.faults.bad_request"
+handler404 = "lapakasik.faults.page_not_found"
 handler500 = "lapakasik.faults.server_error"
 
 urlpatterns = [

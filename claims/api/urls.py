@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
@@ -19,7 +19,4 @@ urlpatterns = [
     path("claims/<str:reference>/cancel/", views.ClaimCancelView.as_view(), name="claim-cancel"),
     path("access/code/", views.AccessCodeView.as_view(), name="access-code"),
     path("access/token/", views.AccessTokenView.as_view(), name="access-token"),
-    # Any other address ending in "/" (a document id that is no UUID, a reference with a
-    # slash in it): the API's JSON 404, not Django's HTML page. Last, so it only catches leftovers.
-    re_path(r"^(?:.*/)?$", views.NotFoundView.as_view(), name="not-found"),
 ]

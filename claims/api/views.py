@@ -106,16 +106,6 @@ class ClaimView(APIView):
         return claim
 
 
-class NotFoundView(PublicView):
-    """Every method on an address the API does not have: a 404 in the API's error shape."""
-
-    schema = None  # not an operation of the OpenAPI schema
-    parser_classes: list = []
-
-    def initial(self, request, *args, **kwargs):
-        raise Http404
-
-
 # --- catalogue --------------------------------------------------------------------------
 
 

@@ -262,7 +262,9 @@ def test_document_upload_with_a_nul_byte_in_the_type_is_a_field_error(client, cl
         "/api/v1/claims/{reference}/documents/not-a-uuid/",
         "/api/v1/claims/LA-AAAA/BBBB/",
         "/api/v1/tidak-ada/",
+        "/api/v1/tidak-ada",
         "/api/v1/",
+        "/api/v2/claims/",
     ],
 )
 def test_an_address_the_api_does_not_have_answers_json_404(client, claim_with_document, path):
