@@ -88,7 +88,9 @@ class DocumentAccess(AppendOnlyModel):
     can be accounted for; rows are only ever added.
     """
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="accesses")
+    # Outlives its document: a draft's file replaced or taken back after staff opened it
+    # still shows who opened it (a cascade here would be a DELETE the trigger refuses).
+    document = models.ForeignKey(Document, on_delete=models.DO_NOTHING, db_constraint=False, related_name="accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     what = models.CharField(max_length=12)  # "file" or "thumbnail"

@@ -1,10 +1,11 @@
 """Everything held about one claimant, for a subject-access request (UU PDP No. 27/2022, art. 7).
 
 A member of staff exports, from a claim in their scope, every claim of the same person
-(same NIK) that they may see: the claim fields, its history, the messages sent, the
-interviews, who opened what, and the stored files themselves, as one ZIP. Each export
-is recorded on every claim it covers (ClaimDataAccess "export") before the file is
-built, like a NIK reveal.
+(same NIK) that they may see: the claim fields, its history, the messages sent and the
+replies received from the claim's numbers, the interviews, who opened what, and the
+stored files themselves (documents and dropbox scans), as one ZIP. Each export is
+recorded on every claim it covers (ClaimDataAccess "export") before the file is built,
+like a NIK reveal.
 
 The ZIP is written to a spooled temporary file (memory up to 8 MB, then disk) and
 handed back open at position 0: a claimant with large scans never sits in memory.
@@ -16,6 +17,7 @@ import mimetypes
 import tempfile
 import zipfile
 
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from ..models import Claim, ClaimDataAccess
@@ -30,12 +32,24 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _claim_record(claim: Claim) -> dict:
-    from documents.models import Document, DocumentAccess
+def _path(claim: Claim, name: str, content_type: str) -> str:
+    return f"{claim.reference}/{name}{mimetypes.guess_extension(content_type) or ''}"
+
+
+def _claim_record(claim: Claim, files: list[tuple[str, FieldFile]]) -> dict:
+    """The claim as JSON; each stored file it names is appended to ``files`` (path in the ZIP, file)."""
+    from documents.models import Document, DocumentAccess, Envelope, ScanPage
     from interviews.models import Interview
     from notifications.models import Message
 
-    documents = list(Document.objects.filter(claim=claim).select_related("document_type").order_by("created_at"))
+    def stored(field: FieldFile, path: str) -> str | None:
+        if not field:
+            return None
+        files.append((path, field))
+        return path
+
+    documents = Document.objects.filter(claim=claim).select_related("document_type").order_by("created_at", "pk")
+    scans = ScanPage.objects.filter(claim=claim).order_by("envelope", "page_number")
     return {
         "reference": claim.reference,
         "programme": claim.programme.name,
@@ -76,9 +90,25 @@ def _claim_record(claim: Claim) -> dict:
                 "size": d.size,
                 "uploaded_at": _iso(d.created_at),
                 "checked_at": _iso(d.checked_at),
-                "file_in_this_zip": _document_path(claim, n, d) if d.file else None,
+                "file_in_this_zip": stored(d.file, _path(claim, f"{n:02d}-{d.document_type.code}", d.content_type)),
             }
             for n, d in enumerate(documents, start=1)
+        ],
+        "dropbox_envelopes": [
+            {"envelope": e.pk, "opened_at": _iso(e.created_at), "note": e.note}
+            for e in Envelope.objects.filter(claim=claim).order_by("created_at", "pk")
+        ],
+        "dropbox_scans": [
+            {
+                "envelope": s.envelope_id,
+                "page": s.page_number,
+                "ignored": s.ignored,
+                "scanned_at": _iso(s.created_at),
+                "file_in_this_zip": stored(
+                    s.file, _path(claim, f"scans/{s.envelope_id}-{s.page_number:02d}", s.content_type)
+                ),
+            }
+            for s in scans
         ],
         "messages": [
             {
@@ -96,8 +126,15 @@ def _claim_record(claim: Claim) -> dict:
                 "starts_at": _iso(i.starts_at),
                 "channel": i.channel,
                 "status": i.status,
+                "confirmed_at": _iso(i.claimant_confirmed_at),
                 "attempts": [
-                    {"at": _iso(a.at), "outcome": a.outcome, "reason": a.reason, "note": a.note}
+                    {
+                        "at": _iso(a.at),
+                        "outcome": a.outcome,
+                        "reason": a.reason,
+                        "identity_checks": a.checks,
+                        "note": a.note,
+                    }
                     for a in i.attempts.all()
                 ],
             }
@@ -114,15 +151,19 @@ def _claim_record(claim: Claim) -> dict:
     }
 
 
-def _document_path(claim: Claim, number: int, document) -> str:
-    extension = mimetypes.guess_extension(document.content_type) or ""
-    return f"{claim.reference}/{number:02d}-{document.document_type.code}{extension}"
+def _replies(claims: list[Claim]) -> list[dict]:
+    """What the person wrote back: replies are kept by the number they came from, not by claim."""
+    from notifications.models import InboundMessage
+
+    phones = {p for c in claims for p in (c.phone, c.heir_phone) if p}
+    return [
+        {"at": _iso(r.received_at), "channel": r.channel, "from": r.from_number, "text": r.text}
+        for r in InboundMessage.objects.filter(from_number__in=phones).order_by("received_at", "pk")
+    ]
 
 
 def claimant_data_export(*, claim: Claim, by, ip: str, user_agent: str):
     """The ZIP of everything held about the person behind ``claim`` that ``by`` may see."""
-    from documents.models import Document
-
     claims = list(
         claims_for_staff(by)
         .filter(nik=claim.nik, anonymised_at__isnull=True)
@@ -142,28 +183,19 @@ def claimant_data_export(*, claim: Claim, by, ip: str, user_agent: str):
         ]
     )
     logger.info("claims %s: personal data exported by user %s", [c.pk for c in claims], by.pk)
+    files: list[tuple[str, FieldFile]] = []
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "exported_by": by.get_username(),
+        "claims": [_claim_record(c, files) for c in claims],
+        "replies": _replies(claims),
+    }
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        records = [_claim_record(c) for c in claims]
-        archive.writestr(
-            "data.json",
-            json.dumps(
-                {
-                    "exported_at": timezone.now().isoformat(),
-                    "exported_by": by.get_username(),
-                    "claims": records,
-                },
-                ensure_ascii=False,
-                indent=2,
-            ),
-        )
-        for c in claims:
-            documents = Document.objects.filter(claim=c).select_related("document_type").order_by("created_at")
-            for number, document in enumerate(documents, start=1):
-                if not document.file:
-                    continue
-                with document.file.open("rb") as source, archive.open(_document_path(c, number, document), "w") as out:
-                    for chunk in iter(lambda source=source: source.read(1024 * 1024), b""):
-                        out.write(chunk)
+        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
+        for path, field in files:
+            with field.open("rb") as source, archive.open(path, "w") as out:
+                for chunk in iter(lambda source=source: source.read(1024 * 1024), b""):
+                    out.write(chunk)
     spooled.seek(0)
     return spooled

@@ -4,8 +4,10 @@ Once a claim has been closed (approved, rejected, cancelled) for
 PERSONAL_DATA_RETENTION_DAYS, a beat sweep deletes its files (documents, thumbnails,
 dropbox scans) and overwrites every field that identifies the claimant or the heir: NIK,
 KPJ number, names, date of birth, phones, e-mail, and the free text staff or messages
-wrote about them. What the managers' figures count stays: programme, reason, branch,
-channel, statuses, timestamps, rejection codes, reminders and their delivery states.
+wrote about them; a number's health and the replies received from it, once no live
+claim uses the number any more. What the managers' figures count stays: programme,
+reason, branch, channel, statuses, timestamps, rejection codes, reminders and their
+delivery states.
 
 Each claim is anonymised in its own transaction under its row lock (skip_locked: two
 sweeps never work on the same claim) and marked with anonymised_at, so a second run
@@ -49,7 +51,7 @@ def claim_anonymise(*, claim_id: int, now: dt.datetime | None = None) -> int | N
     or None when the claim is not due (any more) or another sweep holds it."""
     from documents.services import documents_purge_for_claim
     from interviews.models import InterviewAttempt
-    from notifications.models import Message, NumberHealth
+    from notifications.models import InboundMessage, Message, NumberHealth
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -61,7 +63,8 @@ def claim_anonymise(*, claim_id: int, now: dt.datetime | None = None) -> int | N
         phones = {p for p in (claim.phone, claim.heir_phone) if p}
         files = documents_purge_for_claim(claim=claim)
         Message.objects.filter(claim=claim).update(to="", body=ANONYMISED, error="")
-        # A number's health goes with the person, unless another live claim still uses it.
+        # A number's health and the replies from it go with the person, unless another live
+        # claim still uses the number (its interview confirmations arrive as replies).
         still_used = set(
             Claim.objects.filter(anonymised_at__isnull=True)
             .exclude(pk=claim.pk)
@@ -69,7 +72,9 @@ def claim_anonymise(*, claim_id: int, now: dt.datetime | None = None) -> int | N
             .values_list("phone", "heir_phone")
             .iterator()
         )
-        NumberHealth.objects.filter(phone__in=phones - {p for pair in still_used for p in pair}).delete()
+        gone = phones - {p for pair in still_used for p in pair}
+        NumberHealth.objects.filter(phone__in=gone).delete()
+        InboundMessage.objects.filter(from_number__in=gone).delete()
         OneTimeCode.objects.filter(claim=claim).delete()
         InterviewAttempt.objects.filter(interview__claim=claim).update(note="")
         ClaimEvent.objects.filter(claim=claim).exclude(note="").update(note="")

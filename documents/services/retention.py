@@ -11,7 +11,7 @@ import logging
 
 from django.db import transaction
 
-from ..models import Document, ResumableUpload, ScanPage
+from ..models import Document, Envelope, ResumableUpload, ScanPage
 from ..storage import documents_storage
 from .resumable import resumable_terminate
 
@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 
 def documents_purge_for_claim(*, claim) -> int:
     """Delete every stored file of the claim (documents, thumbnails, dropbox scans, unfinished
-    uploads); return how many objects go. Call inside the caller's transaction."""
+    uploads) and the officers' notes on its dropbox envelopes; return how many objects go.
+    Call inside the caller's transaction."""
     names = []
     for document in Document.objects.filter(claim=claim).only("file", "thumbnail"):
         names += [field.name for field in (document.file, document.thumbnail) if field]
@@ -31,6 +32,7 @@ def documents_purge_for_claim(*, claim) -> int:
         file="", thumbnail="", original_name="", sha256="", details={}, rejection_note="", sanitized=False
     )
     ScanPage.objects.filter(claim=claim).update(file="", source_name="")
+    Envelope.objects.filter(claim=claim).exclude(note="").update(note="")
     for upload_id in ResumableUpload.objects.filter(claim=claim).values_list("pk", flat=True):
         resumable_terminate(upload_id=upload_id)
 

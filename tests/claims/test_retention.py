@@ -17,11 +17,19 @@ from django.utils import timezone
 from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent
 from claims.services import claim_cancel, claim_reveal_nik, claims_anonymise_due
 from claims.services.retention import ANONYMISED
-from documents.models import DocumentAccess
-from documents.services import document_access_record, document_check, document_upload
+from documents.models import Document, DocumentAccess, Envelope
+from documents.services import (
+    document_access_record,
+    document_check,
+    document_upload,
+    dropbox_batch_open,
+    envelope_open,
+    envelope_scans_add,
+)
 from lapakasik.audit import AppendOnlyError
-from notifications.models import Message
-from notifications.services import message_send
+from notifications.models import InboundMessage, Message
+from notifications.services import inbound_reply_receive, message_send
+from tests.dropbox import jpeg_upload
 from tests.factories import BranchFactory, StaffFactory, make_claim, make_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +205,67 @@ def test_a_numbers_health_goes_with_the_person_unless_a_live_claim_still_uses_it
     assert claims_anonymise_due().claims == 2
 
     assert set(NumberHealth.objects.values_list("phone", flat=True)) == {claim.phone}
+
+
+def test_export_holds_the_dropbox_scans_and_the_replies_from_the_claimants_number(branch):
+
+    claim = make_claim(branch=branch, phone="+6281234567003")
+    officer = StaffFactory(branch=branch)
+    envelope = envelope_open(
+        batch=dropbox_batch_open(branch=branch, by=officer),
+        typed_reference=claim.reference,
+        by=officer,
+        note="Amplop dari Bu Siti",
+    )
+    [page] = envelope_scans_add(envelope=envelope, files=[jpeg_upload("halaman sampul")], by=officer)
+    inbound_reply_receive(from_number="6281234567003", text="Saya Siti, sudah kirim", provider_message_id="wamid.1")
+    inbound_reply_receive(from_number="6281234567999", text="orang lain", provider_message_id="wamid.2")
+    client = Client()
+    client.force_login(officer)
+
+    response = client.post(reverse("console:claim_export", args=[claim.reference]))
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    data = json.loads(archive.read("data.json"))
+    [record] = data["claims"]
+    assert [e["note"] for e in record["dropbox_envelopes"]] == ["Amplop dari Bu Siti"]
+    [scan] = record["dropbox_scans"]
+    with page.file.open("rb") as stored:
+        assert archive.read(scan["file_in_this_zip"]) == stored.read()
+    assert [r["text"] for r in data["replies"]] == ["Saya Siti, sudah kirim"]
+
+
+def test_the_replies_from_a_number_and_the_envelope_notes_go_with_the_person(settings, branch):
+
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    claim, _ = closed_claim_with_a_photo(branch, days_ago=31)
+    other, _ = closed_claim_with_a_photo(branch, days_ago=31, nik="3174011205900037")
+    Claim.objects.filter(pk=other.pk).update(phone="+6281234567002")
+    # A live claim names the first number as its heir's.
+    make_claim(branch=branch, reason="death", heir_phone=claim.phone)
+    for n, phone in enumerate((claim.phone, "+6281234567002")):
+        inbound_reply_receive(from_number=phone, text="Ya, saya Siti", provider_message_id=f"wamid.{n}")
+    officer = StaffFactory(branch=branch)
+    batch = dropbox_batch_open(branch=branch, by=officer)
+    envelope = Envelope.objects.create(batch=batch, claim=other, note="Amplop dari Bu Siti", created_by=officer)
+
+    assert claims_anonymise_due().claims == 2
+
+    assert set(InboundMessage.objects.values_list("from_number", flat=True)) == {claim.phone}
+    envelope.refresh_from_db()
+    assert envelope.note == ""
+
+
+def test_a_draft_document_staff_opened_can_still_be_replaced_and_the_look_stays_logged(branch):
+    claim = make_claim(branch=branch)
+    document_type = claim.reason.requirements.first().document_type
+    first = document_upload(
+        claim=claim, document_type=document_type, uploaded=SimpleUploadedFile("a.jpg", make_jpeg(text="a"))
+    )
+    officer = StaffFactory(branch=branch)
+    document_access_record(document=first, user=officer, what="file", ip="", user_agent="")
+
+    document_upload(claim=claim, document_type=document_type, uploaded=SimpleUploadedFile("b.jpg", make_jpeg(text="b")))
+
+    assert not Document.objects.filter(pk=first.pk).exists()
+    assert list(DocumentAccess.objects.filter(user=officer).values_list("document_id", flat=True)) == [first.pk]
