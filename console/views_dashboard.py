@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.models import Role
 from claims.figures import (
     DEFINITIONS,
     Filters,
+    Period,
     PeriodKind,
     branches_in_scope,
     custom_period,
@@ -33,17 +35,16 @@ from claims.figures import (
     regions_in_scope,
     week_period,
 )
-from claims.figures.dashboard import TABLE_RATES
-from claims.figures.definitions import measure_label
+from claims.figures.dashboard import REMINDER_CHANNELS, TABLE_RATES
+from claims.figures.definitions import REMINDER_BUCKETS, measure_label
 from claims.figures.scope import is_national
 from claims.models import Channel, Programme
 
 from .views import PAGE_SIZE, staff_only
 
 SORTS = ("label", "ttd_median", *(name for name, _num, _den in TABLE_RATES))
-# Query parameters that carry the filters and the period from page to page.
-CARRIED = ("periode", "minggu", "bulan", "dari", "sampai", "wilayah", "cabang", "program", "jalur")
-
+# Query parameters of the filters, carried from page to page as they came (the period is spelled out).
+FILTER_PARAMS = ("wilayah", "cabang", "program", "jalur")
 
 FIRST_YEAR = 2015
 
@@ -101,7 +102,7 @@ class DashboardFilterForm(forms.Form):
         self.fields["program"].label_from_instance = lambda programme: programme.code
         if not is_national(user):
             del self.fields["wilayah"]
-        if user.role == "branch_manager" and not user.is_superuser:
+        if user.role == Role.BRANCH_MANAGER and not user.is_superuser:
             del self.fields["cabang"]
 
     def clean_bulan(self) -> tuple[int, int] | None:
@@ -129,10 +130,9 @@ class DashboardFilterForm(forms.Form):
 
     def selection(self):
         """(Filters, Period) from what is valid; anything invalid falls back to its default."""
-        data = self.cleaned_data if self.is_valid() else {}
-        if not data:
-            # Keep what is valid field by field: one bad date must not drop the others.
-            data = {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
+        self.is_valid()
+        # Keep what is valid field by field: one bad date must not drop the others.
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
         today = timezone.localdate()
         kind = data.get("periode") or PeriodKind.MONTH
         if kind == PeriodKind.WEEK:
@@ -152,14 +152,17 @@ class DashboardFilterForm(forms.Form):
         return filters, period
 
 
-def _manager(request: HttpRequest) -> None:
+def _selection(request: HttpRequest) -> tuple[DashboardFilterForm, Filters, Period]:
+    """Managers only; the form and what it selects (every dashboard view starts here)."""
     if not is_dashboard_user(request.user):
         raise PermissionDenied
+    form = DashboardFilterForm(request.GET, user=request.user)
+    return form, *form.selection()
 
 
-def _carried(request: HttpRequest, filters: Filters, period) -> dict[str, str]:
+def _carried(request: HttpRequest, period: Period) -> dict[str, str]:
     """The query that reproduces this selection (the period spelled out as dates)."""
-    params = {name: request.GET[name] for name in ("wilayah", "cabang", "program", "jalur") if request.GET.get(name)}
+    params = {name: request.GET[name] for name in FILTER_PARAMS if request.GET.get(name)}
     params.update(periode=PeriodKind.CUSTOM, dari=period.start.isoformat(), sampai=period.end.isoformat())
     if period.kind == PeriodKind.WEEK:
         params.update(periode=PeriodKind.WEEK, minggu=period.start.isoformat())
@@ -168,8 +171,7 @@ def _carried(request: HttpRequest, filters: Filters, period) -> dict[str, str]:
     return params
 
 
-def _linker(request: HttpRequest, filters: Filters, period):
-    carried = _carried(request, filters, period)
+def _linker(carried: dict[str, str]):
     base = reverse("console:dashboard_list")
 
     def link(measure: str, **params) -> str:
@@ -189,15 +191,11 @@ def _linker(request: HttpRequest, filters: Filters, period):
 @staff_only
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _manager(request)
-    form = DashboardFilterForm(request.GET, user=request.user)
-    filters, period = form.selection()
+    form, filters, period = _selection(request)
     sort = request.GET.get("urut") if request.GET.get("urut") in SORTS else "label"
     descending = request.GET.get("arah") == "turun"
-    figures = dashboard_figures(
-        request.user, filters, period, link=_linker(request, filters, period), sort=sort, descending=descending
-    )
-    carried = _carried(request, filters, period)
+    carried = _carried(request, period)
+    figures = dashboard_figures(request.user, filters, period, link=_linker(carried), sort=sort, descending=descending)
     return render(
         request,
         "console/dashboard/dashboard.html",
@@ -218,12 +216,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _drilldown_request(request: HttpRequest):
-    _manager(request)
+    _form, filters, period = _selection(request)
     name = request.GET.get("m", "")
     if not is_measure(name):
         raise Http404
-    form = DashboardFilterForm(request.GET, user=request.user)
-    filters, period = form.selection()
     bucket = request.GET.get("pengingat", "")
     channel = request.GET.get("saluran", "")
     columns, rows = drilldown(
@@ -232,16 +228,16 @@ def _drilldown_request(request: HttpRequest):
         filters,
         period,
         now=timezone.now(),
-        reminder_bucket=int(bucket) if bucket in ("0", "1", "2", "3") else None,
-        reminder_channel=channel if channel in ("whatsapp", "sms", "both", "none") else "",
+        reminder_bucket=int(bucket) if bucket in {str(b) for b in REMINDER_BUCKETS} else None,
+        reminder_channel=channel if channel in REMINDER_CHANNELS else "",
     )
-    return name, filters, period, columns, rows
+    return name, period, columns, rows
 
 
 @staff_only
 @require_GET
 def dashboard_list(request: HttpRequest) -> HttpResponse:
-    name, filters, period, columns, rows = _drilldown_request(request)
+    name, period, columns, rows = _drilldown_request(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
     return render(
         request,
@@ -252,7 +248,7 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
             "headers": [header for header, _path in columns],
             "page": page,
             "csv_url": f"{reverse('console:dashboard_list_csv')}?{request.GET.urlencode()}",
-            "back_url": f"{reverse('console:dashboard')}?{urlencode(_carried(request, filters, period))}",
+            "back_url": f"{reverse('console:dashboard')}?{urlencode(_carried(request, period))}",
         },
     )
 
@@ -293,7 +289,7 @@ def _csv_response(filename: str, header: list, rows) -> StreamingHttpResponse:
 @staff_only
 @require_GET
 def dashboard_list_csv(request: HttpRequest) -> StreamingHttpResponse:
-    name, filters, period, columns, rows = _drilldown_request(request)
+    name, period, columns, rows = _drilldown_request(request)
     return _csv_response(
         f"lapakasik-{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv",
         [header for header, _path in columns],
@@ -304,9 +300,7 @@ def dashboard_list_csv(request: HttpRequest) -> StreamingHttpResponse:
 @staff_only
 @require_GET
 def dashboard_table_csv(request: HttpRequest) -> StreamingHttpResponse:
-    _manager(request)
-    form = DashboardFilterForm(request.GET, user=request.user)
-    filters, period = form.selection()
+    _form, filters, period = _selection(request)
     figures = dashboard_figures(request.user, filters, period)
     header = [
         _("Kantor wilayah") if figures.level == "region" else _("Kantor cabang"),
