@@ -185,8 +185,6 @@ def with_reminders(interviews):
     )
 
 
-REMINDER_COUNTED = ("interviews", "failed_confirmation", "no_show")
-
 # One pass from the interviews of the period to their reminders and messages, grouped twice:
 # per interview (how many reminders arrived, by which channel), then per bucket and channel.
 # Written as SQL around the ORM's own query of the interviews (a FROM-subquery the ORM cannot

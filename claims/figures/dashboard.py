@@ -47,6 +47,14 @@ TABLE_RATES = (
     ("electronic_share", "electronic", "submitted"),
     ("reupload", "auto_rejected", "documents"),
 )
+# Every row's and the total's ratios: the table's, and the parts shown on the cards.
+RATIOS = (
+    *TABLE_RATES,
+    *((f"ecancel_{reason}", f"ecancel_{reason}", "electronic") for reason in ELECTRONIC_CANCEL_REASONS),
+    ("dropbox_share", "dropbox", "submitted"),
+)
+# The weekly trend charts (counted per week: TREND_SUBMITTED and TREND_INTERVIEWS).
+TREND_RATES = ("ecancel", "failed_confirmation", "electronic_share")
 # Rates where a high value is bad: those are compared with the region for the outlier flag.
 FLAGGED_RATES = ("ecancel", "failed_confirmation", "no_show", "reupload")
 REMINDER_CHANNELS = ("whatsapp", "sms", "both", "none")
@@ -77,8 +85,9 @@ def dashboard_counts(user, filters: Filters, period: Period, *, now: dt.datetime
             return found, True
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Compiling these plans to machine code (JIT) cost more than it saved: measured with
-            # bench/dashboard.py on a million claims (11.7 s → 5.9 s for the national page, uncached).
+            # Compiling these plans to machine code (JIT) cost more than it saved: one earlier run of
+            # bench/dashboard.py on a million claims took 11.7 s with JIT and 5.9 s without for the
+            # national page, uncached. The bench runs with JIT off and does not compare the two again.
             cursor.execute("SET LOCAL jit = off")
         counts = _count_everything(user, filters, period, now)
     if use_cache and seconds > 0:
@@ -188,25 +197,18 @@ def _no_link(measure: str, **params) -> str:
     return ""
 
 
-def _ratios(counts: dict, link: Link, **params) -> dict[str, Ratio]:
-    ratios = {
-        name: Ratio(
-            counts.get(numerator, 0),
-            counts.get(denominator, 0),
-            link(numerator, **params),
-            link(denominator, **params),
-        )
-        for name, numerator, denominator in TABLE_RATES
-    }
-    for reason in ELECTRONIC_CANCEL_REASONS:
-        measure = f"ecancel_{reason}"
-        ratios[measure] = Ratio(
-            counts.get(measure, 0), counts.get("electronic", 0), link(measure, **params), link("electronic", **params)
-        )
-    ratios["dropbox_share"] = Ratio(
-        counts.get("dropbox", 0), counts.get("submitted", 0), link("dropbox", **params), link("submitted", **params)
+def _ratio(counts: dict, numerator: str, denominator: str, link: Link, **params) -> Ratio:
+    """Two counted measures, each linked to its drill-down list."""
+    return Ratio(
+        counts.get(numerator, 0),
+        counts.get(denominator, 0),
+        link(numerator, **params),
+        link(denominator, **params),
     )
-    return ratios
+
+
+def _ratios(counts: dict, link: Link, **params) -> dict[str, Ratio]:
+    return {name: _ratio(counts, numerator, denominator, link, **params) for name, numerator, denominator in RATIOS}
 
 
 def _flag(rows: list[Row], parent_of: Callable[[Row], Row | None]) -> None:
@@ -304,27 +306,18 @@ def dashboard_figures(
 
     trend_period = period.trend()
     in_period = set(period.weeks())
-    trend: dict[str, list[Point]] = {"ecancel": [], "failed_confirmation": [], "electronic_share": []}
-    for week in trend_period.weeks():
-        week_counts = counts["trend"].get(week, {})
-        week_link = {"minggu": week.isoformat()}
-        for name, numerator, denominator in (
-            ("ecancel", "ecancel", "electronic"),
-            ("failed_confirmation", "failed_confirmation", "interviews"),
-            ("electronic_share", "electronic", "submitted"),
-        ):
-            trend[name].append(
-                Point(
-                    week=week,
-                    ratio=Ratio(
-                        week_counts.get(numerator, 0),
-                        week_counts.get(denominator, 0),
-                        link(numerator, **week_link),
-                        link(denominator, **week_link),
-                    ),
-                    in_period=week in in_period,
-                )
+    fractions = {name: (numerator, denominator) for name, numerator, denominator in TABLE_RATES}
+    trend: dict[str, list[Point]] = {
+        name: [
+            Point(
+                week=week,
+                ratio=_ratio(counts["trend"].get(week, {}), *fractions[name], link, minggu=week.isoformat()),
+                in_period=week in in_period,
             )
+            for week in trend_period.weeks()
+        ]
+        for name in TREND_RATES
+    }
 
     by_count = []
     for bucket in REMINDER_BUCKETS:
@@ -367,14 +360,4 @@ def dashboard_figures(
 
 
 def _reminder_ratios(counts: dict, link: Link, **params) -> dict[str, Ratio]:
-    held = counts.get("interviews", 0)
-    return {
-        "interviews": Ratio(held, held, link("interviews", **params), link("interviews", **params)),
-        "no_show": Ratio(counts.get("no_show", 0), held, link("no_show", **params), link("interviews", **params)),
-        "failed_confirmation": Ratio(
-            counts.get("failed_confirmation", 0),
-            held,
-            link("failed_confirmation", **params),
-            link("interviews", **params),
-        ),
-    }
+    return {name: _ratio(counts, name, "interviews", link, **params) for name in INTERVIEW_MEASURES}

@@ -12,16 +12,24 @@ from django.utils.translation import gettext_lazy as _
 from claims.models import Claim
 
 from .compute import measure_rows, with_reminders
-from .definitions import INTERVIEWS, MEASURES
+from .definitions import DOCUMENTS, INTERVIEWS, MEASURES
 from .periods import Period
 from .scope import Filters
 
-# (header, field) per kind of row; the first field is always the claim number.
+
+def _claim_columns(to_claim: str = "") -> tuple:
+    """The claim's own columns every list starts with; the first is always the claim number."""
+    return (
+        (_("Nomor klaim"), f"{to_claim}reference"),
+        (_("Kantor cabang"), f"{to_claim}branch__name"),
+        (_("Program"), f"{to_claim}programme__code"),
+        (_("Jalur"), f"{to_claim}channel"),
+    )
+
+
+# (header, field) per kind of row.
 CLAIM_COLUMNS = (
-    (_("Nomor klaim"), "reference"),
-    (_("Kantor cabang"), "branch__name"),
-    (_("Program"), "programme__code"),
-    (_("Jalur"), "channel"),
+    *_claim_columns(),
     (_("Status"), "status"),
     (_("Alasan pembatalan"), "cancel_reason"),
     (_("Dibuat"), "created_at"),
@@ -29,20 +37,14 @@ CLAIM_COLUMNS = (
     (_("Ditutup"), "closed_at"),
 )
 INTERVIEW_COLUMNS = (
-    (_("Nomor klaim"), "claim__reference"),
-    (_("Kantor cabang"), "claim__branch__name"),
-    (_("Program"), "claim__programme__code"),
-    (_("Jalur"), "claim__channel"),
+    *_claim_columns(INTERVIEWS.to_claim),
     (_("Jadwal video call"), "starts_at"),
     (_("Status video call"), "status"),
     (_("Pengingat sampai"), "delivered"),
     (_("Saluran pengingat"), "reminder_channel"),
 )
 DOCUMENT_COLUMNS = (
-    (_("Nomor klaim"), "claim__reference"),
-    (_("Kantor cabang"), "claim__branch__name"),
-    (_("Program"), "claim__programme__code"),
-    (_("Jalur"), "claim__channel"),
+    *_claim_columns(DOCUMENTS.to_claim),
     (_("Dokumen"), "document_type__code"),
     (_("Diunggah"), "created_at"),
     (_("Status dokumen"), "status"),

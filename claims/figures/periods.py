@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Case, DateField, Q, When
 from django.db.models.functions import Cast, Trunc
-from django.utils import timezone
 
 from claims.models import Branch
 
@@ -31,11 +30,6 @@ class PeriodKind:
 
 def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
-
-
-def today_local() -> dt.date:
-    """Today in the project's zone (Jakarta): what "this week" and "this month" mean."""
-    return timezone.localdate()
 
 
 @dataclass(frozen=True)
@@ -118,11 +112,6 @@ def local_week(anchor: str, *, to_claim: str = ""):
         ],
         output_field=DateField(),
     )
-
-
-def week_of(moment: dt.datetime, zone: str) -> dt.date:
-    """Python twin of local_week for one value (reference computations, tests)."""
-    return monday(moment.astimezone(ZoneInfo(zone)).date())
 
 
 def as_date(value) -> dt.date:

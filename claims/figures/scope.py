@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from accounts.models import Role
 from claims.models import Branch, Claim, Region
 from claims.selectors import claims_for_staff
+from claims.services import is_manager
 
 from .definitions import Base
 
@@ -30,12 +31,7 @@ class Filters:
 
 def is_dashboard_user(user) -> bool:
     """Managers of every level (and superusers); officers have no dashboard."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.role in (Role.BRANCH_MANAGER, Role.REGIONAL_MANAGER, Role.NATIONAL))
-    )
+    return bool(user.is_authenticated and user.is_active and user.is_staff and is_manager(user))
 
 
 def is_national(user) -> bool:
