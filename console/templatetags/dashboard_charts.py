@@ -161,8 +161,3 @@ def bar(value, maximum) -> str:
         '<rect x="0" y="0" width="{}" height="10"/></svg>',
         _n(100 * share),
     )
-
-
-@register.filter
-def lookup(mapping, key):
-    return mapping.get(key) if mapping else None
