@@ -85,20 +85,34 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
     ]
 
 
+def in_staff_scope(queryset: QuerySet, user, *, to_branch: str = "") -> QuerySet:
+    """The staff scope rule, once: their branch, their region, or everything.
+
+    ``to_branch`` is the lookup path from the queryset's model to its Branch ("" for
+    branches, "branch__" for claims, "claim__branch__" for messages). Anyone who is not
+    active staff, and staff missing the branch or region their role needs, get nothing.
+    """
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return queryset.none()
+    if user.is_superuser or user.role == Role.NATIONAL:
+        return queryset
+    if user.role == Role.REGIONAL_MANAGER:
+        return queryset.filter(**{f"{to_branch}region_id": user.region_id}) if user.region_id else queryset.none()
+    return queryset.filter(**{f"{to_branch}id": user.branch_id}) if user.branch_id else queryset.none()
+
+
+def branches_for_staff(user) -> QuerySet[Branch]:
+    """The branches one member of staff works for: the scope of claims_for_staff, as branches."""
+    return in_staff_scope(Branch.objects.all(), user)
+
+
 def claims_for_staff(user) -> QuerySet[Claim]:
     """The claims one member of staff may see: their branch, their region, or all of them.
 
     Every staff page and API view starts from this queryset, so a claim outside the
     user's scope is simply not found (404), never "forbidden".
     """
-    claims = Claim.objects.all()
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return claims.none()
-    if user.is_superuser or user.role == Role.NATIONAL:
-        return claims
-    if user.role == Role.REGIONAL_MANAGER:
-        return claims.filter(branch__region_id=user.region_id) if user.region_id else claims.none()
-    return claims.filter(branch_id=user.branch_id) if user.branch_id else claims.none()
+    return in_staff_scope(Claim.objects.all(), user, to_branch="branch__")
 
 
 def claims_of_session(session) -> QuerySet[Claim]:

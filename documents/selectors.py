@@ -4,10 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from accounts.models import Role
 from claims.access import session_claim_ids
 from claims.models import Branch, Channel, DocumentRequirement
-from claims.selectors import claim_checklist, claims_for_staff
+from claims.selectors import branches_for_staff, claim_checklist, claims_for_staff
 
 from .models import Document, DropboxBatch, Envelope, EnvelopeStatus, ResumableUpload, ScanPage
 
@@ -29,14 +28,7 @@ def document_visible_to_claimant(document: Document, session) -> bool:
 
 def dropbox_branches_for_staff(user) -> QuerySet[Branch]:
     """The branches whose dropbox a member of staff may open: the same scope as claims_for_staff."""
-    branches = Branch.objects.all()
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return branches.none()
-    if user.is_superuser or user.role == Role.NATIONAL:
-        return branches
-    if user.role == Role.REGIONAL_MANAGER:
-        return branches.filter(region_id=user.region_id) if user.region_id else branches.none()
-    return branches.filter(pk=user.branch_id) if user.branch_id else branches.none()
+    return branches_for_staff(user)
 
 
 def dropbox_batches_for_staff(user) -> QuerySet[DropboxBatch]:

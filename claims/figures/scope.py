@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Role
 from claims.models import Branch, Claim, Region
-from claims.selectors import claims_for_staff
+from claims.selectors import branches_for_staff, claims_for_staff
 from claims.services import is_manager
 
 from .definitions import Base
@@ -81,12 +81,7 @@ def scoped(base: Base, user, filters: Filters) -> QuerySet:
 
 def branches_in_scope(user) -> QuerySet[Branch]:
     """The branches a user's claims can belong to (the filter's choices)."""
-    branches = Branch.objects.select_related("region").order_by("region__name", "name")
-    if is_national(user):
-        return branches
-    if user.role == Role.REGIONAL_MANAGER:
-        return branches.filter(region_id=user.region_id) if user.region_id else branches.none()
-    return branches.filter(pk=user.branch_id) if user.branch_id else branches.none()
+    return branches_for_staff(user).select_related("region").order_by("region__name", "name")
 
 
 def regions_in_scope(user) -> QuerySet[Region]:

@@ -30,12 +30,12 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
 from notifications.models import Message
 from notifications.services import message_send
 
 from ..access import Throttled, throttle_hit
 from ..models import Branch, Channel, Claim, ClaimReason
+from ..selectors import branches_for_staff
 from .intake import ClaimantData, claim_create, claim_record_event
 
 logger = logging.getLogger(__name__)
@@ -63,14 +63,7 @@ def assisted_branches(user) -> QuerySet[Branch]:
     Officers and branch managers: their own branch only. Regional managers: the
     branches of their region. National staff and superusers: every active branch.
     """
-    branches = Branch.objects.filter(is_active=True).select_related("region")
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return branches.none()
-    if user.is_superuser or user.role == Role.NATIONAL:
-        return branches
-    if user.role == Role.REGIONAL_MANAGER:
-        return branches.filter(region_id=user.region_id) if user.region_id else branches.none()
-    return branches.filter(pk=user.branch_id) if user.branch_id else branches.none()
+    return branches_for_staff(user).filter(is_active=True).select_related("region")
 
 
 # --- starting the claim ---------------------------------------------------------------
