@@ -2,12 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    OFFICER = "officer", _("Petugas cabang")
-    BRANCH_MANAGER = "branch_manager", _("Kepala cabang")
-    REGIONAL_MANAGER = "regional_manager", _("Manajer kantor wilayah")
-    NATIONAL = "national", _("Kantor pusat")
+from core.staff import Role
 
 
 class User(AbstractUser):

@@ -255,8 +255,9 @@ def fill(claims: int, branches: int, now: dt.datetime) -> dict:
     """Regions, branches, managers and officers through the ORM; the bulk through SQL."""
     from django.db import connection
 
-    from accounts.models import Role, User
+    from accounts.models import User
     from claims.models import Branch, ClaimReason, DocumentType, Region
+    from core.staff import Role
 
     regions = [Region.objects.create(code=f"BR{n:02d}", name=f"Wilayah Bench {n:02d}") for n in range(11)]
     zones = []

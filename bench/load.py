@@ -131,8 +131,9 @@ def setup_database(review_claims: int, officers: int, env: dict[str, str]) -> st
     from django.core.management import call_command
     from django.utils import timezone
 
-    from accounts.models import Role, User
+    from accounts.models import User
     from claims.models import Branch, Claim, Status
+    from core.staff import Role
     from documents.models import Document, DocumentStatus
     from tests.factories import make_claim, make_jpeg
 

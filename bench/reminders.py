@@ -110,9 +110,10 @@ def configure_django(server: ProviderServer, media: Path) -> None:
 
 def create_rows(count: int, tag: str = "") -> None:
     """Everything the sweep reads, written directly (see the module docstring)."""
-    from accounts.models import Role, User
+    from accounts.models import User
     from claims.models import Branch, ClaimReason, Region, Status
     from claims.models import Claim as ClaimModel
+    from core.staff import Role
     from interviews.models import CallChannel, Interview, InterviewStatus, Reminder
 
     placeholder = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)

@@ -7,7 +7,6 @@ for them are throttled per phone number and per IP address. Nothing here tells a
 visitor whether a reference exists.
 """
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -16,12 +15,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from core.throttle import Throttled, throttle_hit
 from notifications.services import message_send
 
 from .models import Claim, OneTimeCode
@@ -60,40 +59,11 @@ def claim_token_read(token: str) -> int | None:
     return data.get("claim") if isinstance(data, dict) else None
 
 
-# --- throttling ---------------------------------------------------------------------
-
-
-def throttle_hit(scope: str, key: str, *, limit: int, window: int) -> bool:
-    """Count one hit in a fixed window; False once the limit is passed. Keys are hashed."""
-    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
-    cache_key = f"throttle:{scope}:{digest}"
-    cache.add(cache_key, 0, timeout=window)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
-        count = 1
-    return count <= limit
-
-
-def client_ip(request) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.TRUSTED_PROXY_COUNT and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",")]
-        if len(hops) >= settings.TRUSTED_PROXY_COUNT:
-            return hops[-settings.TRUSTED_PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 # --- one-time codes -----------------------------------------------------------------
 
 
 def _code_hash(code_id: int, code: str) -> str:
     return salted_hmac("claims.one-time-code", f"{code_id}:{code}", algorithm="sha256").hexdigest()
-
-
-class Throttled(Exception):
-    pass
 
 
 def one_time_code_request(*, reference: str, ip: str) -> None:

@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.masking import mask_nik, mask_phone
+
 from .models import (
     Branch,
     Claim,
@@ -21,7 +23,6 @@ from .models import (
     Programme,
     Region,
 )
-from .validators import mask_nik, mask_phone
 
 
 class ReadOnlyAdminMixin:

@@ -9,7 +9,8 @@ import uuid
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.staff import Role
 from documents.services import claim_switch_to_dropbox, document_check, document_upload
 from documents.services.review import document_review
 

@@ -11,7 +11,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.staff import Role
 from documents.models import Document, DocumentStatus
 from interviews.models import AttemptOutcome, CallChannel, Interview, InterviewAttempt, InterviewStatus, Reminder
 from notifications.models import Message, MessageChannel, MessageStatus

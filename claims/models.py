@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from lapakasik.audit import AppendOnlyModel
+from core.audit import AppendOnlyModel
 
 
 class Localized(models.Model):

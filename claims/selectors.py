@@ -6,7 +6,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role
+from core.staff import in_staff_scope
 from documents.models import Document, DocumentStatus
 
 from .models import Branch, Claim, ClaimReason, DocumentRequirement, Programme
@@ -83,22 +83,6 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
         # document) are for staff; the claimant's timeline shows the steps.
         if event.from_status != event.to_status
     ]
-
-
-def in_staff_scope(queryset: QuerySet, user, *, to_branch: str = "") -> QuerySet:
-    """The staff scope rule, once: their branch, their region, or everything.
-
-    ``to_branch`` is the lookup path from the queryset's model to its Branch ("" for
-    branches, "branch__" for claims, "claim__branch__" for messages). Anyone who is not
-    active staff, and staff missing the branch or region their role needs, get nothing.
-    """
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return queryset.none()
-    if user.is_superuser or user.role == Role.NATIONAL:
-        return queryset
-    if user.role == Role.REGIONAL_MANAGER:
-        return queryset.filter(**{f"{to_branch}region_id": user.region_id}) if user.region_id else queryset.none()
-    return queryset.filter(**{f"{to_branch}id": user.branch_id}) if user.branch_id else queryset.none()
 
 
 def branches_for_staff(user) -> QuerySet[Branch]:

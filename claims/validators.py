@@ -108,14 +108,3 @@ def normalize_mobile(value: str) -> str:
             code="phone",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def mask_phone(e164: str) -> str:
-    """+6281234567890 → +62 812-****-890: enough to recognise, not enough to misuse."""
-    if len(e164) < 8:
-        return "****"
-    return f"{e164[:3]} {e164[3:6]}-****-{e164[-3:]}"
-
-
-def mask_nik(nik: str) -> str:
-    return f"{nik[:4]}********{nik[-4:]}" if len(nik) == 16 else "****"

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.throttle import Throttled, client_ip
 from documents.models import Document, DocumentStatus
 from documents.services import document_remove, document_upload, too_large_message
 from documents.uploads import upload_was_too_large
@@ -187,8 +188,8 @@ def status_start(request: HttpRequest) -> HttpResponse:
             form.add_error("reference", _("Nomor klaim tidak lengkap. Contohnya LA-7K3M-Q9XP."))
         else:
             try:
-                access.one_time_code_request(reference=reference, ip=access.client_ip(request))
-            except access.Throttled:
+                access.one_time_code_request(reference=reference, ip=client_ip(request))
+            except Throttled:
                 form.add_error(
                     None,
                     _(

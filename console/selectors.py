@@ -9,10 +9,10 @@ from django.db.models import CharField, F, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from claims.models import ALLOWED_TRANSITIONS, CancelReason, Claim, ClaimDataAccess, Status
 from claims.selectors import ChecklistItem, claim_checklist, claims_for_staff
 from claims.services import RejectReason, claim_holder
+from core.staff import is_manager_on_duty
 from documents.checks.codes import OFFICER_REJECTIONS, fix_hint
 from documents.models import Document, DocumentAccess, DocumentStatus
 from documents.services import REVIEW_STATUSES
@@ -260,7 +260,7 @@ def claim_actions(claim: Claim) -> ClaimActions:
 
 
 def can_read_audit_log(user) -> bool:
-    return bool(user.is_authenticated and user.is_staff and (user.is_superuser or user.role != Role.OFFICER))
+    return is_manager_on_duty(user)
 
 
 def audit_log_for_staff(user, *, reference: str = "", person: str = "", what: str = ""):

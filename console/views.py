@@ -8,16 +8,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from claims.access import client_ip, normalize_reference
+from claims.access import normalize_reference
 from claims.models import Claim, Status
 from claims.services import (
     OfficerActionRefused,
@@ -31,9 +29,10 @@ from claims.services import (
     claim_reveal_nik,
     claim_take,
     claimant_data_export,
-    is_manager,
 )
-from claims.validators import mask_nik
+from core.masking import mask_nik
+from core.staff import is_manager, staff_only
+from core.throttle import client_ip
 from documents.services import documents_review
 
 from .forms import (
@@ -60,14 +59,6 @@ from .selectors import (
 )
 
 PAGE_SIZE = 50
-
-
-def staff_only(view: Callable) -> Callable:
-    """Logged-in, active staff only (others go to the admin login), and never cached anywhere.
-
-    Every console page (claims, dropbox, assisted channel, interviews) uses this one.
-    """
-    return never_cache(staff_member_required(view, login_url="admin:login"))
 
 
 # --- the queue ------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from claims.access import Throttled
 from claims.selectors import claims_for_staff
 from claims.services import (
     assisted_branches,
@@ -17,9 +16,10 @@ from claims.services import (
     assisted_phone_state,
     claim_create_assisted,
 )
+from core.staff import staff_only
+from core.throttle import Throttled
 
 from .forms_assisted import AssistedIntake, NoPhoneForm, PhoneCodeForm
-from .views import staff_only
 
 
 def _claim_page(reference: str):

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from accounts.models import Role
 from claims.figures import (
     DEFINITIONS,
     Filters,
@@ -29,7 +28,6 @@ from claims.figures import (
     custom_period,
     dashboard_figures,
     drilldown,
-    is_dashboard_user,
     is_measure,
     month_period,
     regions_in_scope,
@@ -37,10 +35,10 @@ from claims.figures import (
 )
 from claims.figures.dashboard import REMINDER_CHANNELS, TABLE_RATES
 from claims.figures.definitions import REMINDER_BUCKETS, measure_label
-from claims.figures.scope import is_national
 from claims.models import Channel, Programme
+from core.staff import is_branch_manager, is_manager_on_duty, is_national, staff_only
 
-from .views import PAGE_SIZE, staff_only
+from .views import PAGE_SIZE
 
 SORTS = ("label", "ttd_median", *(name for name, _num, _den in TABLE_RATES))
 # Query parameters of the filters, carried from page to page as they came (the period is spelled out).
@@ -102,7 +100,7 @@ class DashboardFilterForm(forms.Form):
         self.fields["program"].label_from_instance = lambda programme: programme.code
         if not is_national(user):
             del self.fields["wilayah"]
-        if user.role == Role.BRANCH_MANAGER and not user.is_superuser:
+        if is_branch_manager(user):
             del self.fields["cabang"]
 
     def clean_bulan(self) -> tuple[int, int] | None:
@@ -154,7 +152,7 @@ class DashboardFilterForm(forms.Form):
 
 def _selection(request: HttpRequest) -> tuple[DashboardFilterForm, Filters, Period]:
     """Managers only; the form and what it selects (every dashboard view starts here)."""
-    if not is_dashboard_user(request.user):
+    if not is_manager_on_duty(request.user):
         raise PermissionDenied
     form = DashboardFilterForm(request.GET, user=request.user)
     return form, *form.selection()

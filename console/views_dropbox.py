@@ -21,6 +21,7 @@ from claims.forms import ContactForm, HeirForm, IdentityForm
 from claims.models import ClaimReason
 from claims.services import ClaimantData
 from claims.validators import normalize_mobile
+from core.staff import staff_only
 from documents.models import EnvelopeStatus
 from documents.selectors import (
     batch_envelopes,
@@ -35,8 +36,6 @@ from documents.services import (
     envelope_claim_create,
     envelope_open,
 )
-
-from .views import staff_only
 
 # --- forms ------------------------------------------------------------------------------
 

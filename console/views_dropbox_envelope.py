@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims.models import DocumentType
 from claims.selectors import requirements_for_reason
+from core.staff import staff_only
 from documents.models import EnvelopeResolution, EnvelopeStatus
 from documents.selectors import (
     envelope_checklist,
@@ -34,8 +35,6 @@ from documents.services import (
     envelope_set_aside,
 )
 from documents.uploads import upload_was_too_large
-
-from .views import staff_only
 
 # --- forms ------------------------------------------------------------------------------
 

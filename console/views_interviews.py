@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims.models import Claim, Status
 from claims.services import OfficerActionRefused, TransitionNotAllowed
 from claims.services.contact import claim_contact_phone_update, claim_contact_via_branch
-from claims.validators import mask_nik
+from core.masking import mask_nik
+from core.staff import staff_only
 from interviews.forms import BookForm
 from interviews.models import FailReason, IdentityCheck, Interview
 from interviews.selectors import (
@@ -34,7 +35,7 @@ from interviews.services import (
 
 from .forms_interviews import ContactViaBranchForm, FailForm, MoveForm, OutcomeForm, PhoneUpdateForm
 from .selectors import claim_actions, claim_for_staff, contact_number_not_working
-from .views import act, staff_only
+from .views import act
 
 
 def _claim(request: HttpRequest, reference: str) -> Claim:

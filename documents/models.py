@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lapakasik.audit import AppendOnlyModel
+from core.audit import AppendOnlyModel
 
 from .storage import documents_storage
 

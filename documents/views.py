@@ -5,7 +5,7 @@ import uuid
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 
-from claims.access import client_ip
+from core.throttle import client_ip
 
 from .models import Document
 from .selectors import document_visible_to_claimant, document_visible_to_staff

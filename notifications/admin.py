@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from claims.validators import mask_phone
+from core.masking import mask_phone
 
 from .models import InboundMessage, Message, NumberHealth
 

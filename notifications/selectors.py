@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from claims.selectors import in_staff_scope
+from core.staff import in_staff_scope
 
 from .models import Message
 

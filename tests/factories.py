@@ -5,9 +5,10 @@ import uuid
 import factory
 from PIL import Image, ImageDraw
 
-from accounts.models import Role, User
+from accounts.models import User
 from claims.models import Branch, Claim, ClaimReason, Region
 from claims.services import ClaimantData, claim_create
+from core.staff import Role
 
 # A NIK that passes every check: Jakarta Selatan (3174), born 12-05-1990, a man.
 VALID_NIK = "3174011205900003"

@@ -13,9 +13,9 @@ from rest_framework import exceptions, status
 from rest_framework.fields import get_error_detail
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from claims.access import Throttled
 from claims.models import Status
 from claims.services import TransitionNotAllowed
+from core.throttle import Throttled
 
 # Service error codes that are not "your input is wrong" and get their own HTTP status.
 STATUS_FOR_CODE = {"too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE}

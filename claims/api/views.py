@@ -21,7 +21,6 @@ from rest_framework.views import APIView
 
 from claims.access import (
     claim_token_issue,
-    client_ip,
     normalize_reference,
     one_time_code_request,
     one_time_code_verify,
@@ -29,6 +28,7 @@ from claims.access import (
 from claims.models import CancelReason, Claim
 from claims.selectors import branches_search, programmes_active
 from claims.services import claim_cancel, claim_create, claim_submit
+from core.throttle import client_ip
 from documents.services import document_remove, document_upload, too_large_message
 from documents.uploads import upload_was_too_large
 

@@ -13,7 +13,7 @@ from .dashboard import Dashboard, dashboard_counts, dashboard_figures, rate
 from .definitions import DEFINITIONS, MEASURES
 from .drilldown import drilldown, is_measure
 from .periods import Period, PeriodKind, custom_period, month_period, week_period
-from .scope import Filters, branches_in_scope, is_dashboard_user, regions_in_scope
+from .scope import Filters, branches_in_scope, regions_in_scope
 
 __all__ = [
     "DEFINITIONS",
@@ -27,7 +27,6 @@ __all__ = [
     "dashboard_counts",
     "dashboard_figures",
     "drilldown",
-    "is_dashboard_user",
     "is_measure",
     "month_period",
     "rate",

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from claims.models import Branch, Region
+from core.staff import scope_key
 
 from . import compute
 from .definitions import (
@@ -31,7 +32,7 @@ from .definitions import (
     SUBMITTED,
 )
 from .periods import Period
-from .scope import Filters, rows_by, scope_key
+from .scope import Filters, rows_by
 
 SUBMITTED_MEASURES = ["submitted", "electronic", "dropbox", "ecancel"] + [
     f"ecancel_{reason}" for reason in ELECTRONIC_CANCEL_REASONS

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from accounts.models import Role
 from claims.models import Branch, Claim, Region
 from claims.selectors import branches_for_staff, claims_for_staff
-from claims.services import is_manager
+from core.staff import is_national
 
 from .definitions import Base
 
@@ -27,24 +26,6 @@ class Filters:
 
     def key(self) -> str:
         return f"r{self.region_id or ''}b{self.branch_id or ''}p{self.programme_id or ''}c{self.channel}"
-
-
-def is_dashboard_user(user) -> bool:
-    """Managers of every level (and superusers); officers have no dashboard."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff and is_manager(user))
-
-
-def is_national(user) -> bool:
-    return bool(user.is_superuser or user.role == Role.NATIONAL)
-
-
-def scope_key(user) -> str:
-    """Two users with the same key see exactly the same claims (the cache is shared between them)."""
-    if is_national(user):
-        return "national"
-    if user.role == Role.REGIONAL_MANAGER:
-        return f"region:{user.region_id}"
-    return f"branch:{user.branch_id}"
 
 
 def rows_by(user, filters: Filters) -> str:

@@ -14,16 +14,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.staff import MANAGER_ROLES, is_manager_on_duty
 
 from .dashboard import dashboard_figures
 from .definitions import DEFINITIONS
 from .periods import monday, week_period
-from .scope import Filters, is_dashboard_user
+from .scope import Filters
 
 logger = logging.getLogger(__name__)
 
-MANAGER_ROLES = (Role.BRANCH_MANAGER, Role.REGIONAL_MANAGER, Role.NATIONAL)
 # Long enough that the same week is never sent again, short enough to clean itself up.
 SENT_MARK_SECONDS = 14 * 24 * 3600
 
@@ -39,7 +39,7 @@ def last_week_start(today: dt.date | None = None) -> dt.date:
 def dashboard_summary_send(*, user: User, week_start: dt.date) -> bool:
     """E-mail ``user`` the figures of the week starting ``week_start``. False when not sent (already
     sent, not a manager any more, no address)."""
-    if not (is_dashboard_user(user) and user.email):
+    if not (is_manager_on_duty(user) and user.email):
         return False
     mark = f"dashboard:summary-sent:{user.pk}:{week_start.isoformat()}"
     if not cache.add(mark, 1, SENT_MARK_SECONDS):

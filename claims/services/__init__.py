@@ -45,7 +45,6 @@ from .officer import (
     claim_reveal_nik,
     claim_take,
     claim_touch,
-    is_manager,
 )
 from .resume import (
     ResumeLinkCheck,
@@ -87,7 +86,6 @@ __all__ = [
     "claim_reveal_nik",
     "claim_take",
     "claim_touch",
-    "is_manager",
     "AssistedWhere",
     "PhoneCheck",
     "assisted_branches",

@@ -30,10 +30,11 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.masking import mask_phone
+from core.throttle import Throttled, throttle_hit
 from notifications.models import Message
 from notifications.services import message_send
 
-from ..access import Throttled, throttle_hit
 from ..models import Branch, Channel, Claim, ClaimReason
 from ..selectors import branches_for_staff
 from .intake import ClaimantData, claim_create, claim_record_event
@@ -260,10 +261,3 @@ def assisted_phone_state(claim: Claim) -> PhoneCodeState:
     if entry and entry.get("expires"):
         live_until = datetime.fromtimestamp(entry["expires"], tz=UTC)
     return PhoneCodeState(last_sent=last, live_until=live_until)
-
-
-def mask_phone(phone: str) -> str:
-    """+6281234567890 → +62812****7890: enough to recognise, not to copy."""
-    if len(phone) <= 8:
-        return phone
-    return f"{phone[:6]}{'*' * (len(phone) - 10)}{phone[-4:]}"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
+from core.staff import is_manager
 from notifications.services import message_send
 
 from ..models import OPEN_STATUSES, CancelReason, Claim, ClaimDataAccess, DocumentType, Status
@@ -79,10 +79,6 @@ class ClaimHeld(OfficerActionRefused):
 
 
 # --- assignment -----------------------------------------------------------------------
-
-
-def is_manager(user) -> bool:
-    return bool(user.is_superuser or user.role != Role.OFFICER)
 
 
 def assignment_lapse() -> timedelta:

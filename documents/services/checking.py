@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from claims.models import Claim
 from claims.services import claim_documents_changed, claim_record_event
-from lapakasik.queue import publish
+from core.queue import publish
 
 from ..checks import Candidate, CheckRejected, CheckUnavailable, run_checks
 from ..models import Document, DocumentStatus, ScanPage, new_document_key, new_thumbnail_key

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "core",
     "accounts",
     "claims",
     "documents",
@@ -139,7 +140,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lapakasik.middleware.staff_lockout_response"
-AXES_CLIENT_IP_CALLABLE = "claims.access.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.throttle.client_ip"
 AXES_USERNAME_CALLABLE = "lapakasik.middleware.axes_username"
 # Staff sessions end after this much inactivity, and at the latest this long after login
 # (lapakasik/middleware.py). Claimant sessions keep SESSION_COOKIE_AGE.

@@ -1,6 +1,6 @@
 import sys
 
-from claims.validators import mask_phone
+from core.masking import mask_phone
 
 from . import SendResult
 from .outbox import OutboxBackend

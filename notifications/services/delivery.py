@@ -233,7 +233,7 @@ def messages_stuck(*, now=None) -> list[int]:
 
 def messages_unpublished(*, now=None) -> list[int]:
     """Messages still "queued" longer than any retry waits: their delivery task was never
-    published (the broker was down when they were written: lapakasik.queue.publish gave up).
+    published (the broker was down when they were written: core.queue.publish gave up).
     Each is claimed by moving its timestamp, so two sweeps queue it once."""
     now = now or timezone.now()
     wait = settings.NOTIFICATION_STUCK_AFTER + settings.NOTIFICATION_RETRY_BACKOFF_MAX

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from lapakasik.queue import publish
+from core.queue import publish
 
 from ..models import Message, MessageStatus
 

@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
 
-from accounts.models import Role, User
+from accounts.models import User
 from claims.management.commands.demo_data import DEMO_PASSWORD
 from claims.models import Branch, Region
+from core.staff import Role
 
 pytestmark = pytest.mark.django_db
 

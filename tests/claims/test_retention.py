@@ -17,6 +17,7 @@ from django.utils import timezone
 from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent
 from claims.services import claim_cancel, claim_reveal_nik, claims_anonymise_due
 from claims.services.retention import ANONYMISED
+from core.audit import AppendOnlyError
 from documents.models import Document, DocumentAccess, Envelope
 from documents.services import (
     document_access_record,
@@ -26,7 +27,6 @@ from documents.services import (
     envelope_open,
     envelope_scans_add,
 )
-from lapakasik.audit import AppendOnlyError
 from notifications.models import InboundMessage, Message
 from notifications.services import inbound_reply_receive, message_send
 from tests.dropbox import jpeg_upload

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from claims.access import normalize_reference
-from claims.validators import mask_nik, mask_phone, nik_matches_birth_date, normalize_mobile, validate_kpj, validate_nik
+from claims.validators import nik_matches_birth_date, normalize_mobile, validate_kpj, validate_nik
+from core.masking import mask_nik, mask_phone
 
 
 @pytest.mark.parametrize("nik", ["3174011205900003", "3174 0112 0590 0003", "3174-0112-0590-0003", "9471012902000001"])

@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from accounts.models import Role
 from claims.models import Claim
 from claims.services import claim_submit
+from core.staff import Role
 from documents.models import Document
 from documents.services import document_check, document_upload
 from tests.browser.conftest import chromium, screenshots  # noqa: F401 (Chromium fixtures for the browser test)

@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accounts.models import Role
 from claims.models import CancelReason, Channel, Claim, ClaimEvent, ClaimReason, Status
 from claims.services import (
     AssistedWhere,
@@ -18,6 +17,7 @@ from claims.services import (
     claim_cancel,
     claim_create_assisted,
 )
+from core.staff import Role
 from notifications import services as notification_services
 from notifications.backends import BaseBackend, SendResult, _backend
 from notifications.models import Message, MessageStatus
@@ -269,7 +269,7 @@ def test_wrong_code_is_refused_and_the_right_one_confirms_the_phone(staff, offic
     assert accepted.status_code == 302 and accepted["Location"] == f"/petugas/klaim/{claim.reference}/"
     assert claim.phone_verified_at is not None
     event = ClaimEvent.objects.get(claim=claim, reason="phone_verified")
-    assert event.actor == officer and "+62812****7890" in event.note
+    assert event.actor == officer and "+62 812-****-890" in event.note
 
 
 def test_sixth_try_fails_even_with_the_right_code(officer):

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent, Status
 from claims.services import claim_reveal_nik, claim_take
+from core.staff import Role
 from documents.models import DocumentAccess, DocumentStatus
 from documents.services import document_review
 from notifications.models import Message

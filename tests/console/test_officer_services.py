@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.models import Role
 from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent, DocumentType, Status
 from claims.services import (
     ClaimHeld,
@@ -23,6 +22,7 @@ from claims.services import (
     claim_reveal_nik,
     claim_take,
 )
+from core.staff import Role, is_manager
 from documents.checks.codes import OFFICER_REJECTIONS, fix_hint
 from documents.models import DocumentStatus
 from documents.services import ReviewDecision, document_review, document_upload, documents_review
@@ -436,8 +436,6 @@ def test_revealing_the_nik_is_recorded(claim_in_review, officer):
 
 
 def test_managers_and_officers_are_told_apart(branch):
-    from claims.services import is_manager
-
     assert not is_manager(StaffFactory(branch=branch))
     assert is_manager(StaffFactory(branch=branch, role=Role.BRANCH_MANAGER))
     assert is_manager(StaffFactory(branch=None, role=Role.NATIONAL))

@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from claims.models import Branch, Channel, Claim, ClaimReason, Status
 from claims.services import claim_create, claim_take, claim_transition
 from console.selectors import claim_age, working_days_between
+from core.staff import Role
 from tests.factories import BranchFactory, StaffFactory, claimant_data, make_claim
 
 from .conftest import staff_client

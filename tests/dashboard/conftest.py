@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from accounts.models import Role
 from claims.models import Branch, Channel, Claim, ClaimEvent, ClaimReason, Status
+from core.staff import Role
 from documents.models import Document, DocumentStatus
 from interviews.models import AttemptOutcome, CallChannel, Interview, InterviewAttempt, InterviewStatus, Reminder
 from notifications.models import Message, MessageChannel, MessageStatus

@@ -9,9 +9,9 @@ from django.core import mail
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from accounts.models import Role
 from claims.figures import DEFINITIONS
 from claims.models import CancelReason, Channel, Status
+from core.staff import Role
 from tests.factories import StaffFactory
 
 from .conftest import WEEK, claim_row, client_for, local

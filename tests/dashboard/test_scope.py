@@ -2,10 +2,10 @@
 
 import pytest
 
-from accounts.models import Role
-from claims.figures.scope import branches_in_scope, is_dashboard_user
+from claims.figures.scope import branches_in_scope
 from claims.models import Claim
 from claims.selectors import claims_for_staff
+from core.staff import Role, is_manager_on_duty
 from tests.factories import BranchFactory, RegionFactory, StaffFactory
 
 from .conftest import WEEK, claim_row, local
@@ -33,6 +33,6 @@ def test_branch_scope_of_interviews_and_documents_agrees_with_claims_for_staff()
 
 def test_only_managers_have_a_dashboard():
     branch = BranchFactory()
-    assert not is_dashboard_user(StaffFactory(role=Role.OFFICER, branch=branch))
-    assert is_dashboard_user(StaffFactory(role=Role.BRANCH_MANAGER, branch=branch))
-    assert not is_dashboard_user(StaffFactory(role=Role.NATIONAL, branch=None, is_active=False))
+    assert not is_manager_on_duty(StaffFactory(role=Role.OFFICER, branch=branch))
+    assert is_manager_on_duty(StaffFactory(role=Role.BRANCH_MANAGER, branch=branch))
+    assert not is_manager_on_duty(StaffFactory(role=Role.NATIONAL, branch=None, is_active=False))

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
+from core.staff import Role
 from documents.models import DocumentAccess
 from documents.services import document_check, document_upload
 from tests.factories import BranchFactory, StaffFactory, make_claim, make_jpeg, make_pdf

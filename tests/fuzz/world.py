@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from accounts.models import Role
 from claims.models import Channel, ClaimReason
 from claims.services import AssistedWhere, claim_create_assisted
+from core.staff import Role
 from documents.models import EnvelopeStatus
 from documents.services import document_upload, dropbox_batch_open, envelope_open, envelope_scans_add
 from interviews.selectors import free_slots, interview_token

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.models import Role
+from core.staff import Role
 from notifications.selectors import messages_for_staff
 from notifications.services import message_send
 from tests.factories import BranchFactory, StaffFactory, make_claim

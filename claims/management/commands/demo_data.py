@@ -11,10 +11,11 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.models import User
 from claims.demo import demo_claims
 from claims.demo_figures import demo_figures
 from claims.models import Branch, Region
+from core.staff import Role
 
 DEMO_PASSWORD = "lapakasik-demo"
 
