@@ -1,4 +1,8 @@
-"""Claimant forms: one small form per screen, every message in plain words."""
+"""The claimant's data as a claim needs it (identity, contact, heir), every message in plain words.
+
+The claimant's pages (portal/) and the officer's assisted and dropbox pages (console/)
+use these same forms, so every rule about NIK, KPJ, names, dates and phones is here once.
+"""
 
 import datetime as dt
 import re
@@ -9,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Branch, ClaimReason, HeirRelation, Programme
+from .models import HeirRelation
 from .validators import nik_matches_birth_date, normalize_mobile, validate_kpj, validate_nik
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
@@ -20,33 +24,6 @@ def clean_person_name(value: str) -> str:
     """Names are kept as typed (any script), without control characters or doubled spaces."""
     value = _CONTROL.sub("", unicodedata.normalize("NFC", value or ""))
     return " ".join(value.split())
-
-
-class ProgrammeForm(forms.Form):
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.none(),
-        to_field_name="code",
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": _("Pilih salah satu program."), "invalid_choice": _("Pilih salah satu program.")},
-    )
-
-    def __init__(self, *args, programmes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-
-
-class ReasonForm(forms.Form):
-    reason = forms.ModelChoiceField(
-        queryset=ClaimReason.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": _("Pilih alasan klaim."), "invalid_choice": _("Pilih alasan klaim.")},
-    )
-
-    def __init__(self, *args, reasons, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].queryset = reasons
 
 
 class IdentityForm(forms.Form):
@@ -173,61 +150,3 @@ class HeirForm(forms.Form):
 
     def clean_heir_phone(self) -> str:
         return normalize_mobile(self.cleaned_data["heir_phone"])
-
-
-class BranchForm(forms.Form):
-    branch = forms.ModelChoiceField(
-        queryset=Branch.objects.filter(is_active=True),
-        to_field_name="code",
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={
-            "required": _("Pilih kantor cabang terdekat."),
-            "invalid_choice": _("Pilih kantor cabang dari daftar."),
-        },
-    )
-    intake_token = forms.UUIDField(widget=forms.HiddenInput)
-
-
-class DocumentUploadForm(forms.Form):
-    # Empty and missing files get the service's own plain message.
-    file = forms.FileField(required=False, allow_empty_file=True)
-
-
-class CancelForm(forms.Form):
-    EXPLANATIONS = [
-        ("wrong_data", _("Saya salah mengisi data")),
-        ("visit_branch", _("Saya akan datang ke kantor cabang")),
-        ("not_now", _("Saya tidak jadi mengajukan klaim")),
-        ("other", _("Alasan lain")),
-    ]
-    explanation = forms.ChoiceField(
-        label=_("Kenapa klaim dibatalkan?"),
-        choices=EXPLANATIONS,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Pilih alasan pembatalan.")},
-    )
-    note = forms.CharField(label=_("Catatan (boleh dikosongkan)"), max_length=300, required=False)
-    confirm = forms.BooleanField(
-        label=_("Ya, saya ingin membatalkan klaim ini."),
-        error_messages={"required": _("Centang kotak ini untuk membatalkan klaim.")},
-    )
-
-
-class ReferenceForm(forms.Form):
-    reference = forms.CharField(
-        label=_("Nomor klaim"),
-        max_length=20,
-        help_text=_("Contoh: LA-7K3M-Q9XP. Ada di pesan WhatsApp/SMS dari kami."),
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
-        error_messages={"required": _("Tulis nomor klaim Anda.")},
-    )
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Kode 6 angka"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-        error_messages={"required": _("Tulis kode 6 angka dari pesan kami.")},
-    )

@@ -255,7 +255,7 @@ class ScanPage(models.Model):
 
 
 class ResumableUpload(models.Model):
-    """One file a claimant is sending in pieces (the tus protocol, documents/views_tus.py).
+    """One file a claimant is sending in pieces (the tus protocol, portal/views_tus.py).
 
     The id is the only thing in its URL, and it is random. Bytes are written to storage
     as they arrive (documents/resumable_store.py); ``offset`` counts the bytes stored,

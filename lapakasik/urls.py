@@ -12,14 +12,13 @@ handler500 = "lapakasik.faults.server_error"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("", include("claims.urls")),
+    path("", include("portal.urls")),
     path("dokumen/", include("documents.urls")),
-    path("wawancara/", include("interviews.urls")),
     path("notifikasi/", include("notifications.urls_webhooks")),
     path("petugas/pesan/", include("notifications.urls")),
     path("petugas/", include("console.urls")),
     path("bahasa/", set_language, name="set_language"),
-    path("api/v1/", include("claims.api.urls")),
+    path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

@@ -34,13 +34,13 @@ def json_lines():
 
 @pytest.mark.django_db
 def test_each_response_names_its_request_id_and_keeps_a_proxys_id(client):
-    fresh = client.get(reverse("claims:home"))
+    fresh = client.get(reverse("portal:home"))
     assert len(fresh["X-Request-ID"]) == 32
-    assert client.get(reverse("claims:home"))["X-Request-ID"] != fresh["X-Request-ID"]
-    kept = client.get(reverse("claims:home"), HTTP_X_REQUEST_ID="lb-7f3a9c2e-0001")
+    assert client.get(reverse("portal:home"))["X-Request-ID"] != fresh["X-Request-ID"]
+    kept = client.get(reverse("portal:home"), HTTP_X_REQUEST_ID="lb-7f3a9c2e-0001")
     assert kept["X-Request-ID"] == "lb-7f3a9c2e-0001"
     # A header that could forge or break a log line is replaced.
-    forged = client.get(reverse("claims:home"), HTTP_X_REQUEST_ID='x" , "level": "ERROR')
+    forged = client.get(reverse("portal:home"), HTTP_X_REQUEST_ID='x" , "level": "ERROR')
     assert len(forged["X-Request-ID"]) == 32
 
 

@@ -14,7 +14,7 @@ CHECKED = [p for p in APP_TEMPLATES if "email" not in p.relative_to(REPO).parts]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["claims:home", "claims:status_start", "interviews:how_it_works"])
+@pytest.mark.parametrize("name", ["portal:home", "portal:status_start", "portal:interview_how_it_works"])
 def test_pages_carry_a_policy_without_inline_script_or_style(client, name):
     policy = client.get(reverse(name))["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())

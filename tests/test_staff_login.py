@@ -197,10 +197,10 @@ def test_staff_pages_are_never_cached(client, staff_client):
 
 
 def test_claimant_pages_keep_their_caching_and_their_30_day_session(client, db):
-    home = client.get(reverse("claims:home"))
+    home = client.get(reverse("portal:home"))
     assert "no-store" not in home.get("Cache-Control", "")
 
-    response = client.post(reverse("claims:start_programme"), {"programme": "JHT"})
+    response = client.post(reverse("portal:start_programme"), {"programme": "JHT"})
 
     assert response.status_code == 302
     assert "no-store" not in response.get("Cache-Control", "")

@@ -131,7 +131,7 @@ def claim_submit(*, claim: Claim, by=None) -> Claim:
             context={
                 "reference": claim.reference,
                 "programme": claim.programme.code,
-                "status_path": f"{reverse('claims:status_start')}?nomor={claim.reference}",
+                "status_path": f"{reverse('portal:status_start')}?nomor={claim.reference}",
             },
             claim=claim,
             language=claim.language,
@@ -230,7 +230,7 @@ def claim_send_fix_list(claim: Claim, items) -> None:
         context={
             "reference": claim.reference,
             "lines": lines,
-            "link_path": f"{reverse('claims:status_start')}?nomor={claim.reference}",
+            "link_path": f"{reverse('portal:status_start')}?nomor={claim.reference}",
         },
         claim=claim,
         language=claim.language,

@@ -188,7 +188,7 @@ def claim_reveal_nik(*, claim: Claim, by, ip: str, user_agent: str) -> ClaimData
 
 
 def _status_link(claim: Claim) -> str:
-    return f"{reverse('claims:status_start')}?nomor={claim.reference}"
+    return f"{reverse('portal:status_start')}?nomor={claim.reference}"
 
 
 def _tell_claimant(claim: Claim, *, template: str, context: dict) -> None:

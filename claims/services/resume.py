@@ -70,7 +70,7 @@ def resume_token(claim: Claim) -> str:
 
 
 def resume_link_path(claim: Claim) -> str:
-    return reverse("claims:resume_open", args=[resume_token(claim)])
+    return reverse("portal:resume_open", args=[resume_token(claim)])
 
 
 @dataclass(frozen=True)

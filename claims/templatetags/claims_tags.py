@@ -18,11 +18,3 @@ def phone_display(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-@register.filter
-def fix_hint(document) -> str:
-    """{{ document|fix_hint }}: what the claimant must do about a rejected document."""
-    from documents.checks.codes import fix_hint as document_fix_hint
-
-    return document_fix_hint(document)

@@ -1,6 +1,6 @@
 """Resumable uploads (tus 1.0): open one, store a piece, finish it, end it, let it expire.
 
-The protocol lives in documents/views_tus.py; here is what it writes. Pieces go to
+The protocol lives in portal/views_tus.py; here is what it writes. Pieces go to
 storage as they arrive (documents/resumable_store.py). Every change to an upload happens
 under its row lock, with the offset checked under that lock: two requests carrying the
 same piece (a client retrying after a lost answer, two tabs) cannot both be stored,

@@ -79,8 +79,8 @@ def _message_context(interview: Interview, *, with_ready: bool = True) -> dict:
         "channel": channel,
         "is_phone_call": interview.channel == CallChannel.PHONE_CALL,
         "ready": ready,
-        "link_path": reverse("interviews:claimant", args=[interview_token(interview)]),
-        "explainer_path": reverse("interviews:how_it_works"),
+        "link_path": reverse("portal:interview", args=[interview_token(interview)]),
+        "explainer_path": reverse("portal:interview_how_it_works"),
     }
 
 

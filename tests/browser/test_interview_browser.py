@@ -185,7 +185,7 @@ def test_claimant_reads_the_explainer_confirms_and_moves_the_call_on_a_360px_pho
     shots = Shots(page, interview_screenshots, "claimant", phone=True)
 
     # The explainer: four steps, each with its picture drawn and visible, inside the screen.
-    page.goto(f"{base}{reverse('interviews:how_it_works')}")
+    page.goto(f"{base}{reverse('portal:interview_how_it_works')}")
     pictures = page.locator("ol.how svg")
     assert pictures.count() == 4
     for index in range(4):
@@ -200,7 +200,7 @@ def test_claimant_reads_the_explainer_confirms_and_moves_the_call_on_a_360px_pho
     shots.shot("explainer")
 
     # The page behind the link: the time in the branch's zone, the caller, the official number.
-    page.goto(f"{base}{reverse('interviews:claimant', args=[token])}")
+    page.goto(f"{base}{reverse('portal:interview', args=[token])}")
     summary = page.locator("main .summary").inner_text()
     when = local_time_text(interview.starts_at, branch)
     assert when in summary and when.endswith(" WITA"), summary
@@ -301,7 +301,7 @@ def test_officer_books_a_video_call_and_records_the_identity_confirmed(live_serv
     assert interview.officer == officer and interview.status == InterviewStatus.BOOKED
     message = Message.objects.get(claim=claim, template="interview_booked")
     when = local_time_text(interview.starts_at, branch)
-    link = f"{settings.PUBLIC_BASE_URL}{reverse('interviews:claimant', args=[interview_token(interview)])}"
+    link = f"{settings.PUBLIC_BASE_URL}{reverse('portal:interview', args=[interview_token(interview)])}"
     assert f"Waktu: {when}" in message.body and when.endswith(" WIT"), message.body
     assert link in message.body, message.body
     assert message.to == claim.contact_phone

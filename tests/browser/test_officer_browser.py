@@ -206,7 +206,7 @@ def test_officer_rejects_one_document_of_a_claim_and_the_outbox_shows_the_fix_me
     # The claimant's message, once, in the outbox: what to redo, why, and the link to the claim.
     fix_messages = Message.objects.filter(claim=claim, template="claim_needs_fix")
     assert fix_messages.count() == 1
-    link = f"{settings.PUBLIC_BASE_URL}{reverse('claims:status_start')}?nomor={claim.reference}"
+    link = f"{settings.PUBLIC_BASE_URL}{reverse('portal:status_start')}?nomor={claim.reference}"
     _go(page, page.get_by_role("link", name="Kotak keluar pesan"), r"/petugas/pesan/$")
     rows = page.locator("tbody tr").filter(has=page.locator("td", has_text=re.compile(rf"^{claim.reference}$")))
     fix_row = rows.filter(has_text="perlu perbaikan")
@@ -310,7 +310,7 @@ def test_officer_matches_an_envelope_by_typed_reference_and_turns_its_scans_into
     body = row.locator("pre").inner_text()
     assert f"dokumen klaim {claim.reference} dari dropbox {branch.name} sudah kami terima" in body
     assert "- e-KTP" in body and "- Kartu Keluarga" in body
-    assert f"{reverse('claims:status_start')}?nomor={claim.reference}" in body
+    assert f"{reverse('portal:status_start')}?nomor={claim.reference}" in body
     shots.shot("outbox-dropbox-received")
 
     assert not page.errors, page.errors

@@ -250,19 +250,19 @@ def test_every_claimant_page_stays_within_its_byte_budget(site, chromium):
         ref = claim.reference
         walk.measure("checklist")
         first_type = claim.reason.requirements.filter(required=True).first().document_type.code
-        walk.measure("document", base + reverse("claims:document", args=[ref, first_type]))
-        walk.measure("finish later", base + reverse("claims:resume_later", args=[ref]))
-        walk.measure("dropbox offer", base + reverse("claims:dropbox_offer", args=[ref]))
-        walk.measure("submit (missing)", base + reverse("claims:submit", args=[ref]))
-        walk.measure("status (draft)", base + reverse("claims:status", args=[ref]))
-        walk.measure("cancel", base + reverse("claims:cancel", args=[ref]))
+        walk.measure("document", base + reverse("portal:document", args=[ref, first_type]))
+        walk.measure("finish later", base + reverse("portal:resume_later", args=[ref]))
+        walk.measure("dropbox offer", base + reverse("portal:dropbox_offer", args=[ref]))
+        walk.measure("submit (missing)", base + reverse("portal:submit", args=[ref]))
+        walk.measure("status (draft)", base + reverse("portal:status", args=[ref]))
+        walk.measure("cancel", base + reverse("portal:cancel", args=[ref]))
 
         _upload_all_required(claim)
-        walk.measure("checklist (complete)", base + reverse("claims:checklist", args=[ref]))
-        page.goto(base + reverse("claims:submit", args=[ref]))
+        walk.measure("checklist (complete)", base + reverse("portal:checklist", args=[ref]))
+        page.goto(base + reverse("portal:submit", args=[ref]))
         _next(page, "Kirim klaim", r"/terkirim/$")
         walk.measure("submitted")
-        walk.measure("status (in review)", base + reverse("claims:status", args=[ref]))
+        walk.measure("status (in review)", base + reverse("portal:status", args=[ref]))
 
         # The interview pages the claimant opens from the booking message.
         claim.refresh_from_db()
@@ -270,11 +270,11 @@ def test_every_claimant_page_stays_within_its_byte_budget(site, chromium):
         interview = interview_book(
             claim=claim, officer=officer, starts_at=slot.starts_at, by=officer, claim_version=claim.version
         )
-        walk.measure("interview", base + reverse("interviews:claimant", args=[interview_token(interview)]))
-        walk.measure("interview: how it works", base + reverse("interviews:how_it_works"))
+        walk.measure("interview", base + reverse("portal:interview", args=[interview_token(interview)]))
+        walk.measure("interview: how it works", base + reverse("portal:interview_how_it_works"))
 
         # Coming back with the claim number and a code.
-        walk.measure("check claim", base + reverse("claims:status_start"))
+        walk.measure("check claim", base + reverse("portal:status_start"))
         page.fill("#id_reference", ref)
         _next(page, "Kirim kode", r"/cek-klaim/kode/$")
         walk.measure("check claim: code")
@@ -287,11 +287,11 @@ def test_every_claimant_page_stays_within_its_byte_budget(site, chromium):
 
         # A claim opened from its "finish later" link, then sent through the dropbox.
         paper = make_claim(branch=medan)
-        page.goto(base + reverse("claims:resume_open", args=[resume_token(paper)]))
-        page.goto(base + reverse("claims:dropbox_offer", args=[paper.reference]))
+        page.goto(base + reverse("portal:resume_open", args=[resume_token(paper)]))
+        page.goto(base + reverse("portal:dropbox_offer", args=[paper.reference]))
         _next(page, "Ya, saya kirim lewat dropbox", r"/dropbox/$")
         walk.measure("dropbox cover sheet")
-        walk.measure("link not valid", base + reverse("claims:resume_open", args=["bukan-tautan"]))
+        walk.measure("link not valid", base + reverse("portal:resume_open", args=["bukan-tautan"]))
     finally:
         print("\nbytes transferred (first load: empty cache; later: CSS and JS cached)\n" + walk.report())
         context.close()

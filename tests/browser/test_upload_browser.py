@@ -2,7 +2,7 @@
 
 static/js/upload.js makes the photo smaller in the browser and sends it in tus pieces.
 The link is 768 kbit/s up, 1.6 Mbit/s down, 300 ms latency (Network.emulateNetworkConditions,
-see ../shared/NOTES.md). What the server received is counted from documents.views_tus's
+see ../shared/NOTES.md). What the server received is counted from portal.views_tus's
 debug line for each PATCH ("n of m bytes arrived"), read through caplog: the live server
 runs in a thread of this process.
 """
@@ -111,7 +111,7 @@ def photo_path(tmp_path):
 
 @pytest.fixture
 def patch_log(caplog):
-    caplog.set_level(logging.DEBUG, logger="documents.views_tus")
+    caplog.set_level(logging.DEBUG, logger="portal.views_tus")
     return caplog
 
 

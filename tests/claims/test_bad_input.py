@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def at_identity_step(client, branch):
     reason = ClaimReason.objects.get(programme__code="JHT", code="resign")
-    client.post(reverse("claims:start_programme"), {"programme": "JHT"})
-    client.post(reverse("claims:start_reason"), {"reason": reason.pk})
+    client.post(reverse("portal:start_programme"), {"programme": "JHT"})
+    client.post(reverse("portal:start_reason"), {"reason": reason.pk})
     return client
 
 
@@ -41,44 +41,44 @@ def at_identity_step(client, branch):
     ],
 )
 def test_bad_nik_is_refused_with_a_plain_message(at_identity_step, nik, message):
-    response = at_identity_step.post(reverse("claims:start_identity"), {**IDENTITY, "nik": nik})
+    response = at_identity_step.post(reverse("portal:start_identity"), {**IDENTITY, "nik": nik})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert "identity" not in at_identity_step.session.get("intake", {})
 
 
 def test_nik_that_disagrees_with_the_date_of_birth_is_refused(at_identity_step):
-    response = at_identity_step.post(reverse("claims:start_identity"), {**IDENTITY, "date_of_birth": "1990-05-13"})
+    response = at_identity_step.post(reverse("portal:start_identity"), {**IDENTITY, "date_of_birth": "1990-05-13"})
     assert response.status_code == 400
     assert "tidak sama dengan tanggal lahir di NIK" in response.content.decode()
 
 
 def test_womans_nik_has_forty_added_to_the_day(at_identity_step):
     response = at_identity_step.post(
-        reverse("claims:start_identity"), {**IDENTITY, "nik": "3174015205900003", "date_of_birth": "12/05/1990"}
+        reverse("portal:start_identity"), {**IDENTITY, "nik": "3174015205900003", "date_of_birth": "12/05/1990"}
     )
     assert response.status_code == 302
 
 
 @pytest.mark.parametrize("kpj", ["1234567890", "123456789012", "1234567890A", ""])
 def test_bad_kpj_is_refused(at_identity_step, kpj):
-    response = at_identity_step.post(reverse("claims:start_identity"), {**IDENTITY, "kpj_number": kpj})
+    response = at_identity_step.post(reverse("portal:start_identity"), {**IDENTITY, "kpj_number": kpj})
     assert response.status_code == 400
     assert "KPJ" in response.content.decode()
 
 
 @pytest.mark.parametrize("phone", ["0812", "021 555 1234", "+1 650 253 0000", "08123456789012345", "halo"])
 def test_bad_phone_is_refused_with_a_plain_message(at_identity_step, phone):
-    at_identity_step.post(reverse("claims:start_identity"), IDENTITY)
-    response = at_identity_step.post(reverse("claims:start_contact"), {"phone": phone})
+    at_identity_step.post(reverse("portal:start_identity"), IDENTITY)
+    response = at_identity_step.post(reverse("portal:start_contact"), {"phone": phone})
     assert response.status_code == 400
     assert "Nomor HP tidak dikenali" in response.content.decode()
 
 
 @pytest.mark.parametrize("typed", ["081234567890", "6281234567890", "+62 812-3456-7890", "0812 3456 7890"])
 def test_phone_typed_any_usual_way_is_stored_in_e164(at_identity_step, typed):
-    at_identity_step.post(reverse("claims:start_identity"), IDENTITY)
-    response = at_identity_step.post(reverse("claims:start_contact"), {"phone": typed})
+    at_identity_step.post(reverse("portal:start_identity"), IDENTITY)
+    response = at_identity_step.post(reverse("portal:start_contact"), {"phone": typed})
     assert response.status_code == 302
     assert at_identity_step.session["intake"]["contact"]["phone"] == "+6281234567890"
 
@@ -101,7 +101,7 @@ def test_file_that_is_not_a_photo_or_pdf_is_refused_with_a_fix_hint(client, bran
     document = Document.objects.get(claim=claim)
     assert (document.status, document.rejection_code) == ("rejected", "type_not_allowed")
     assert not document.file  # the rejected original is not kept
-    page = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
+    page = client.get(reverse("portal:checklist", args=[claim.reference])).content.decode()
     assert "Jenis berkas ini tidak bisa kami terima" in page
 
 
@@ -141,9 +141,9 @@ def test_double_submitted_branch_form_gives_one_claim(client, branch):
     claim = Claim.objects.get()
     # The phone sends the same form again (a double tap, or a resend on a weak signal).
     response = client.post(
-        reverse("claims:start_branch"), {"branch": branch.code, "intake_token": str(claim.intake_token)}
+        reverse("portal:start_branch"), {"branch": branch.code, "intake_token": str(claim.intake_token)}
     )
-    assert response["Location"] == reverse("claims:checklist", args=[claim.reference])
+    assert response["Location"] == reverse("portal:checklist", args=[claim.reference])
     assert Claim.objects.count() == 1
 
 
@@ -182,9 +182,9 @@ def test_double_submitted_claim_is_submitted_once(client, branch, django_capture
     claim = _start(client, ClaimReason.objects.get(programme__code="JHT", code="resign"))
     _upload_required(client, claim)
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post(reverse("claims:submit", args=[claim.reference]))
-        second = client.post(reverse("claims:submit", args=[claim.reference]))
-    assert first["Location"] == second["Location"] == reverse("claims:submitted", args=[claim.reference])
+        first = client.post(reverse("portal:submit", args=[claim.reference]))
+        second = client.post(reverse("portal:submit", args=[claim.reference]))
+    assert first["Location"] == second["Location"] == reverse("portal:submitted", args=[claim.reference])
     assert claim.events.filter(to_status="submitted").count() == 1
     assert Message.objects.filter(claim=claim, template="claim_submitted").count() == 1
 
@@ -201,25 +201,25 @@ def test_claimant_session_cannot_open_another_claims_pages_or_documents(client, 
     )
     assert mine.pk in access.session_claim_ids(client.session)
     for url in (
-        reverse("claims:status", args=[theirs.reference]),
-        reverse("claims:checklist", args=[theirs.reference]),
-        reverse("claims:submit", args=[theirs.reference]),
-        reverse("claims:cancel", args=[theirs.reference]),
-        reverse("claims:document", args=[theirs.reference, document.document_type.code]),
+        reverse("portal:status", args=[theirs.reference]),
+        reverse("portal:checklist", args=[theirs.reference]),
+        reverse("portal:submit", args=[theirs.reference]),
+        reverse("portal:cancel", args=[theirs.reference]),
+        reverse("portal:document", args=[theirs.reference, document.document_type.code]),
         reverse("documents:file", args=[document.pk]),
         reverse("documents:thumbnail", args=[document.pk]),
     ):
         assert client.get(url).status_code == 404, url
     # Nor through its own claim's URL.
-    response = client.post(reverse("claims:document_delete", args=[mine.reference, document.pk]))
+    response = client.post(reverse("portal:document_delete", args=[mine.reference, document.pk]))
     assert response.status_code == 404
     assert Document.objects.filter(pk=document.pk).exists()
 
 
 def test_post_without_csrf_token_is_refused(branch):
     client = Client(enforce_csrf_checks=True)
-    client.get(reverse("claims:start_programme"))
-    response = client.post(reverse("claims:start_programme"), {"programme": "JHT"})
+    client.get(reverse("portal:start_programme"))
+    response = client.post(reverse("portal:start_programme"), {"programme": "JHT"})
     assert response.status_code == 403
 
 
@@ -234,17 +234,17 @@ def test_script_in_the_name_is_escaped_on_every_page(client, branch, django_capt
     type_code = claim.reason.requirements.filter(required=True).first().document_type.code
     _upload(client, claim, type_code, make_jpeg(), f"{script}.jpg")
     pages = [
-        reverse("claims:checklist", args=[claim.reference]),
-        reverse("claims:document", args=[claim.reference, type_code]),
-        reverse("claims:submit", args=[claim.reference]),
+        reverse("portal:checklist", args=[claim.reference]),
+        reverse("portal:document", args=[claim.reference, type_code]),
+        reverse("portal:submit", args=[claim.reference]),
     ]
     for url in pages:
         body = client.get(url).content.decode()
         assert "<script>alert" not in body, url
-    assert "&lt;script&gt;alert" in client.get(reverse("claims:submit", args=[claim.reference])).content.decode()
+    assert "&lt;script&gt;alert" in client.get(reverse("portal:submit", args=[claim.reference])).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("claims:submit", args=[claim.reference]))
-    for url in (reverse("claims:submitted", args=[claim.reference]), reverse("claims:status", args=[claim.reference])):
+        client.post(reverse("portal:submit", args=[claim.reference]))
+    for url in (reverse("portal:submitted", args=[claim.reference]), reverse("portal:status", args=[claim.reference])):
         assert "<script>alert" not in client.get(url).content.decode(), url
     officer.is_superuser = True
     officer.save()
@@ -258,6 +258,6 @@ def test_script_in_the_name_is_escaped_on_every_page(client, branch, django_capt
 def test_branch_form_with_a_tampered_intake_token_gets_a_plain_page_not_an_error(client, branch):
     reason = ClaimReason.objects.get(programme__code="JHT", code="resign")
     _start(client, reason)
-    response = client.post(reverse("claims:start_branch"), {"branch": branch.code, "intake_token": "not-a-uuid"})
+    response = client.post(reverse("portal:start_branch"), {"branch": branch.code, "intake_token": "not-a-uuid"})
     assert response.status_code in (302, 400)
     assert Claim.objects.count() == 1

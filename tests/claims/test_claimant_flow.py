@@ -31,32 +31,32 @@ HEIR = {
 
 def _start(client: Client, reason: ClaimReason, *, phone: str = "0812 3456 7890", identity=None) -> Claim:
     """Programme → reason → identity → contact → (heir) → branch: one draft claim, ready for documents."""
-    client.get(reverse("claims:start_programme") + "?baru=1")
-    response = client.post(reverse("claims:start_programme"), {"programme": reason.programme.code})
-    assert response.status_code == 302 and response["Location"] == reverse("claims:start_reason")
-    response = client.post(reverse("claims:start_reason"), {"reason": reason.pk})
-    assert response["Location"] == reverse("claims:start_identity")
-    response = client.post(reverse("claims:start_identity"), identity or IDENTITY)
+    client.get(reverse("portal:start_programme") + "?baru=1")
+    response = client.post(reverse("portal:start_programme"), {"programme": reason.programme.code})
+    assert response.status_code == 302 and response["Location"] == reverse("portal:start_reason")
+    response = client.post(reverse("portal:start_reason"), {"reason": reason.pk})
+    assert response["Location"] == reverse("portal:start_identity")
+    response = client.post(reverse("portal:start_identity"), identity or IDENTITY)
     assert response.status_code == 302, response.context["form"].errors
-    response = client.post(reverse("claims:start_contact"), {"phone": phone, "email": ""})
+    response = client.post(reverse("portal:start_contact"), {"phone": phone, "email": ""})
     if reason.needs_heir:
-        assert response["Location"] == reverse("claims:start_heir")
-        response = client.post(reverse("claims:start_heir"), HEIR)
+        assert response["Location"] == reverse("portal:start_heir")
+        response = client.post(reverse("portal:start_heir"), HEIR)
         assert response.status_code == 302, response.context["form"].errors
-    assert response["Location"] == reverse("claims:start_branch")
-    page = client.get(reverse("claims:start_branch"))
+    assert response["Location"] == reverse("portal:start_branch")
+    page = client.get(reverse("portal:start_branch"))
     token = page.context["intake_token"]
     branch = page.context["branches"][0]
-    response = client.post(reverse("claims:start_branch"), {"branch": branch.code, "intake_token": token})
+    response = client.post(reverse("portal:start_branch"), {"branch": branch.code, "intake_token": token})
     assert response.status_code == 302
     claim = Claim.objects.get(intake_token=token)
-    assert response["Location"] == reverse("claims:checklist", args=[claim.reference])
+    assert response["Location"] == reverse("portal:checklist", args=[claim.reference])
     return claim
 
 
 def _upload(client: Client, claim: Claim, type_code: str, content: bytes, name: str = "foto.jpg"):
     return client.post(
-        reverse("claims:document", args=[claim.reference, type_code]),
+        reverse("portal:document", args=[claim.reference, type_code]),
         {"file": SimpleUploadedFile(name, content, content_type="image/jpeg")},
     )
 
@@ -95,22 +95,22 @@ def test_claimant_starts_uploads_and_submits_a_claim(
     if reason.needs_heir:
         assert claim.heir_phone == "+6285712345678" and claim.heir_relation == "spouse"
 
-    checklist = client.get(reverse("claims:checklist", args=[claim.reference]))
+    checklist = client.get(reverse("portal:checklist", args=[claim.reference]))
     for requirement in reason.requirements.all():
         assert requirement.document_type.name in checklist.content.decode()
 
     first = claim.reason.requirements.filter(required=True).first().document_type.code
     _upload(client, claim, first, make_jpeg(text="belum diperiksa"))
-    checklist = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
+    checklist = client.get(reverse("portal:checklist", args=[claim.reference])).content.decode()
     assert "Sedang diperiksa" in checklist  # the check has not run yet
 
     _upload_required(client, claim, capture=django_capture_on_commit_callbacks)
-    checklist = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
+    checklist = client.get(reverse("portal:checklist", args=[claim.reference])).content.decode()
     assert "Sedang diperiksa" not in checklist and "Diterima" in checklist
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("claims:submit", args=[claim.reference]))
-    assert response["Location"] == reverse("claims:submitted", args=[claim.reference])
+        response = client.post(reverse("portal:submit", args=[claim.reference]))
+    assert response["Location"] == reverse("portal:submitted", args=[claim.reference])
     claim.refresh_from_db()
     # Every document was checked and accepted already: straight on to the branch officers.
     assert claim.status == Status.IN_REVIEW and claim.submitted_at is not None
@@ -123,7 +123,7 @@ def test_claimant_starts_uploads_and_submits_a_claim(
     assert claim.reference in message.body
     assert message.status == MessageStatus.SENT
 
-    status_page = client.get(reverse("claims:status", args=[claim.reference])).content.decode()
+    status_page = client.get(reverse("portal:status", args=[claim.reference])).content.decode()
     assert "Klaim sudah kami terima" in status_page and "Petugas cabang sedang memeriksa" in status_page
     assert [e.to_status for e in claim.events.all()] == [
         Status.DRAFT,
@@ -135,25 +135,25 @@ def test_claimant_starts_uploads_and_submits_a_claim(
 
 def test_the_whole_flow_works_in_english(client, branch, django_capture_on_commit_callbacks):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    home = client.get(reverse("claims:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert 'lang="en"' in home and "Make a new claim" in home
     reason = ClaimReason.objects.get(programme__code="JHT", code="resign")
     claim = _start(client, reason)
     assert claim.language == "en"
-    checklist = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
+    checklist = client.get(reverse("portal:checklist", args=[claim.reference])).content.decode()
     assert "Upload your documents" in checklist
     response = _upload(client, claim, claim.reason.requirements.first().document_type.code, b"", "x.jpg")
     assert "The file is empty" in response.content.decode()
     _upload_required(client, claim)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("claims:submit", args=[claim.reference]))
+        client.post(reverse("portal:submit", args=[claim.reference]))
     body = Message.objects.get(claim=claim, template="claim_submitted").body
     assert "BPJS Ketenagakerjaan" in body and "kami terima" not in body
 
 
 def test_submit_is_refused_while_a_required_document_is_missing(client, branch):
     claim = _start(client, ClaimReason.objects.get(programme__code="JHT", code="resign"))
-    response = client.post(reverse("claims:submit", args=[claim.reference]))
+    response = client.post(reverse("portal:submit", args=[claim.reference]))
     assert response.status_code == 400
     assert "belum diunggah" in response.content.decode()
     claim.refresh_from_db()
@@ -173,7 +173,7 @@ def test_replacing_and_removing_a_document_before_submitting(client, branch, dja
     assert not first_path.exists()
     second_path = Path(second.file.path)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("claims:document_delete", args=[claim.reference, second.pk]))
+        response = client.post(reverse("portal:document_delete", args=[claim.reference, second.pk]))
     assert response.status_code == 302
     assert not Document.objects.filter(claim=claim).exists()
     assert not second_path.exists()
@@ -187,7 +187,7 @@ def test_checklist_shows_size_and_thumbnail_that_only_the_owner_can_open(
     with django_capture_on_commit_callbacks(execute=True):
         _upload(client, claim, type_code, make_jpeg())
     document = Document.objects.get(claim=claim)
-    page = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
+    page = client.get(reverse("portal:checklist", args=[claim.reference])).content.decode()
     assert reverse("documents:thumbnail", args=[document.pk]) in page
     assert "KB" in page
 
@@ -201,17 +201,17 @@ def test_checklist_shows_size_and_thumbnail_that_only_the_owner_can_open(
 
     stranger = Client()
     assert stranger.get(reverse("documents:thumbnail", args=[document.pk])).status_code == 404
-    assert stranger.get(reverse("claims:checklist", args=[claim.reference])).status_code == 404
+    assert stranger.get(reverse("portal:checklist", args=[claim.reference])).status_code == 404
 
 
 def test_unfinished_claim_is_offered_again_on_the_same_phone(client, branch):
     claim = _start(client, ClaimReason.objects.get(programme__code="JHT", code="resign"))
-    home = client.get(reverse("claims:home")).content.decode()
-    assert reverse("claims:resume", args=[claim.reference]) in home
-    response = client.get(reverse("claims:resume", args=[claim.reference]))
+    home = client.get(reverse("portal:home")).content.decode()
+    assert reverse("portal:resume", args=[claim.reference]) in home
+    response = client.get(reverse("portal:resume", args=[claim.reference]))
     # Straight to the first required document still missing, where the claimant stopped.
     first = claim.reason.requirements.filter(required=True).first()
-    assert response["Location"] == reverse("claims:document", args=[claim.reference, first.document_type.code])
+    assert response["Location"] == reverse("portal:document", args=[claim.reference, first.document_type.code])
 
 
 # --- coming back with a reference and a one-time code ------------------------------------
@@ -219,7 +219,7 @@ def test_unfinished_claim_is_offered_again_on_the_same_phone(client, branch):
 
 def _request_code(client: Client, reference: str, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(reverse("claims:status_start"), {"reference": reference})
+        return client.post(reverse("portal:status_start"), {"reference": reference})
 
 
 def _last_code(claim: Claim) -> str:
@@ -230,17 +230,17 @@ def _last_code(claim: Claim) -> str:
 def test_claimant_comes_back_with_reference_and_code(branch, draft_claim, django_capture_on_commit_callbacks):
     client = Client()
     response = _request_code(client, draft_claim.reference.lower().replace("-", ""), django_capture_on_commit_callbacks)
-    assert response["Location"] == reverse("claims:status_code")
+    assert response["Location"] == reverse("portal:status_code")
     code = _last_code(draft_claim)
-    response = client.post(reverse("claims:status_code"), {"code": code})
-    assert response["Location"] == reverse("claims:status", args=[draft_claim.reference])
+    response = client.post(reverse("portal:status_code"), {"code": code})
+    assert response["Location"] == reverse("portal:status", args=[draft_claim.reference])
     page = client.get(response["Location"]).content.decode()
     assert "Lanjutkan mengisi" in page  # a draft can be resumed by reference and code
     # Single use: the same code does not open the claim a second time.
     other = Client()
     _request_code(other, draft_claim.reference, django_capture_on_commit_callbacks)
-    other.post(reverse("claims:status_code"), {"code": code})
-    assert other.get(reverse("claims:status", args=[draft_claim.reference])).status_code == 404
+    other.post(reverse("portal:status_code"), {"code": code})
+    assert other.get(reverse("portal:status", args=[draft_claim.reference])).status_code == 404
 
 
 def test_code_page_does_not_reveal_whether_a_reference_exists(branch, draft_claim, django_capture_on_commit_callbacks):
@@ -253,8 +253,8 @@ def test_code_page_does_not_reveal_whether_a_reference_exists(branch, draft_clai
     fake_page = fake.get(fake_response["Location"]).content.decode().replace("LA-XXXX-YYYY", "REF")
     strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert strip.sub("", real_page) == strip.sub("", fake_page)
-    wrong_real = real.post(reverse("claims:status_code"), {"code": "000000"}).content.decode()
-    wrong_fake = fake.post(reverse("claims:status_code"), {"code": "000000"}).content.decode()
+    wrong_real = real.post(reverse("portal:status_code"), {"code": "000000"}).content.decode()
+    wrong_fake = fake.post(reverse("portal:status_code"), {"code": "000000"}).content.decode()
     assert strip.sub("", wrong_real).replace(draft_claim.reference, "REF") == strip.sub("", wrong_fake).replace(
         "LA-XXXX-YYYY", "REF"
     )
@@ -264,10 +264,10 @@ def test_wrong_code_is_refused(client, branch, draft_claim, django_capture_on_co
     _request_code(client, draft_claim.reference, django_capture_on_commit_callbacks)
     code = _last_code(draft_claim)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
-    response = client.post(reverse("claims:status_code"), {"code": wrong})
+    response = client.post(reverse("portal:status_code"), {"code": wrong})
     assert response.status_code == 400
     assert "Kode salah" in response.content.decode()
-    assert client.get(reverse("claims:status", args=[draft_claim.reference])).status_code == 404
+    assert client.get(reverse("portal:status", args=[draft_claim.reference])).status_code == 404
 
 
 def test_expired_code_is_refused(client, branch, draft_claim, django_capture_on_commit_callbacks):
@@ -278,9 +278,9 @@ def test_expired_code_is_refused(client, branch, draft_claim, django_capture_on_
     from django.utils import timezone
 
     draft_claim.one_time_codes.update(expires_at=timezone.now() - timedelta(seconds=1))
-    response = client.post(reverse("claims:status_code"), {"code": code})
+    response = client.post(reverse("portal:status_code"), {"code": code})
     assert response.status_code == 400
-    assert client.get(reverse("claims:status", args=[draft_claim.reference])).status_code == 404
+    assert client.get(reverse("portal:status", args=[draft_claim.reference])).status_code == 404
 
 
 def test_sixth_try_on_one_code_fails_even_when_right(branch, draft_claim, django_capture_on_commit_callbacks):
@@ -289,17 +289,17 @@ def test_sixth_try_on_one_code_fails_even_when_right(branch, draft_claim, django
     code = _last_code(draft_claim)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _ in range(5):
-        client.post(reverse("claims:status_code"), {"code": wrong})
+        client.post(reverse("portal:status_code"), {"code": wrong})
     # A fresh browser, so only the server's count of tries stands in the way.
     fresh = Client()
     fresh.session  # noqa: B018 - create the session
     session = fresh.session
     session["pending_reference"] = draft_claim.reference
     session.save()
-    response = fresh.post(reverse("claims:status_code"), {"code": code})
+    response = fresh.post(reverse("portal:status_code"), {"code": code})
     assert response.status_code == 400
     assert "Minta kode baru" in response.content.decode()
-    assert fresh.get(reverse("claims:status", args=[draft_claim.reference])).status_code == 404
+    assert fresh.get(reverse("portal:status", args=[draft_claim.reference])).status_code == 404
 
 
 def test_code_requests_are_throttled_per_phone_and_per_ip(
@@ -334,11 +334,11 @@ def test_code_is_stored_only_as_a_hash(branch, draft_claim, django_capture_on_co
 
 def test_claimant_cancels_with_a_reason(client, branch, django_capture_on_commit_callbacks):
     claim = _start(client, ClaimReason.objects.get(programme__code="JHT", code="resign"))
-    response = client.post(reverse("claims:cancel", args=[claim.reference]), {"explanation": "not_now"})
+    response = client.post(reverse("portal:cancel", args=[claim.reference]), {"explanation": "not_now"})
     assert response.status_code == 400  # not confirmed
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("claims:cancel", args=[claim.reference]), {"explanation": "visit_branch", "confirm": "on"}
+            reverse("portal:cancel", args=[claim.reference]), {"explanation": "visit_branch", "confirm": "on"}
         )
     assert response.status_code == 302
     claim.refresh_from_db()
@@ -346,4 +346,4 @@ def test_claimant_cancels_with_a_reason(client, branch, django_capture_on_commit
     event = claim.events.last()
     assert event.reason == "claimant_request" and "kantor cabang" in event.note
     assert Message.objects.filter(claim=claim, template="claim_cancelled").exists()
-    assert "Klaim dibatalkan" in client.get(reverse("claims:status", args=[claim.reference])).content.decode()
+    assert "Klaim dibatalkan" in client.get(reverse("portal:status", args=[claim.reference])).content.decode()

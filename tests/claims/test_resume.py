@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _ask_for_link(client: Client, claim: Claim):
-    return client.post(reverse("claims:resume_later", args=[claim.reference]))
+    return client.post(reverse("portal:resume_later", args=[claim.reference]))
 
 
 def _link_path(message: Message) -> str:
@@ -45,7 +45,7 @@ def test_link_goes_to_the_claims_phone_and_brings_another_phone_to_the_first_mis
 
     response = _ask_for_link(client, claim)
     assert response.status_code == 302
-    assert response["Location"] == reverse("claims:resume_later", args=[claim.reference]) + "?terkirim=1"
+    assert response["Location"] == reverse("portal:resume_later", args=[claim.reference]) + "?terkirim=1"
     page = client.get(response["Location"]).content.decode()
     assert "Tautan sudah dikirim" in page and "berakhiran 7890" in page
 
@@ -60,19 +60,19 @@ def test_link_goes_to_the_claims_phone_and_brings_another_phone_to_the_first_mis
 
     # Another phone, no session: the link opens the claim at its first missing document.
     other = Client()
-    assert other.get(reverse("claims:checklist", args=[claim.reference])).status_code == 404
+    assert other.get(reverse("portal:checklist", args=[claim.reference])).status_code == 404
     opened = other.get(path)
-    assert opened.status_code == 302 and opened["Location"] == reverse("claims:resume", args=[claim.reference])
+    assert opened.status_code == 302 and opened["Location"] == reverse("portal:resume", args=[claim.reference])
     assert "no-store" in opened["Cache-Control"] or "max-age=0" in opened["Cache-Control"]
     first, second, *_ = required_types(claim)
     response = other.get(opened["Location"])
-    assert response["Location"] == reverse("claims:document", args=[claim.reference, first.code])
-    assert other.get(reverse("claims:checklist", args=[claim.reference])).status_code == 200
+    assert response["Location"] == reverse("portal:document", args=[claim.reference, first.code])
+    assert other.get(reverse("portal:checklist", args=[claim.reference])).status_code == 200
 
     # Exactly where they were: with the first document uploaded, the next one.
     document_upload(claim=claim, document_type=first, uploaded=jpeg_upload("kartu"))
     response = other.get(other.get(path)["Location"])
-    assert response["Location"] == reverse("claims:document", args=[claim.reference, second.code])
+    assert response["Location"] == reverse("portal:document", args=[claim.reference, second.code])
 
 
 def test_resume_goes_to_check_and_send_when_nothing_is_missing_and_to_status_after(client, branch):
@@ -80,10 +80,10 @@ def test_resume_goes_to_check_and_send_when_nothing_is_missing_and_to_status_aft
     for index, document_type in enumerate(required_types(claim)):
         document_upload(claim=claim, document_type=document_type, uploaded=jpeg_upload(f"dok-{index}"))
     open_claim_in(client, claim)
-    resume = reverse("claims:resume", args=[claim.reference])
-    assert client.get(resume)["Location"] == reverse("claims:submit", args=[claim.reference])
+    resume = reverse("portal:resume", args=[claim.reference])
+    assert client.get(resume)["Location"] == reverse("portal:submit", args=[claim.reference])
     claim_transition(claim=claim, to=Status.SUBMITTED)
-    assert client.get(resume)["Location"] == reverse("claims:status", args=[claim.reference])
+    assert client.get(resume)["Location"] == reverse("portal:status", args=[claim.reference])
 
 
 def test_link_works_again_and_again_until_it_expires(branch):
@@ -93,14 +93,14 @@ def test_link_works_again_and_again_until_it_expires(branch):
     phone = Client()
     # A weak connection: the same link opened three times, on two phones.
     for browser in (phone, phone, Client()):
-        assert browser.get(path)["Location"] == reverse("claims:resume", args=[claim.reference])
+        assert browser.get(path)["Location"] == reverse("portal:resume", args=[claim.reference])
 
     with time_machine.travel(timezone.now() + timedelta(days=settings.CLAIM_RESUME_LINK_DAYS, minutes=1)):
         expired = Client().get(path)
     assert expired.status_code == 410
     html = expired.content.decode()
     assert "sudah kedaluwarsa" in html
-    assert f"{reverse('claims:status_start')}?nomor={claim.reference}" in html, "offers the one-time code instead"
+    assert f"{reverse('portal:status_start')}?nomor={claim.reference}" in html, "offers the one-time code instead"
 
 
 def test_link_stops_working_once_the_claim_is_sent(branch):
@@ -114,7 +114,7 @@ def test_link_stops_working_once_the_claim_is_sent(branch):
     stranger = Client().get(path)
     assert stranger.status_code == 410 and "Klaim ini sudah dikirim" in stranger.content.decode()
     # A phone that already holds the claim simply sees its status.
-    assert phone.get(path)["Location"] == reverse("claims:status", args=[claim.reference])
+    assert phone.get(path)["Location"] == reverse("portal:status", args=[claim.reference])
 
 
 def test_link_stops_working_once_the_claim_is_cancelled(branch):
@@ -124,7 +124,7 @@ def test_link_stops_working_once_the_claim_is_cancelled(branch):
     claim_cancel(claim=claim, reason=CancelReason.CLAIMANT_REQUEST)
     response = Client().get(path)
     assert response.status_code == 410 and "sudah dibatalkan" in response.content.decode()
-    assert reverse("claims:checklist", args=[claim.reference]) not in response.content.decode()
+    assert reverse("portal:checklist", args=[claim.reference]) not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -141,15 +141,15 @@ def test_forged_link_opens_nothing(branch, tamper):
     claim, other = make_claim(branch=branch), make_claim(branch=branch)
     token = resume_token(claim)
     browser = Client()
-    response = browser.get(reverse("claims:resume_open", args=[tamper(token, other)]))
+    response = browser.get(reverse("portal:resume_open", args=[tamper(token, other)]))
     assert response.status_code == 404 and "Tautan ini tidak berlaku" in response.content.decode()
     for target in (claim, other):
-        assert browser.get(reverse("claims:checklist", args=[target.reference])).status_code == 404
+        assert browser.get(reverse("portal:checklist", args=[target.reference])).status_code == 404
 
 
 def test_link_sent_to_an_old_number_dies_when_the_number_changes(branch):
     claim = make_claim(branch=branch)
-    path = reverse("claims:resume_open", args=[resume_token(claim)])
+    path = reverse("portal:resume_open", args=[resume_token(claim)])
     Claim.objects.filter(pk=claim.pk).update(phone="+6285600001111")
     assert Client().get(path).status_code == 404
 
@@ -181,7 +181,7 @@ def test_no_link_for_a_claim_that_is_no_longer_a_draft_or_has_no_phone(client, b
     assert not Message.objects.filter(claim=claim, template=LINK_TEMPLATE).exists()
 
     claim_transition(claim=claim, to=Status.SUBMITTED)
-    assert _ask_for_link(client, claim)["Location"] == reverse("claims:status", args=[claim.reference])
+    assert _ask_for_link(client, claim)["Location"] == reverse("portal:status", args=[claim.reference])
 
 
 def test_link_message_in_english_for_an_english_claim(branch):
@@ -203,23 +203,23 @@ def test_document_page_offers_finish_later_and_dropbox_below_the_upload(client, 
     claim = make_claim(branch=branch)
     open_claim_in(client, claim)
     code = required_types(claim)[0].code
-    html = client.get(reverse("claims:document", args=[claim.reference, code])).content.decode()
+    html = client.get(reverse("portal:document", args=[claim.reference, code])).content.decode()
     choices = html[html.index('<details class="cant">') :]
     assert html.index("data-upload") < html.index('<details class="cant">'), "below the upload form"
     assert "Saya tidak bisa mengunggah sekarang" in choices
-    assert f'action="{reverse("claims:resume_later", args=[claim.reference])}"' in choices
-    assert reverse("claims:dropbox_offer", args=[claim.reference]) in choices
+    assert f'action="{reverse("portal:resume_later", args=[claim.reference])}"' in choices
+    assert reverse("portal:dropbox_offer", args=[claim.reference]) in choices
 
     # From the document page, one tap sends the link.
-    response = client.post(reverse("claims:resume_later", args=[claim.reference]))
+    response = client.post(reverse("portal:resume_later", args=[claim.reference]))
     assert response.status_code == 302
     assert Message.objects.filter(claim=claim, template=LINK_TEMPLATE).count() == 1
 
 
 def test_intake_steps_say_nothing_is_saved_before_the_claim_exists(client, branch):
-    html = client.get(reverse("claims:start_programme")).content.decode()
+    html = client.get(reverse("portal:start_programme")).content.decode()
     assert "Belum tersimpan sampai Anda memilih kantor cabang" in html
     checklist_claim = make_claim(branch=branch)
     open_claim_in(client, checklist_claim)
-    html = client.get(reverse("claims:checklist", args=[checklist_claim.reference])).content.decode()
-    assert reverse("claims:resume_later", args=[checklist_claim.reference]) in html
+    html = client.get(reverse("portal:checklist", args=[checklist_claim.reference])).content.decode()
+    assert reverse("portal:resume_later", args=[checklist_claim.reference]) in html

@@ -41,7 +41,7 @@ def test_one_reminder_with_a_fresh_working_link_a_day_after_the_link(branch):
     assert reminder.to == claim.contact_phone and reminder.sensitive
     assert "belum selesai dan belum dikirim" in reminder.body and claim.reference in reminder.body
     path = re.search(r"/lanjut/\S+/", reminder.body).group(0)
-    assert Client().get(path)["Location"] == reverse("claims:resume", args=[claim.reference])
+    assert Client().get(path)["Location"] == reverse("portal:resume", args=[claim.reference])
 
     # Exactly one, ever: later sweeps, even days later, send nothing more.
     for later in (now, now + timedelta(minutes=5), now + timedelta(days=2)):

@@ -69,7 +69,7 @@ def test_document_is_not_served_before_its_check(branch):
     document = _upload(claim, _required_types(claim)[0], corpus.good_jpeg())  # the check is not run
     client = Client()
     open_claim_in(client, claim)
-    assert client.get(reverse("claims:checklist", args=[claim.reference])).status_code == 200
+    assert client.get(reverse("portal:checklist", args=[claim.reference])).status_code == 200
     assert client.get(reverse("documents:file", args=[document.pk])).status_code == 404
     document_check(document_id=document.pk)
     assert client.get(reverse("documents:file", args=[document.pk])).status_code == 200
@@ -203,11 +203,11 @@ def test_claimant_sees_the_fix_hint_on_the_checklist(client, branch, django_capt
     claim = make_claim(branch=branch)
     open_claim_in(client, claim)
     _upload_checked(claim, _required_types(claim)[0], corpus.black_jpeg(), capture=django_capture_on_commit_callbacks)
-    page = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
+    page = client.get(reverse("portal:checklist", args=[claim.reference])).content.decode()
     assert "Foto terlalu gelap. Ambil ulang di tempat yang terang." in page
     assert 'http-equiv="refresh"' not in page
     _upload(claim, _required_types(claim)[1], corpus.good_jpeg())
-    page = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
+    page = client.get(reverse("portal:checklist", args=[claim.reference])).content.decode()
     assert 'http-equiv="refresh"' in page  # "sedang diperiksa" updates itself
 
 

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Channel, Status
-from claims.views_dropbox import reference_qr_svg
 from documents.services import document_upload
 from notifications.models import Message
+from portal.views_dropbox import reference_qr_svg
 from tests.factories import make_claim, open_claim_in
 
 from . import jpeg_upload, required_types
@@ -29,11 +29,11 @@ def _svg(html: str) -> str:
 def test_checklist_and_document_pages_offer_the_dropbox(client: Client, branch):
     claim = make_claim(branch=branch)
     open_claim_in(client, claim)
-    offer = reverse("claims:dropbox_offer", args=[claim.reference])
-    checklist = client.get(reverse("claims:checklist", args=[claim.reference])).content.decode()
+    offer = reverse("portal:dropbox_offer", args=[claim.reference])
+    checklist = client.get(reverse("portal:checklist", args=[claim.reference])).content.decode()
     assert LINK in checklist and offer in checklist
     type_code = required_types(claim)[0].code
-    document = client.get(reverse("claims:document", args=[claim.reference, type_code])).content.decode()
+    document = client.get(reverse("portal:document", args=[claim.reference, type_code])).content.decode()
     assert LINK in document and offer in document
 
 
@@ -45,11 +45,11 @@ def test_claimant_switches_to_dropbox_and_gets_a_cover_sheet_with_a_qr_of_the_re
     document_upload(claim=claim, document_type=uploaded, uploaded=jpeg_upload("kartu"))
     open_claim_in(client, claim)
 
-    page = client.get(reverse("claims:dropbox_offer", args=[claim.reference]))
+    page = client.get(reverse("portal:dropbox_offer", args=[claim.reference]))
     assert page.status_code == 200 and to_send[0].name in page.content.decode()
-    response = client.post(reverse("claims:dropbox_offer", args=[claim.reference]))
+    response = client.post(reverse("portal:dropbox_offer", args=[claim.reference]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("claims:dropbox_cover", args=[claim.reference])
+    assert response["Location"] == reverse("portal:dropbox_cover", args=[claim.reference])
 
     claim.refresh_from_db()
     assert (claim.channel, claim.status) == (Channel.DROPBOX, Status.SUBMITTED)
@@ -69,16 +69,16 @@ def test_claimant_switches_to_dropbox_and_gets_a_cover_sheet_with_a_qr_of_the_re
 
     message = Message.objects.get(claim=claim, template="dropbox_cover_sheet")
     assert claim.reference in message.body
-    assert reverse("claims:dropbox_cover", args=[claim.reference]) in message.body
+    assert reverse("portal:dropbox_cover", args=[claim.reference]) in message.body
     assert all(document_type.name in message.body for document_type in to_send)
 
 
 def test_choosing_dropbox_again_goes_straight_to_the_cover_sheet(client: Client, branch):
     claim = make_claim(branch=branch)
     open_claim_in(client, claim)
-    offer = reverse("claims:dropbox_offer", args=[claim.reference])
+    offer = reverse("portal:dropbox_offer", args=[claim.reference])
     client.post(offer)
-    assert client.get(offer)["Location"] == reverse("claims:dropbox_cover", args=[claim.reference])
+    assert client.get(offer)["Location"] == reverse("portal:dropbox_cover", args=[claim.reference])
     client.post(offer)
     assert Message.objects.filter(claim=claim, template="dropbox_cover_sheet").count() == 1
 
@@ -86,31 +86,31 @@ def test_choosing_dropbox_again_goes_straight_to_the_cover_sheet(client: Client,
 def test_cover_sheet_of_a_claim_that_did_not_choose_dropbox_sends_to_the_offer(client: Client, branch):
     claim = make_claim(branch=branch)
     open_claim_in(client, claim)
-    response = client.get(reverse("claims:dropbox_cover", args=[claim.reference]))
-    assert response["Location"] == reverse("claims:dropbox_offer", args=[claim.reference])
+    response = client.get(reverse("portal:dropbox_cover", args=[claim.reference]))
+    assert response["Location"] == reverse("portal:dropbox_offer", args=[claim.reference])
 
 
 def test_cover_sheet_without_the_claim_in_this_browser_asks_for_the_code_and_reveals_nothing(branch):
     claim = make_claim(branch=branch)
     owner = Client()
     open_claim_in(owner, claim)
-    owner.post(reverse("claims:dropbox_offer", args=[claim.reference]))
+    owner.post(reverse("portal:dropbox_offer", args=[claim.reference]))
 
     stranger = Client()
-    known = stranger.get(reverse("claims:dropbox_cover", args=[claim.reference]))
-    unknown = stranger.get(reverse("claims:dropbox_cover", args=["LA-XXXX-XXXX"]))
+    known = stranger.get(reverse("portal:dropbox_cover", args=[claim.reference]))
+    unknown = stranger.get(reverse("portal:dropbox_cover", args=["LA-XXXX-XXXX"]))
     assert known.status_code == unknown.status_code == 302
-    assert known["Location"] == f"{reverse('claims:status_start')}?nomor={claim.reference}"
-    assert unknown["Location"] == f"{reverse('claims:status_start')}?nomor=LA-XXXX-XXXX"
-    assert stranger.get(reverse("claims:dropbox_cover", args=["bukan-nomor"])).status_code == 404
-    assert stranger.post(reverse("claims:dropbox_offer", args=[claim.reference])).status_code == 404
+    assert known["Location"] == f"{reverse('portal:status_start')}?nomor={claim.reference}"
+    assert unknown["Location"] == f"{reverse('portal:status_start')}?nomor=LA-XXXX-XXXX"
+    assert stranger.get(reverse("portal:dropbox_cover", args=["bukan-nomor"])).status_code == 404
+    assert stranger.post(reverse("portal:dropbox_offer", args=[claim.reference])).status_code == 404
 
 
 def test_cover_sheet_is_readable_on_a_small_phone(client: Client, branch):
     claim = make_claim(branch=branch)
     open_claim_in(client, claim)
-    client.post(reverse("claims:dropbox_offer", args=[claim.reference]))
-    html = client.get(reverse("claims:dropbox_cover", args=[claim.reference])).content.decode()
+    client.post(reverse("portal:dropbox_offer", args=[claim.reference]))
+    html = client.get(reverse("portal:dropbox_cover", args=[claim.reference])).content.decode()
     svg = _svg(html)
     # No fixed size on the SVG: CSS scales it to the screen (max 13rem) and to 42 mm on paper.
     assert "viewBox" in svg and "width=" not in svg.split(">", 1)[0]
@@ -123,7 +123,7 @@ def test_a_closed_claim_is_not_offered_the_dropbox(client: Client, branch):
 
     claim = claim_cancel(claim=make_claim(branch=branch), reason=CancelReason.CLAIMANT_REQUEST)
     open_claim_in(client, claim)
-    response = client.post(reverse("claims:dropbox_offer", args=[claim.reference]))
-    assert response["Location"] == reverse("claims:status", args=[claim.reference])
+    response = client.post(reverse("portal:dropbox_offer", args=[claim.reference]))
+    assert response["Location"] == reverse("portal:status", args=[claim.reference])
     claim.refresh_from_db()
     assert claim.channel == Channel.ELECTRONIC

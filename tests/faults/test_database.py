@@ -39,11 +39,11 @@ def _claimant(language: str = "id") -> Client:
 
 def _to_identity_step(client: Client) -> None:
     reason = ClaimReason.objects.filter(programme__code="JHT", needs_heir=False).first()
-    request_cycle(client, "get", reverse("claims:start_programme") + "?baru=1")
-    response = request_cycle(client, "post", reverse("claims:start_programme"), {"programme": "JHT"})
+    request_cycle(client, "get", reverse("portal:start_programme") + "?baru=1")
+    response = request_cycle(client, "post", reverse("portal:start_programme"), {"programme": "JHT"})
     assert response.status_code == 302
-    response = request_cycle(client, "post", reverse("claims:start_reason"), {"reason": reason.pk})
-    assert response["Location"] == reverse("claims:start_identity")
+    response = request_cycle(client, "post", reverse("portal:start_reason"), {"reason": reason.pk})
+    assert response["Location"] == reverse("portal:start_identity")
 
 
 def _identity_form() -> dict[str, str]:
@@ -55,8 +55,8 @@ def test_connection_dropped_between_requests_is_absorbed_and_nothing_entered_is_
     _to_identity_step(client)
     assert drop_database_connections() >= 1  # this process's idle connection among them
 
-    response = request_cycle(client, "post", reverse("claims:start_identity"), _identity_form())
-    assert response.status_code == 302 and response["Location"] == reverse("claims:start_contact")
+    response = request_cycle(client, "post", reverse("portal:start_identity"), _identity_form())
+    assert response.status_code == 302 and response["Location"] == reverse("portal:start_contact")
     intake = client.session["intake"]
     assert intake["programme"] == "JHT" and intake["identity"]["nik"] == VALID_NIK
 
@@ -68,7 +68,7 @@ def test_connection_dropped_between_requests_is_absorbed_and_nothing_entered_is_
     response = request_cycle(
         client,
         "post",
-        reverse("claims:document", args=[claim.reference, requirement.document_type.code]),
+        reverse("portal:document", args=[claim.reference, requirement.document_type.code]),
         {"file": SimpleUploadedFile("ktp.jpg", content, content_type="image/jpeg")},
     )
     assert response.status_code == 302
@@ -84,18 +84,18 @@ def test_connection_dropped_while_saving_the_form_gives_the_503_page_with_the_fo
     # (an error escaping a middleware: handler500's path, not the view's).
     drop = DropConnectionAt('UPDATE "django_session"')
     with connection.execute_wrapper(drop):
-        response = request_cycle(client, "post", reverse("claims:start_identity"), _identity_form())
+        response = request_cycle(client, "post", reverse("portal:start_identity"), _identity_form())
     assert drop.fired
     assert_friendly_503(response)
     assert VALID_NIK not in caplog.text and "Siti Aminah" not in caplog.text
 
     action, fields = resend_form(response)
-    assert action == reverse("claims:start_identity")
+    assert action == reverse("portal:start_identity")
     assert fields["nik"] == [VALID_NIK] and fields["full_name"] == ["Siti Aminah"]
     assert fields["date_of_birth"] == [VALID_DOB.isoformat()]
     # "Kirim lagi": the same values again, now that the connection is back.
     response = request_cycle(client, "post", action, fields)
-    assert response.status_code == 302 and response["Location"] == reverse("claims:start_contact")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:start_contact")
     assert client.session["intake"]["identity"]["full_name"] == "Siti Aminah"
 
 
@@ -103,15 +103,15 @@ def test_connection_dropped_while_creating_the_claim_in_english_sends_again_into
     BranchFactory()
     client = _claimant("en")
     _to_identity_step(client)
-    request_cycle(client, "post", reverse("claims:start_identity"), _identity_form())
-    request_cycle(client, "post", reverse("claims:start_contact"), {"phone": "0812 3456 7890", "email": ""})
-    page = request_cycle(client, "get", reverse("claims:start_branch"))
+    request_cycle(client, "post", reverse("portal:start_identity"), _identity_form())
+    request_cycle(client, "post", reverse("portal:start_contact"), {"phone": "0812 3456 7890", "email": ""})
+    page = request_cycle(client, "get", reverse("portal:start_branch"))
     token, branch = page.context["intake_token"], page.context["branches"][0]
 
     drop = DropConnectionAt('INSERT INTO "claims_claim"')
     with connection.execute_wrapper(drop):
         response = request_cycle(
-            client, "post", reverse("claims:start_branch"), {"branch": branch.code, "intake_token": token}
+            client, "post", reverse("portal:start_branch"), {"branch": branch.code, "intake_token": token}
         )
     assert drop.fired
     assert_friendly_503(response, "en")
@@ -123,7 +123,7 @@ def test_connection_dropped_while_creating_the_claim_in_english_sends_again_into
         response = request_cycle(client, "post", action, fields)
         assert response.status_code == 302
     claim = Claim.objects.get(intake_token=token)
-    assert response["Location"] == reverse("claims:checklist", args=[claim.reference])
+    assert response["Location"] == reverse("portal:checklist", args=[claim.reference])
     assert claim.nik == VALID_NIK
 
 
@@ -132,7 +132,7 @@ def test_connection_dropped_while_recording_an_upload_asks_for_the_file_again_an
     claim = make_claim(branch=BranchFactory())
     open_claim_in(client, claim)
     requirement = claim.reason.requirements.filter(required=True).select_related("document_type").first()
-    url = reverse("claims:document", args=[claim.reference, requirement.document_type.code])
+    url = reverse("portal:document", args=[claim.reference, requirement.document_type.code])
     content = make_jpeg(text="unggah saat putus")
 
     def upload():

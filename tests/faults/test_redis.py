@@ -54,7 +54,7 @@ def worker(private_broker, clamd, settings):
 def _upload(client, claim, type_code: str, content: bytes):
     began = time.monotonic()
     response = client.post(
-        reverse("claims:document", args=[claim.reference, type_code]),
+        reverse("portal:document", args=[claim.reference, type_code]),
         {"file": SimpleUploadedFile("foto.jpg", content, content_type="image/jpeg")},
     )
     assert elapsed(began) < PAGE_LIMIT_SECONDS
@@ -86,18 +86,18 @@ def test_redis_restarted_during_uploads_loses_nothing_and_checks_everything_once
         for document_type in rest:
             response = _upload(client, claim, document_type.code, contents[document_type.code])
             assert response.status_code == 302, response.content.decode()[:500]
-            assert response["Location"] == reverse("claims:checklist", args=[claim.reference])
+            assert response["Location"] == reverse("portal:checklist", args=[claim.reference])
         # The upload itself is kept, byte for byte, waiting for its check.
         waiting = list(Document.objects.filter(claim=claim, status=DocumentStatus.CHECKING))
         assert len(waiting) == len(rest)
         for document in waiting:
             content = contents[document.document_type.code]
             assert document.sha256 == hashlib.sha256(content).hexdigest() == _stored_sha256(document)
-        assert client.get(reverse("claims:checklist", args=[claim.reference])).status_code == 200
+        assert client.get(reverse("portal:checklist", args=[claim.reference])).status_code == 200
         # Sending the claim in needs no broker either: the message about it waits.
-        response = client.post(reverse("claims:submit", args=[claim.reference]))
+        response = client.post(reverse("portal:submit", args=[claim.reference]))
         assert response.status_code == 302, response.content.decode()[:500]
-        assert response["Location"] == reverse("claims:submitted", args=[claim.reference])
+        assert response["Location"] == reverse("portal:submitted", args=[claim.reference])
         assert client.get(response["Location"]).status_code == 200
     finally:
         private_broker.start()  # empty: nothing published before the crash survived it

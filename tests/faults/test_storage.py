@@ -31,7 +31,7 @@ OUTAGE_SECONDS = 5
 
 def _upload(client, claim, type_code: str, content: bytes):
     return client.post(
-        reverse("claims:document", args=[claim.reference, type_code]),
+        reverse("portal:document", args=[claim.reference, type_code]),
         {"file": SimpleUploadedFile("foto.jpg", content, content_type="image/jpeg")},
     )
 
@@ -74,7 +74,7 @@ def test_s3_down_checks_wait_uploads_get_the_503_page_and_everything_finishes_on
         assert "Berkas yang Anda pilih belum terkirim" in body
         assert not Document.objects.filter(claim=claim, document_type=second).exists()
         # Pages that do not read the storage work as usual.
-        assert client.get(reverse("claims:checklist", args=[claim.reference])).status_code == 200
+        assert client.get(reverse("portal:checklist", args=[claim.reference])).status_code == 200
 
         time.sleep(max(0.0, OUTAGE_SECONDS - elapsed(down_since)))
         outage_s3.start()

@@ -74,7 +74,7 @@ def _send_cover_sheet(claim: Claim) -> None:
             "lines": lines,
             "branch": claim.branch.name,
             "address": claim.branch.address or claim.branch.city,
-            "link_path": reverse("claims:dropbox_cover", args=[claim.reference]),
+            "link_path": reverse("portal:dropbox_cover", args=[claim.reference]),
         },
         claim=claim,
         language=claim.language,

@@ -267,7 +267,7 @@ def _notify_received(envelope: Envelope, claim: Claim, documents: list[Document]
             "reference": claim.reference,
             "lines": lines,
             "branch": claim.branch.name,
-            "link_path": f"{reverse('claims:status_start')}?nomor={claim.reference}",
+            "link_path": f"{reverse('portal:status_start')}?nomor={claim.reference}",
         },
         claim=claim,
         language=claim.language,
