@@ -9,7 +9,7 @@ their history, interviews, reminders, messages and documents. How long does the 
 page take for the nation, one region and one branch, cold and warm, and how many queries?
 Target: under 300 ms each, warm. And are the figures right: every count, rate and
 percentile is compared with a straightforward reference computed in Python from plain
-rows in the same run (it shares no code with claims/figures).
+rows in the same run (it shares no code with reports/figures).
 
 What is cached, said plainly: the dashboard keeps its *counts* (not the page) for
 DASHBOARD_CACHE_SECONDS under the scope, filters and period. So three timings
@@ -628,7 +628,7 @@ def explain(user, filters, period, now) -> list[str]:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from claims.figures import dashboard_counts
+    from reports.figures import dashboard_counts
 
     with CaptureQueriesContext(connection) as queries:
         dashboard_counts(user, filters, period, now=now, use_cache=False)
@@ -703,8 +703,8 @@ def main() -> int:
         fill_seconds = time.monotonic() - began
         say(f"filled in {fill_seconds:.1f} s")
 
-        from claims.figures import Filters, dashboard_counts, month_period
         from claims.models import Branch, Claim
+        from reports.figures import Filters, dashboard_counts, month_period
 
         # The last complete month: what a manager opens most (about 1/12 of the year).
         today = dt.date.today()

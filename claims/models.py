@@ -286,7 +286,7 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["branch", "status", "submitted_at"], name="claim_branch_status_idx"),
             models.Index(fields=["phone", "status"], name="claim_phone_status_idx"),
-            # The managers' dashboard (claims/figures): each figure reads a date range, per branch
+            # The managers' dashboard (reports/figures): each figure reads a date range, per branch
             # (branch and regional scopes) or over every branch (national).
             models.Index(fields=["branch", "submitted_at"], name="claim_branch_submitted_idx"),
             models.Index(fields=["branch", "created_at"], name="claim_branch_created_idx"),

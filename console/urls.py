@@ -9,5 +9,4 @@ urlpatterns = [
     path("dropbox/", include("console.urls_dropbox")),
     path("bantuan/", include("console.urls_assisted")),
     path("wawancara/", include("console.urls_interviews")),
-    path("dasbor/", include("console.urls_dashboard")),
 ]

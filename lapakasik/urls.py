@@ -16,6 +16,7 @@ urlpatterns = [
     path("dokumen/", include("documents.urls")),
     path("notifikasi/", include("notifications.urls_webhooks")),
     path("petugas/pesan/", include("notifications.urls")),
+    path("petugas/dasbor/", include("reports.urls")),
     path("petugas/", include("console.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", include("portal.api.urls")),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "notifications",
     "portal",
     "console",
+    "reports",
     "axes",
     "csp",
 ]
@@ -410,7 +411,7 @@ INTERVIEW_REMINDER_MAX_ATTEMPTS = env.int("INTERVIEW_REMINDER_MAX_ATTEMPTS", def
 INTERVIEW_MAX_ATTEMPTS = env.int("INTERVIEW_MAX_ATTEMPTS", default=3)
 INTERVIEW_ATTEMPT_DAYS = env.int("INTERVIEW_ATTEMPT_DAYS", default=3)
 
-# The managers' dashboard (claims/figures/). Its counts are cached this many seconds per
+# The managers' dashboard (reports/figures/). Its counts are cached this many seconds per
 # scope, filters and period (0: never cached); the weekly summary e-mail goes out on Monday morning.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=120)
 DASHBOARD_EMAIL_FROM = env("DASHBOARD_EMAIL_FROM", default="LapakAsik <no-reply@lapakasik.invalid>")
@@ -422,7 +423,7 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 CELERY_BEAT_SCHEDULE["dashboard-weekly-summary"] = {
-    "task": "claims.tasks.dashboard_weekly_summary_task",
+    "task": "reports.tasks.dashboard_weekly_summary_task",
     # Monday 00:30 UTC = 07:30 WIB, 08:30 WITA, 09:30 WIT: the week before is complete everywhere.
     "schedule": crontab(minute=30, hour=0, day_of_week=1),
 }

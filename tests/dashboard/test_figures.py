@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from claims.figures import Filters, custom_period, dashboard_figures, drilldown, month_period, week_period
-from claims.figures.compute import percentile_cont
 from claims.models import CancelReason, Channel, Status
 from documents.models import DocumentStatus
 from interviews.models import InterviewStatus
+from reports.figures import Filters, custom_period, dashboard_figures, drilldown, month_period, week_period
+from reports.figures.compute import percentile_cont
 
 from .conftest import JAYAPURA, NOW, WEEK, claim_row, document_row, interview_row, local
 
@@ -180,7 +180,7 @@ def test_reminder_effect_by_reminders_delivered_and_channel(jakarta, national):
 @pytest.mark.parametrize("vendor", ["postgresql", "python"])
 def test_time_to_decision_median_and_90th_percentile(jakarta, national, monkeypatch, vendor):
     if vendor == "python":
-        from claims.figures import compute
+        from reports.figures import compute
 
         monkeypatch.setattr(compute.connection, "vendor", "sqlite")
     start = local(WEEK - dt.timedelta(days=20))

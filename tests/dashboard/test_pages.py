@@ -9,9 +9,9 @@ from django.core import mail
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from claims.figures import DEFINITIONS
 from claims.models import CancelReason, Channel, Status
 from core.staff import Role
+from reports.figures import DEFINITIONS
 from tests.factories import StaffFactory
 
 from .conftest import WEEK, claim_row, client_for, local
@@ -45,18 +45,18 @@ def _csv(response) -> list[list[str]]:
 def test_officers_have_no_dashboard(jakarta):
     officer = StaffFactory(branch=jakarta, role=Role.OFFICER)
     client = client_for(officer)
-    assert client.get(reverse("console:dashboard")).status_code == 403
-    assert client.get(reverse("console:dashboard_list"), {"m": "submitted"}).status_code == 403
-    assert client.get(reverse("console:dashboard_table_csv")).status_code == 403
+    assert client.get(reverse("reports:dashboard")).status_code == 403
+    assert client.get(reverse("reports:dashboard_list"), {"m": "submitted"}).status_code == 403
+    assert client.get(reverse("reports:dashboard_table_csv")).status_code == 403
 
 
 def test_dashboard_needs_a_staff_login(client):
-    response = client.get(reverse("console:dashboard"))
+    response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
 def test_dashboard_shows_each_figure_with_its_definition_and_svg_trends(week_of_claims, regional):
-    response = client_for(regional).get(reverse("console:dashboard"), WEEK_QUERY)
+    response = client_for(regional).get(reverse("reports:dashboard"), WEEK_QUERY)
     assert response.status_code == 200
     html = response.content.decode()
     assert "30,0%" in html  # 3 of 10 electronic claims cancelled, upload failed
@@ -69,11 +69,11 @@ def test_dashboard_shows_each_figure_with_its_definition_and_svg_trends(week_of_
 
 def test_every_number_drills_down_to_the_claims_it_counts(week_of_claims, regional):
     client = client_for(regional)
-    page = client.get(reverse("console:dashboard"), WEEK_QUERY)
+    page = client.get(reverse("reports:dashboard"), WEEK_QUERY)
     html = page.content.decode()
-    link = reverse("console:dashboard_list") + "?"
+    link = reverse("reports:dashboard_list") + "?"
     assert link in html
-    response = client.get(reverse("console:dashboard_list"), {**WEEK_QUERY, "m": "ecancel"})
+    response = client.get(reverse("reports:dashboard_list"), {**WEEK_QUERY, "m": "ecancel"})
     assert response.status_code == 200
     listed = response.content.decode()
     cancelled = [claim.reference for claim in week_of_claims[:3]]
@@ -84,30 +84,30 @@ def test_every_number_drills_down_to_the_claims_it_counts(week_of_claims, region
 
 def test_list_and_table_export_as_streamed_csv(week_of_claims, regional, jakarta):
     client = client_for(regional)
-    rows = _csv(client.get(reverse("console:dashboard_list_csv"), {**WEEK_QUERY, "m": "electronic"}))
+    rows = _csv(client.get(reverse("reports:dashboard_list_csv"), {**WEEK_QUERY, "m": "electronic"}))
     assert len(rows) == 1 + 10
     assert sorted(row[0] for row in rows[1:]) == sorted(claim.reference for claim in week_of_claims[:10])
-    table = _csv(client.get(reverse("console:dashboard_table_csv"), WEEK_QUERY))
+    table = _csv(client.get(reverse("reports:dashboard_table_csv"), WEEK_QUERY))
     by_name = {row[0]: row for row in table[1:]}
     assert by_name[jakarta.name][3:5] == ["3", "30.0"]
     assert by_name["Jumlah"][1] == "11"
 
 
 def test_unknown_measure_is_not_found(regional):
-    assert client_for(regional).get(reverse("console:dashboard_list"), {"m": "nik"}).status_code == 404
+    assert client_for(regional).get(reverse("reports:dashboard_list"), {"m": "nik"}).status_code == 404
 
 
 def test_branch_manager_cannot_widen_the_scope_with_a_filter(week_of_claims, jayapura, jakarta):
     head = StaffFactory(branch=jayapura, role=Role.BRANCH_MANAGER)
     client = client_for(head)
-    response = client.get(reverse("console:dashboard_list"), {**WEEK_QUERY, "m": "submitted", "cabang": jakarta.pk})
+    response = client.get(reverse("reports:dashboard_list"), {**WEEK_QUERY, "m": "submitted", "cabang": jakarta.pk})
     assert week_of_claims[0].reference not in response.content.decode()
-    rows = _csv(client.get(reverse("console:dashboard_list_csv"), {**WEEK_QUERY, "m": "submitted"}))
+    rows = _csv(client.get(reverse("reports:dashboard_list_csv"), {**WEEK_QUERY, "m": "submitted"}))
     assert [row[0] for row in rows[1:]] == [week_of_claims[-1].reference]
 
 
 def test_table_sorts_by_a_rate(week_of_claims, regional, jakarta, jayapura):
-    html = client_for(regional).get(reverse("console:dashboard"), {**WEEK_QUERY, "urut": "ecancel", "arah": "turun"})
+    html = client_for(regional).get(reverse("reports:dashboard"), {**WEEK_QUERY, "urut": "ecancel", "arah": "turun"})
     text = html.content.decode()
     table = text[text.index('id="tabel"') :]
     assert table.index(jakarta.name) < table.index(jayapura.name)
@@ -116,19 +116,19 @@ def test_table_sorts_by_a_rate(week_of_claims, regional, jakarta, jayapura):
 def test_counts_are_cached_briefly_and_the_page_says_so(week_of_claims, regional, jakarta, settings):
     settings.DASHBOARD_CACHE_SECONDS = 60
     client = client_for(regional)
-    first = client.get(reverse("console:dashboard"), WEEK_QUERY).content.decode()
+    first = client.get(reverse("reports:dashboard"), WEEK_QUERY).content.decode()
     assert "simpanan sementara" not in first
     claim_row(jakarta, submitted_at=local(WEEK + dt.timedelta(days=2)))
-    second = client.get(reverse("console:dashboard"), WEEK_QUERY)
+    second = client.get(reverse("reports:dashboard"), WEEK_QUERY)
     assert "simpanan sementara" in second.content.decode()
     assert second.context["figures"].total.counts["submitted"] == 11  # the cached count
     settings.DASHBOARD_CACHE_SECONDS = 0
-    third = client.get(reverse("console:dashboard"), WEEK_QUERY)
+    third = client.get(reverse("reports:dashboard"), WEEK_QUERY)
     assert third.context["figures"].total.counts["submitted"] == 12
 
 
 def test_weekly_summary_goes_once_to_each_manager_with_an_address(week_of_claims, regional, jakarta, settings):
-    from claims.tasks import dashboard_weekly_summary_task
+    from reports.tasks import dashboard_weekly_summary_task
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
     regional.email = "wilayah@example.invalid"
@@ -138,7 +138,7 @@ def test_weekly_summary_goes_once_to_each_manager_with_an_address(week_of_claims
     today = WEEK + dt.timedelta(days=8)  # Tuesday of the next week: the summary is about WEEK
     from unittest import mock
 
-    with mock.patch("claims.figures.summary.timezone.localdate", return_value=today):
+    with mock.patch("reports.figures.summary.timezone.localdate", return_value=today):
         assert dashboard_weekly_summary_task.apply().get() == 1
         dashboard_weekly_summary_task.apply().get()  # beat twice: nothing more
     assert len(mail.outbox) == 1

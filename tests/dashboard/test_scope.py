@@ -2,10 +2,10 @@
 
 import pytest
 
-from claims.figures.scope import branches_in_scope
 from claims.models import Claim
 from claims.selectors import claims_for_staff
 from core.staff import Role, is_manager_on_duty
+from reports.figures.scope import branches_in_scope
 from tests.factories import BranchFactory, RegionFactory, StaffFactory
 
 from .conftest import WEEK, claim_row, local

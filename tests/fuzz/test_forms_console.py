@@ -90,7 +90,7 @@ def _assisted_fields(w) -> dict:
 
 
 def _dashboard_fields(w) -> dict:
-    from claims.figures import MEASURES
+    from reports.figures import MEASURES
 
     return {
         "periode": choice(["minggu", "bulan", "rentang"]),
@@ -319,9 +319,9 @@ def test_every_console_form_class_is_fuzzed():
     import console.forms
     import console.forms_assisted
     import console.forms_interviews
-    import console.views_dashboard
     import console.views_dropbox
     import console.views_dropbox_envelope
+    import reports.views
 
     covered = {
         "QueueFilterForm", "VersionForm", "TakeForm", "BatchReviewForm", "RequestDocumentsForm", "ApproveForm",
@@ -334,7 +334,7 @@ def test_every_console_form_class_is_fuzzed():
         console.forms,
         console.forms_assisted,
         console.forms_interviews,
-        console.views_dashboard,
+        reports.views,
         console.views_dropbox,
         console.views_dropbox_envelope,
     )

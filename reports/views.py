@@ -1,6 +1,6 @@
 """The managers' dashboard: figures, trends, the per-branch table, drill-down lists, CSV.
 
-Views parse the filters, call claims.figures, render. Every number is counted inside the
+Views parse the filters, call reports.figures, render. Every number is counted inside the
 reader's scope (claims_for_staff); a filter pointing outside it finds nothing.
 """
 
@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from claims.figures import (
+from claims.models import Channel, Programme
+from core.staff import is_branch_manager, is_manager_on_duty, is_national, staff_only
+from reports.figures import (
     DEFINITIONS,
     Filters,
     Period,
@@ -33,18 +35,15 @@ from claims.figures import (
     regions_in_scope,
     week_period,
 )
-from claims.figures.dashboard import REMINDER_CHANNELS, TABLE_RATES
-from claims.figures.definitions import REMINDER_BUCKETS, measure_label
-from claims.models import Channel, Programme
-from core.staff import is_branch_manager, is_manager_on_duty, is_national, staff_only
-
-from .views import PAGE_SIZE
+from reports.figures.dashboard import REMINDER_CHANNELS, TABLE_RATES
+from reports.figures.definitions import REMINDER_BUCKETS, measure_label
 
 SORTS = ("label", "ttd_median", *(name for name, _num, _den in TABLE_RATES))
 # Query parameters of the filters, carried from page to page as they came (the period is spelled out).
 FILTER_PARAMS = ("wilayah", "cabang", "program", "jalur")
 
 FIRST_YEAR = 2015
+PAGE_SIZE = 50
 
 
 def _check_year(year: int) -> None:
@@ -170,7 +169,7 @@ def _carried(request: HttpRequest, period: Period) -> dict[str, str]:
 
 
 def _linker(carried: dict[str, str]):
-    base = reverse("console:dashboard_list")
+    base = reverse("reports:dashboard_list")
 
     def link(measure: str, **params) -> str:
         query = dict(carried, m=measure)
@@ -196,7 +195,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = dashboard_figures(request.user, filters, period, link=_linker(carried), sort=sort, descending=descending)
     return render(
         request,
-        "console/dashboard/dashboard.html",
+        "reports/dashboard.html",
         {
             "form": form,
             "figures": figures,
@@ -239,14 +238,14 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
     return render(
         request,
-        "console/dashboard/list.html",
+        "reports/list.html",
         {
             "title": measure_label(name),
             "period": period,
             "headers": [header for header, _path in columns],
             "page": page,
-            "csv_url": f"{reverse('console:dashboard_list_csv')}?{request.GET.urlencode()}",
-            "back_url": f"{reverse('console:dashboard')}?{urlencode(_carried(request, period))}",
+            "csv_url": f"{reverse('reports:dashboard_list_csv')}?{request.GET.urlencode()}",
+            "back_url": f"{reverse('reports:dashboard')}?{urlencode(_carried(request, period))}",
         },
     )
 

@@ -54,12 +54,12 @@ def dashboard_summary_send(*, user: User, week_start: dt.date) -> bool:
                 "user": user,
                 "figures": figures,
                 "definitions": DEFINITIONS,
-                "dashboard_url": f"{base}{reverse('console:dashboard')}{query}",
+                "dashboard_url": f"{base}{reverse('reports:dashboard')}{query}",
                 "flagged": [row for row in figures.rows if row.flags],
             }
-            subject = render_to_string("console/dashboard/email/weekly_subject.txt", context).strip()
-            text = render_to_string("console/dashboard/email/weekly.txt", context)
-            html = render_to_string("console/dashboard/email/weekly.html", context)
+            subject = render_to_string("reports/email/weekly_subject.txt", context).strip()
+            text = render_to_string("reports/email/weekly.txt", context)
+            html = render_to_string("reports/email/weekly.html", context)
         message = EmailMultiAlternatives(subject, text, settings.DASHBOARD_EMAIL_FROM, [user.email])
         message.attach_alternative(html, "text/html")
         message.send()
