@@ -278,7 +278,7 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     submitted_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
     closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
-    # When the retention sweep removed the person from this closed claim (claims/services/retention.py).
+    # When the retention sweep removed the person from this closed claim (privacy/retention.py).
     anonymised_at = models.DateTimeField(_("data pribadi dihapus"), null=True, blank=True)
 
     class Meta:

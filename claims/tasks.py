@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from . import services
+
 
 @shared_task
 def claims_resume_reminders_task() -> int:
@@ -9,15 +11,4 @@ def claims_resume_reminders_task() -> int:
 
     Safe to run twice at once (see claims.services.resume.resume_reminders_send).
     """
-    from claims.services import resume_reminders_send
-
-    return resume_reminders_send()
-
-
-@shared_task
-def claims_anonymise_due_task() -> int:
-    """Beat, daily: closed claims past PERSONAL_DATA_RETENTION_DAYS lose their files and
-    personal fields. Safe to run twice at once (see claims.services.retention)."""
-    from claims.services import claims_anonymise_due
-
-    return claims_anonymise_due().claims
+    return services.resume_reminders_send()

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("klaim/<str:reference>/", views.claim_page, name="claim"),
     path("klaim/<str:reference>/nik/", views.claim_nik, name="claim_nik"),
-    path("klaim/<str:reference>/ekspor-data/", views.claim_export, name="claim_export"),
     path("klaim/<str:reference>/tangani/", views.claim_take_view, name="claim_take"),
     path("klaim/<str:reference>/lepas/", views.claim_release_view, name="claim_release"),
     path("klaim/<str:reference>/dokumen/", views.claim_review, name="claim_review"),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -28,7 +28,6 @@ from claims.services import (
     claim_request_documents,
     claim_reveal_nik,
     claim_take,
-    claimant_data_export,
 )
 from core.masking import mask_nik
 from core.staff import is_manager, staff_only
@@ -173,20 +172,6 @@ def claim_nik(request: HttpRequest, reference: str) -> HttpResponse:
         claim=claim, by=request.user, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
     )
     return _render_claim(request, claim, reveal_nik=True)
-
-
-@staff_only
-@require_POST
-def claim_export(request: HttpRequest, reference: str) -> HttpResponse:
-    """Everything held about the claimant, as a ZIP (subject-access request); recorded first."""
-    claim = _claim(request, reference)
-    archive = claimant_data_export(
-        claim=claim, by=request.user, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
-    )
-    # The claim number names the file; no NIK or name in it.
-    response = FileResponse(archive, as_attachment=True, filename=f"data-peserta-{claim.reference}.zip")
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @staff_only

@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifikasi/", include("notifications.urls_webhooks")),
     path("petugas/pesan/", include("notifications.urls")),
     path("petugas/dasbor/", include("reports.urls")),
+    path("petugas/", include("privacy.urls")),
     path("petugas/", include("console.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", include("portal.api.urls")),

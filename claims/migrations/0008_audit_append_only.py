@@ -2,7 +2,7 @@
 
 PostgreSQL triggers refuse UPDATE and DELETE on the log of staff looks at personal data
 (claims_claimdataaccess), and on the claim history (claims_claimevent) every change but
-one: the retention sweep blanking a free-text note (claims/services/retention.py).
+one: the retention sweep blanking a free-text note (privacy/retention.py).
 documents/migrations/0005 does the same for the document access log. SQLite (the
 development default) has no such triggers; the models refuse there too.
 """

@@ -15,7 +15,6 @@ from .assisted import (
     assisted_phone_state,
     claim_create_assisted,
 )
-from .export import claimant_data_export
 from .intake import (
     DOCUMENT_DRIVEN_STATUSES,
     ClaimantData,
@@ -54,12 +53,8 @@ from .resume import (
     resume_link_send,
     resume_reminders_send,
 )
-from .retention import claim_anonymise, claims_anonymise_due
 
 __all__ = [
-    "claimant_data_export",
-    "claim_anonymise",
-    "claims_anonymise_due",
     "DOCUMENT_DRIVEN_STATUSES",
     "ClaimantData",
     "TransitionNotAllowed",

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "portal",
     "console",
     "reports",
+    "privacy",
+    "demo",
     "axes",
     "csp",
 ]
@@ -324,11 +326,11 @@ CELERY_BEAT_SCHEDULE["claims-resume-reminders"] = {
 # Claim tokens for the JSON API.
 CLAIM_TOKEN_MAX_AGE = env.int("CLAIM_TOKEN_MAX_AGE", default=30 * 24 * 3600)
 # Personal data (UU PDP No. 27/2022): a claim closed this many days ago loses its files and
-# the claimant's personal fields (claims/services/retention.py); the daily sweep takes BATCH.
+# the claimant's personal fields (privacy/retention.py); the daily sweep takes BATCH.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)
 PERSONAL_DATA_RETENTION_BATCH = env.int("PERSONAL_DATA_RETENTION_BATCH", default=500)
 CELERY_BEAT_SCHEDULE["claims-anonymise-due"] = {
-    "task": "claims.tasks.claims_anonymise_due_task",
+    "task": "privacy.tasks.claims_anonymise_due_task",
     "schedule": crontab(minute=15, hour=19),  # 02:15 WIB, when nobody is at the counter
 }
 # Behind a proxy, the number of trusted proxies in X-Forwarded-For (0: use REMOTE_ADDR).

@@ -10,12 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from accounts.models import User
+from claims.models import Branch, Claim, ClaimReason
+from claims.services import ClaimantData, claim_create, claim_submit
 from core.staff import Role
 from documents.services import claim_switch_to_dropbox, document_check, document_upload
 from documents.services.review import document_review
-
-from .models import Branch, Claim, ClaimReason
-from .services import ClaimantData, claim_create, claim_submit
 
 # Marks the demo claims, so running the command twice adds nothing.
 DEMO_EMAIL = "demo@lapakasik.invalid"

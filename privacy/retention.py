@@ -23,8 +23,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Claim, ClaimEvent, OneTimeCode, Status
-from .intake import claim_record_event
+from claims.models import Claim, ClaimEvent, OneTimeCode, Status
+from claims.services import claim_record_event
 
 logger = logging.getLogger(__name__)
 

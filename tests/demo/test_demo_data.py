@@ -9,9 +9,9 @@ from django.core.management.base import CommandError
 from django.test import RequestFactory
 
 from accounts.models import User
-from claims.management.commands.demo_data import DEMO_PASSWORD
 from claims.models import Branch, Region
 from core.staff import Role
+from demo.management.commands.demo_data import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +104,8 @@ def test_demo_data_runs_without_force_in_debug(settings):
 def test_demo_claims_fill_the_medan_queue_once(settings):
     from django.core.management import call_command
 
-    from claims.demo import DEMO_EMAIL
     from claims.models import Claim
+    from demo.claims import DEMO_EMAIL
 
     settings.DEBUG = True
     call_command("demo_data", stdout=io.StringIO())

@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent
-from claims.services import claim_cancel, claim_reveal_nik, claims_anonymise_due
-from claims.services.retention import ANONYMISED
+from claims.services import claim_cancel, claim_reveal_nik
 from core.audit import AppendOnlyError
 from documents.models import Document, DocumentAccess, Envelope
 from documents.services import (
@@ -29,6 +28,7 @@ from documents.services import (
 )
 from notifications.models import InboundMessage, Message
 from notifications.services import inbound_reply_receive, message_send
+from privacy.retention import ANONYMISED, claims_anonymise_due
 from tests.dropbox import jpeg_upload
 from tests.factories import BranchFactory, StaffFactory, make_claim, make_jpeg
 
@@ -97,7 +97,7 @@ def test_staff_see_that_the_data_is_gone_and_the_file_is_not_found(settings, bra
     claims_anonymise_due()
     client.force_login(StaffFactory(branch=branch))
     page = client.get(reverse("console:claim", args=[claim.reference])).content.decode()
-    assert "dihapus pada" in page and reverse("console:claim_export", args=[claim.reference]) not in page
+    assert "dihapus pada" in page and reverse("privacy:claim_export", args=[claim.reference]) not in page
     assert client.get(reverse("documents:file", args=[document.pk])).status_code == 404
 
 
@@ -117,7 +117,7 @@ def test_export_gives_every_claim_of_the_person_in_scope_with_files_and_is_recor
     claim_reveal_nik(claim=first, by=officer, ip="10.0.0.2", user_agent="x")
     client = Client()
     client.force_login(officer)
-    url = reverse("console:claim_export", args=[first.reference])
+    url = reverse("privacy:claim_export", args=[first.reference])
 
     assert client.get(url).status_code == 405
     response = client.post(url)
@@ -146,7 +146,7 @@ def test_export_of_another_branchs_claim_is_not_found(branch):
     claim = make_claim(branch=branch)
     client = Client()
     client.force_login(StaffFactory(branch=BranchFactory()))
-    assert client.post(reverse("console:claim_export", args=[claim.reference])).status_code == 404
+    assert client.post(reverse("privacy:claim_export", args=[claim.reference])).status_code == 404
     assert not ClaimDataAccess.objects.exists()
 
 
@@ -223,7 +223,7 @@ def test_export_holds_the_dropbox_scans_and_the_replies_from_the_claimants_numbe
     client = Client()
     client.force_login(officer)
 
-    response = client.post(reverse("console:claim_export", args=[claim.reference]))
+    response = client.post(reverse("privacy:claim_export", args=[claim.reference]))
 
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     data = json.loads(archive.read("data.json"))

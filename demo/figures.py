@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from claims.models import Branch, CancelReason, Channel, Claim, ClaimEvent, ClaimReason, DocumentType, Status
 from core.staff import Role
 from documents.models import Document, DocumentStatus
 from interviews.models import AttemptOutcome, CallChannel, Interview, InterviewAttempt, InterviewStatus, Reminder
 from notifications.models import Message, MessageChannel, MessageStatus
-
-from .models import Branch, CancelReason, Channel, Claim, ClaimEvent, ClaimReason, DocumentType, Status
 
 DEMO_FIGURES_EMAIL = "riwayat@lapakasik.invalid"
 # (branch key, claims, share electronic, share of electronic cancelled): Medan struggles with uploads,

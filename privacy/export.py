@@ -20,8 +20,8 @@ import zipfile
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from ..models import Claim, ClaimDataAccess
-from ..selectors import claims_for_staff
+from claims.models import Claim, ClaimDataAccess
+from claims.selectors import claims_for_staff
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
-from claims.demo import demo_claims
-from claims.demo_figures import demo_figures
 from claims.models import Branch, Region
 from core.staff import Role
+from demo.claims import demo_claims
+from demo.figures import demo_figures
 
 DEMO_PASSWORD = "lapakasik-demo"
 
