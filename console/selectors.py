@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from claims.models import ALLOWED_TRANSITIONS, CancelReason, Claim, ClaimDataAccess, Status
 from claims.selectors import ChecklistItem, claim_checklist, claims_for_staff
 from claims.services import RejectReason, claim_holder
-from core.staff import is_manager_on_duty
+from core.staff import in_staff_scope, is_manager_on_duty
 from documents.checks.codes import OFFICER_REJECTIONS, fix_hint
 from documents.models import Document, DocumentAccess, DocumentStatus
 from documents.services import REVIEW_STATUSES
 from interviews.selectors import interview_active_for_claim
+from notifications.models import Message
 from notifications.selectors import number_not_working
 
 # What the queue shows unless asked otherwise: claims waiting for someone at the branch.
@@ -336,3 +337,14 @@ def audit_rows(page_rows) -> list[AuditRow]:
             )
         )
     return rows
+
+
+# --- the outbox -------------------------------------------------------------------------
+
+
+def messages_for_staff(user, *, reference: str = "", limit: int = 200) -> QuerySet[Message]:
+    """The outbox as one member of staff may see it: their branch, their region, or everything."""
+    messages = in_staff_scope(Message.objects.select_related("claim"), user, to_branch="claim__branch__")
+    if reference:
+        messages = messages.filter(claim__reference=reference)
+    return messages[:limit]

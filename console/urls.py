@@ -9,4 +9,5 @@ urlpatterns = [
     path("dropbox/", include("console.urls_dropbox")),
     path("bantuan/", include("console.urls_assisted")),
     path("wawancara/", include("console.urls_interviews")),
+    path("pesan/", include("console.urls_outbox")),
 ]

@@ -15,7 +15,6 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("dokumen/", include("documents.urls")),
     path("notifikasi/", include("notifications.urls_webhooks")),
-    path("petugas/pesan/", include("notifications.urls")),
     path("petugas/dasbor/", include("reports.urls")),
     path("petugas/", include("privacy.urls")),
     path("petugas/", include("console.urls")),

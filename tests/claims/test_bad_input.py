@@ -250,7 +250,7 @@ def test_script_in_the_name_is_escaped_on_every_page(client, branch, django_capt
     officer.save()
     staff = Client()
     staff.force_login(officer)
-    for url in (reverse("notifications:outbox"), reverse("admin:claims_claim_change", args=[claim.pk])):
+    for url in (reverse("console:outbox"), reverse("admin:claims_claim_change", args=[claim.pk])):
         body = staff.get(url).content.decode()
         assert "<script>alert" not in body, url
 

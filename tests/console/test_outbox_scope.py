@@ -2,8 +2,8 @@
 
 import pytest
 
+from console.selectors import messages_for_staff
 from core.staff import Role
-from notifications.selectors import messages_for_staff
 from notifications.services import message_send
 from tests.factories import BranchFactory, StaffFactory, make_claim
 

@@ -1,0 +1,9 @@
+"""The outbox (/petugas/pesan/): every WhatsApp/SMS message, within the reader's scope."""
+
+from django.urls import path
+
+from . import views_outbox
+
+urlpatterns = [
+    path("", views_outbox.outbox, name="outbox"),
+]
