@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from core.staff import in_staff_scope
-from documents.models import Document, DocumentStatus
 
+from .access import session_claim_ids
 from .models import Branch, Claim, ClaimReason, DocumentRequirement, Programme
+from .timeline import explain
 
 
 def programmes_active() -> QuerySet[Programme]:
@@ -36,36 +37,6 @@ def branches_search(query: str, *, limit: int = 30) -> QuerySet[Branch]:
 
 
 @dataclass(frozen=True)
-class ChecklistItem:
-    requirement: DocumentRequirement
-    document: Document | None
-
-    @property
-    def done(self) -> bool:
-        return self.document is not None and self.document.status != DocumentStatus.REJECTED
-
-
-def claim_current_documents(claim: Claim) -> dict[int, Document]:
-    """The latest document of each type: the one that counts."""
-    current: dict[int, Document] = {}
-    for document in claim.documents.order_by("created_at"):
-        current[document.document_type_id] = document
-    return current
-
-
-def claim_checklist(claim: Claim) -> list[ChecklistItem]:
-    current = claim_current_documents(claim)
-    return [
-        ChecklistItem(requirement=requirement, document=current.get(requirement.document_type_id))
-        for requirement in requirements_for_reason(claim.reason)
-    ]
-
-
-def claim_missing_requirements(claim: Claim) -> list[DocumentRequirement]:
-    return [item.requirement for item in claim_checklist(claim) if item.requirement.required and not item.done]
-
-
-@dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
     title: str
@@ -74,8 +45,6 @@ class TimelineEntry:
 
 def claim_timeline(claim: Claim) -> list[TimelineEntry]:
     """The claim's history in plain words, oldest first."""
-    from .timeline import explain
-
     return [
         TimelineEntry(at=event.at, title=event.get_to_status_display(), text=explain(event.to_status, event.reason))
         for event in claim.events.all()
@@ -101,8 +70,6 @@ def claims_for_staff(user) -> QuerySet[Claim]:
 
 def claims_of_session(session) -> QuerySet[Claim]:
     """The claims this browser created or opened with a one-time code."""
-    from .access import session_claim_ids
-
     return Claim.objects.filter(pk__in=session_claim_ids(session)).select_related("programme", "reason", "branch")
 
 

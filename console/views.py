@@ -20,10 +20,7 @@ from claims.models import Claim, Status
 from claims.services import (
     OfficerActionRefused,
     TransitionNotAllowed,
-    claim_approve,
-    claim_cancel_by_staff,
     claim_holder,
-    claim_reject,
     claim_release,
     claim_request_documents,
     claim_reveal_nik,
@@ -33,6 +30,7 @@ from core.masking import mask_nik
 from core.staff import is_manager, staff_only
 from core.throttle import client_ip
 from documents.services import documents_review
+from interviews.services import claim_approve, claim_cancel_by_staff, claim_reject
 
 from .forms import (
     ApproveForm,

@@ -13,6 +13,7 @@ from claims.services import OfficerActionRefused, TransitionNotAllowed
 from claims.services.contact import claim_contact_phone_update, claim_contact_via_branch
 from core.masking import mask_nik
 from core.staff import staff_only
+from documents.selectors import claim_identity_documents
 from interviews.forms import BookForm
 from interviews.models import FailReason, IdentityCheck, Interview
 from interviews.selectors import (
@@ -21,7 +22,6 @@ from interviews.selectors import (
     interview_attempt_summary,
     interview_attempts,
     interview_for_page,
-    interview_identity_documents,
     local_time_text,
     zone_label,
 )
@@ -89,7 +89,7 @@ def _render_interview(
     bound = bound or {}
     interview = interview_for_page(claim)
     summary = interview_attempt_summary(interview) if interview is not None else None
-    face, identity_documents = interview_identity_documents(claim)
+    face, identity_documents = claim_identity_documents(claim)
     initial = {"versi": claim.version}
     fail_initial = {**initial}
     if summary is not None and summary.propose_failure:

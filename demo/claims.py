@@ -11,9 +11,9 @@ from PIL import Image, ImageDraw
 
 from accounts.models import User
 from claims.models import Branch, Claim, ClaimReason
-from claims.services import ClaimantData, claim_create, claim_submit
+from claims.services import ClaimantData, claim_create
 from core.staff import Role
-from documents.services import claim_switch_to_dropbox, document_check, document_upload
+from documents.services import claim_submit, claim_switch_to_dropbox, document_check, document_upload
 from documents.services.review import document_review
 
 # Marks the demo claims, so running the command twice adds nothing.

@@ -1,17 +1,66 @@
-"""Who may open a document; the reads of the dropbox."""
+"""A claim's checklist (which document counts for each requirement), who may open a document,
+and the reads of the dropbox."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
 from claims.access import session_claim_ids
-from claims.models import Branch, Channel, DocumentRequirement
-from claims.selectors import branches_for_staff, claim_checklist, claims_for_staff
+from claims.models import Branch, Channel, Claim, DocumentRequirement
+from claims.selectors import branches_for_staff, claims_for_staff, requirements_for_reason
 
-from .models import Document, DropboxBatch, Envelope, EnvelopeStatus, ResumableUpload, ScanPage
+from .models import Document, DocumentStatus, DropboxBatch, Envelope, EnvelopeStatus, ResumableUpload, ScanPage
 
 # The ClaimEvent reason recorded when a claimant chooses to send paper copies.
 DROPBOX_CHOSEN = "dropbox_chosen"
+
+
+# --- the checklist -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    requirement: DocumentRequirement
+    document: Document | None
+
+    @property
+    def done(self) -> bool:
+        return self.document is not None and self.document.status != DocumentStatus.REJECTED
+
+
+def claim_current_documents(claim: Claim) -> dict[int, Document]:
+    """The latest document of each type: the one that counts."""
+    current: dict[int, Document] = {}
+    for document in claim.documents.order_by("created_at"):
+        current[document.document_type_id] = document
+    return current
+
+
+def claim_checklist(claim: Claim) -> list[ChecklistItem]:
+    current = claim_current_documents(claim)
+    return [
+        ChecklistItem(requirement=requirement, document=current.get(requirement.document_type_id))
+        for requirement in requirements_for_reason(claim.reason)
+    ]
+
+
+def claim_missing_requirements(claim: Claim) -> list[DocumentRequirement]:
+    return [item.requirement for item in claim_checklist(claim) if item.requirement.required and not item.done]
+
+
+# Documents shown beside the claimant's face photo: whose identity the call checks.
+FACE_DOCUMENT_TYPE = "face_with_ektp"
+IDENTITY_DOCUMENT_TYPES = ("ektp", "kpj_card")
+
+
+def claim_identity_documents(claim: Claim) -> tuple[Document | None, list[Document]]:
+    """(the face-with-e-KTP photo, the identity documents) — the current document of each type,
+    for the officer to compare with the face on the video call."""
+    by_code = {document.document_type.code: document for document in claim_current_documents(claim).values()}
+    return by_code.get(FACE_DOCUMENT_TYPE), [by_code[code] for code in IDENTITY_DOCUMENT_TYPES if code in by_code]
+
+
+# --- who may open a document ------------------------------------------------------------
 
 
 def document_visible_to_staff(document: Document, user) -> bool:

@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils import dateformat, timezone, translation
 
 from claims.models import Branch
-from claims.selectors import claim_current_documents
 
 from .models import (
     ACTIVE_INTERVIEW_STATUSES,
@@ -205,10 +204,6 @@ def interview_for_token(token: str) -> Interview | None:
 
 # --- the officer's interview page -------------------------------------------------------
 
-# Documents shown beside the claimant's face photo: whose identity the call checks.
-FACE_DOCUMENT_TYPE = "face_with_ektp"
-IDENTITY_DOCUMENT_TYPES = ("ektp", "kpj_card")
-
 
 @dataclass(frozen=True)
 class AttemptSummary:
@@ -250,9 +245,3 @@ def interview_for_page(claim) -> Interview | None:
 
 def interview_attempts(interview: Interview) -> list[InterviewAttempt]:
     return list(InterviewAttempt.objects.filter(interview=interview).select_related("by").order_by("at", "pk"))
-
-
-def interview_identity_documents(claim) -> tuple[object | None, list]:
-    """(the face-with-e-KTP photo, the identity documents) — the current document of each type."""
-    by_code = {document.document_type.code: document for document in claim_current_documents(claim).values()}
-    return by_code.get(FACE_DOCUMENT_TYPE), [by_code[code] for code in IDENTITY_DOCUMENT_TYPES if code in by_code]

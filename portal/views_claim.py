@@ -13,11 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from claims import access
 from claims.models import CancelReason, Status
-from claims.selectors import claim_checklist, claim_missing_requirements, claim_timeline, requirements_for_reason
-from claims.services import TransitionNotAllowed, claim_cancel, claim_submit
+from claims.selectors import claim_timeline, requirements_for_reason
+from claims.services import TransitionNotAllowed, claim_cancel
 from core.throttle import Throttled, client_ip
 from documents.models import Document, DocumentStatus
-from documents.services import document_remove, document_upload, too_large_message
+from documents.selectors import claim_checklist, claim_missing_requirements
+from documents.services import claim_submit, document_remove, document_upload, too_large_message
 from documents.uploads import upload_was_too_large
 
 from .forms import CancelForm, CodeForm, DocumentUploadForm, ReferenceForm

@@ -17,10 +17,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from claims.services import claim_documents_changed
 from documents.checks import CheckUnavailable
 from documents.models import Document, DocumentStatus
-from documents.services import document_check, document_upload
+from documents.services import claim_documents_changed, document_check, document_upload
 from tests.documents import corpus
 from tests.factories import BranchFactory, make_claim
 

@@ -1,6 +1,7 @@
 """Every write to a claim. Split by topic; import from here.
 
-intake: creating, submitting, cancelling, the lifecycle and what documents do to it;
+lifecycle: creating, the status and its history, cancelling (what documents do to a
+claim, submitting included, is documents/services/progress.py);
 officer: what branch staff do to a claim (console); assisted: claims an officer starts
 for someone without a smartphone; resume: the "finish later" link and its reminder.
 """
@@ -15,18 +16,15 @@ from .assisted import (
     assisted_phone_state,
     claim_create_assisted,
 )
-from .intake import (
-    DOCUMENT_DRIVEN_STATUSES,
+from .lifecycle import (
     ClaimantData,
     TransitionNotAllowed,
     claim_cancel,
     claim_create,
-    claim_documents_changed,
     claim_record_event,
-    claim_send_fix_list,
-    claim_submit,
     claim_transition,
 )
+from .messaging import claim_notify, claim_status_path
 from .officer import (
     REJECT_EXPLANATIONS,
     ClaimHeld,
@@ -34,11 +32,8 @@ from .officer import (
     RejectReason,
     StaleEdit,
     assignment_lapse,
-    claim_approve,
-    claim_cancel_by_staff,
     claim_holder,
     claim_lock_for_change,
-    claim_reject,
     claim_release,
     claim_request_documents,
     claim_reveal_nik,
@@ -55,15 +50,13 @@ from .resume import (
 )
 
 __all__ = [
-    "DOCUMENT_DRIVEN_STATUSES",
+    "claim_notify",
+    "claim_status_path",
     "ClaimantData",
     "TransitionNotAllowed",
     "claim_cancel",
     "claim_create",
-    "claim_documents_changed",
     "claim_record_event",
-    "claim_send_fix_list",
-    "claim_submit",
     "claim_transition",
     "REJECT_EXPLANATIONS",
     "ClaimHeld",
@@ -71,11 +64,8 @@ __all__ = [
     "RejectReason",
     "StaleEdit",
     "assignment_lapse",
-    "claim_approve",
-    "claim_cancel_by_staff",
     "claim_holder",
     "claim_lock_for_change",
-    "claim_reject",
     "claim_release",
     "claim_request_documents",
     "claim_reveal_nik",

@@ -37,7 +37,7 @@ from notifications.services import message_send
 
 from ..models import Branch, Channel, Claim, ClaimReason
 from ..selectors import branches_for_staff
-from .intake import ClaimantData, claim_create, claim_record_event
+from .lifecycle import ClaimantData, claim_create, claim_record_event
 
 logger = logging.getLogger(__name__)
 

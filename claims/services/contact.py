@@ -1,6 +1,12 @@
-"""Changing how the branch reaches a claimant, from the console (the number stopped working)."""
+"""How the branch reaches a claimant: a new number from the console, or no phone at all.
+
+A claimant marked "contact through the branch" has no working phone: no message about
+their claim leaves (notifications asks hold_check below, registered in ClaimsConfig.ready,
+before it writes a message and again before it hands one to a provider).
+"""
 
 import logging
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,12 +15,22 @@ from django.utils.translation import gettext as _
 
 from ..models import Claim
 from ..validators import normalize_mobile
-from .intake import claim_record_event
+from .assisted import assisted_contact_via_branch
+from .lifecycle import claim_record_event
 from .officer import claim_lock_for_change, claim_touch
 
 logger = logging.getLogger(__name__)
 
 EVENT_CONTACT_PHONE_UPDATED = "contact_phone_updated"
+# Stored on the message row (data, not UI text), so it reads the same in every console language.
+NOT_SENT_CONTACT_VIA_BRANCH = "Tidak dikirim: peserta dihubungi lewat kantor cabang (tidak ada HP yang bisa dipakai)."
+
+
+def hold_check(claim_ids: Collection[int]) -> dict[int, str]:
+    """The claims among these whose claimant is contacted through the branch (read from the
+    database: the caller's claim objects may predate the officer's choice)."""
+    held = Claim.objects.filter(pk__in=claim_ids, contact_via_branch=True).values_list("pk", flat=True)
+    return dict.fromkeys(held, NOT_SENT_CONTACT_VIA_BRANCH)
 
 
 def claim_contact_phone_update(*, claim: Claim, phone: str, by, claim_version: int) -> Claim:
@@ -50,8 +66,6 @@ def claim_contact_phone_update(*, claim: Claim, phone: str, by, claim_version: i
 def claim_contact_via_branch(*, claim: Claim, by, claim_version: int) -> Claim:
     """ "Hubungi lewat kantor cabang" from the console: the assisted channel's service, behind the
     console's stale-edit and hold checks (that service raises the version itself)."""
-    from .assisted import assisted_contact_via_branch
-
     with transaction.atomic():
         locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
         return assisted_contact_via_branch(claim=locked, by=by)

@@ -15,16 +15,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.staff import is_manager
-from notifications.services import message_send
 
-from ..models import OPEN_STATUSES, CancelReason, Claim, ClaimDataAccess, DocumentType, Status
-from .intake import TransitionNotAllowed, claim_cancel, claim_transition
+from ..models import OPEN_STATUSES, Claim, ClaimDataAccess, DocumentType, Status
+from .lifecycle import claim_transition
+from .messaging import claim_notify, claim_status_path
 
 logger = logging.getLogger(__name__)
 
@@ -187,21 +186,6 @@ def claim_reveal_nik(*, claim: Claim, by, ip: str, user_agent: str) -> ClaimData
 # --- decisions ------------------------------------------------------------------------
 
 
-def _status_link(claim: Claim) -> str:
-    return f"{reverse('portal:status_start')}?nomor={claim.reference}"
-
-
-def _tell_claimant(claim: Claim, *, template: str, context: dict) -> None:
-    # message_send itself holds back (and records) a message to a claimant contacted through the branch.
-    message_send(
-        to=claim.contact_phone,
-        template=template,
-        context={"reference": claim.reference, "link_path": _status_link(claim), **context},
-        claim=claim,
-        language=claim.language,
-    )
-
-
 def claim_request_documents(
     *, claim: Claim, document_types: list[DocumentType], note: str = "", by, claim_version: int
 ) -> Claim:
@@ -225,69 +209,14 @@ def claim_request_documents(
             reason="more_documents",
             note=" — ".join(filter(None, [codes, note])),
         )
-        _tell_claimant(
-            locked,
+        claim_notify(
+            claim=locked,
             template="claim_more_documents",
             context={
+                "link_path": claim_status_path(locked),
                 "names": [document_type.localized("name") for document_type in document_types],
                 "note": note,
             },
         )
-        locked = claim_touch(claim=locked, by=by)
-    return locked
-
-
-def _interview_call_off(claim: Claim, *, by) -> None:
-    """A closed claim has no call left to make: its active interview (and the interview's pending
-    reminders) are cancelled in the caller's transaction. The claim is closed by now, so the
-    claimant gets the decision's message only, not a second one about the call."""
-    # Imported here: interviews.services builds on this module.
-    from interviews.selectors import interview_active_for_claim
-    from interviews.services import interview_cancel
-
-    interview = interview_active_for_claim(claim)
-    if interview is not None:
-        interview_cancel(interview=interview, by=by, note=claim.status)
-
-
-def claim_approve(*, claim: Claim, by, claim_version: int) -> Claim:
-    with transaction.atomic():
-        locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
-        locked = claim_transition(claim=locked, to=Status.APPROVED, by=by)
-        _interview_call_off(locked, by=by)
-        locked = claim_touch(claim=locked, by=by)
-    return locked
-
-
-def claim_reject(*, claim: Claim, reason: RejectReason, note: str = "", by, claim_version: int) -> Claim:
-    """Turn the claim down with a reason from the fixed list; the claimant is told why."""
-    note = (note or "").strip()
-    if reason not in RejectReason.values:
-        raise ValidationError(_("Pilih alasan penolakan."), code="reason")
-    if reason == RejectReason.OTHER and not note:
-        raise ValidationError(_("Tulis catatan untuk alasan lainnya."), code="note")
-    with transaction.atomic():
-        locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
-        locked = claim_transition(claim=locked, to=Status.REJECTED, by=by, reason=reason, note=note)
-        _tell_claimant(
-            locked,
-            template="claim_rejected",
-            context={"explanation": str(REJECT_EXPLANATIONS[RejectReason(reason)]), "note": note},
-        )
-        _interview_call_off(locked, by=by)
-        locked = claim_touch(claim=locked, by=by)
-    return locked
-
-
-def claim_cancel_by_staff(*, claim: Claim, reason: CancelReason, note: str = "", by, claim_version: int) -> Claim:
-    """Cancel from the console, always with a reason code (DOMAIN: every cancellation has one)."""
-    if reason not in CancelReason.values:
-        raise ValidationError(_("Pilih alasan pembatalan."), code="reason")
-    with transaction.atomic():
-        locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
-        if locked.status == Status.CANCELLED:
-            raise TransitionNotAllowed(locked, Status.CANCELLED)
-        locked = claim_cancel(claim=locked, reason=CancelReason(reason), by=by, note=(note or "").strip())
-        _interview_call_off(locked, by=by)
         locked = claim_touch(claim=locked, by=by)
     return locked

@@ -14,6 +14,7 @@ from .dropbox import (
     envelope_scans_add,
     envelope_set_aside,
 )
+from .progress import DOCUMENT_DRIVEN_STATUSES, claim_documents_changed, claim_send_fix_list, claim_submit
 from .resumable import (
     OffsetConflict,
     UploadExpired,
@@ -37,6 +38,10 @@ from .uploads import (
 )
 
 __all__ = [
+    "DOCUMENT_DRIVEN_STATUSES",
+    "claim_documents_changed",
+    "claim_send_fix_list",
+    "claim_submit",
     "documents_purge_for_claim",
     "IGNORE_PAGE",
     "claim_switch_to_dropbox",

@@ -22,12 +22,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims.models import Claim
-from claims.services import claim_documents_changed, claim_record_event
+from claims.services import claim_record_event
 from core.queue import publish
 
 from ..checks import Candidate, CheckRejected, CheckUnavailable, run_checks
 from ..models import Document, DocumentStatus, ScanPage, new_document_key, new_thumbnail_key
 from ..storage import documents_storage
+from .progress import claim_documents_changed
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 The officer may overrule an automatic rejection or reject a document the checks let
 through, with a reason from ``checks.codes.OFFICER_REJECTIONS``. Rejections reach the
 claimant the way automatic ones do: one message per batch, listing what to redo, with
-the link (``claims.services.claim_send_fix_list``). The console posts every
+the link (``progress.claim_send_fix_list``). The console posts every
 decision of its page at once, so a session of several rejections is one message.
 """
 
@@ -15,20 +15,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Status
-from claims.selectors import claim_checklist, claim_current_documents
 from claims.services import (
-    DOCUMENT_DRIVEN_STATUSES,
     OfficerActionRefused,
-    claim_documents_changed,
     claim_lock_for_change,
     claim_record_event,
-    claim_send_fix_list,
     claim_touch,
     claim_transition,
 )
 
 from ..checks.codes import OFFICER_REJECTION_NEEDS_NOTE, OFFICER_REJECTIONS
 from ..models import Document, DocumentStatus
+from ..selectors import claim_checklist, claim_current_documents
+from .progress import DOCUMENT_DRIVEN_STATUSES, claim_documents_changed, claim_send_fix_list
 
 logger = logging.getLogger(__name__)
 

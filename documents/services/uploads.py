@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, DocumentType, Status
-from claims.services import claim_documents_changed
 
 from ..models import Document, DocumentAccess, DocumentStatus
 from .checking import document_check_enqueue
+from .progress import claim_documents_changed
 
 logger = logging.getLogger(__name__)
 

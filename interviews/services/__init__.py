@@ -10,6 +10,7 @@ from .booking import (
     interview_request_phone_call,
     interview_reschedule,
 )
+from .decisions import claim_approve, claim_cancel_by_staff, claim_reject
 from .outcomes import (
     FAIL_EXPLANATIONS,
     interview_mark_confirmed,
@@ -30,6 +31,9 @@ from .replies import (
 )
 
 __all__ = [
+    "claim_approve",
+    "claim_cancel_by_staff",
+    "claim_reject",
     "BOOKABLE_CLAIM_STATUSES",
     "LIVE_REMINDER_STATUSES",
     "InterviewRefused",

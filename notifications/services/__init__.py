@@ -14,7 +14,6 @@ from .delivery import (
 from .inbound import REPLY_CONFIRM, REPLY_RESCHEDULE, inbound_reply_handlers, inbound_reply_receive
 from .reports import message_status_report
 from .sending import (
-    NOT_SENT_CONTACT_VIA_BRANCH,
     REDACTED,
     REDACTED_UNSENT,
     Outgoing,
@@ -23,7 +22,6 @@ from .sending import (
 )
 
 __all__ = [
-    "NOT_SENT_CONTACT_VIA_BRANCH",
     "REDACTED",
     "REDACTED_UNSENT",
     "REPLY_CONFIRM",

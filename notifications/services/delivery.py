@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..backends import BaseBackend, PermanentFailure, SendResult, TemporaryFailure, get_backend
+from ..holds import held_claims
 from ..models import (
     NUMBER_REASONS,
     FailureReason,
@@ -20,7 +21,7 @@ from ..models import (
     NumberHealth,
     allows_transition,
 )
-from .sending import NOT_SENT_CONTACT_VIA_BRANCH, REDACTED, REDACTED_UNSENT, _deliver_on_commit
+from .sending import REDACTED, REDACTED_UNSENT, _deliver_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,8 @@ def message_deliver(*, message_id: int) -> Message | None:
     )
     if not claimed:
         return None
-    message = Message.objects.select_related("claim").get(pk=message_id)
-    if _skip_via_branch(message):
+    message = Message.objects.get(pk=message_id)
+    if _held([message]):
         return message
     return _hand_to_provider(message)
 
@@ -64,7 +65,9 @@ def messages_deliver(*, message_ids: list[int]) -> list[int]:
         Message.objects.filter(pk__in=claimed).update(
             status=MessageStatus.SENDING, status_changed_at=timezone.now(), attempts=F("attempts") + 1
         )
-    messages = [m for m in Message.objects.filter(pk__in=claimed).select_related("claim") if not _skip_via_branch(m)]
+    messages = list(Message.objects.filter(pk__in=claimed))
+    held = _held(messages)
+    messages = [message for message in messages if message.pk not in held]
     retry = []
     for sent in _send_side_by_side(messages):
         try:
@@ -113,14 +116,18 @@ def _send_side_by_side(messages: list[Message]):
     return _pool(concurrency).map(_send_one, messages)
 
 
-def _skip_via_branch(message: Message) -> bool:
-    """Queued before an officer marked the claim "contact through the branch": not sent."""
-    if message.claim is None or not message.claim.contact_via_branch:
-        return False
-    message.status, message.error = MessageStatus.SKIPPED, NOT_SENT_CONTACT_VIA_BRANCH
-    message.status_changed_at = timezone.now()
-    message.save(update_fields=["status", "error", "status_changed_at"])
-    return True
+def _held(messages: list[Message]) -> set[int]:
+    """Claimed rows whose claim was held after they were written (notifications/holds.py): not
+    sent, "skipped" with the reason. Returns their ids."""
+    holds = held_claims({message.claim_id for message in messages if message.claim_id is not None})
+    skipped = set()
+    for message in messages:
+        if message.claim_id in holds:
+            message.status, message.error = MessageStatus.SKIPPED, holds[message.claim_id]
+            message.status_changed_at = timezone.now()
+            message.save(update_fields=["status", "error", "status_changed_at"])
+            skipped.add(message.pk)
+    return skipped
 
 
 def _give_back(message: Message) -> None:
@@ -201,7 +208,7 @@ def _fallback_to_sms(message: Message) -> Message | None:
     try:
         with transaction.atomic():
             fallback = Message.objects.create(
-                claim=message.claim,
+                claim_id=message.claim_id,
                 channel=MessageChannel.SMS,
                 to=message.to,
                 template=message.template,

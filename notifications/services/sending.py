@@ -10,6 +10,7 @@ from django.utils import translation
 
 from core.queue import publish
 
+from ..holds import held_claims
 from ..models import Message, MessageStatus
 
 logger = logging.getLogger(__name__)
@@ -18,8 +19,6 @@ logger = logging.getLogger(__name__)
 RECONCILE = "the reconcile sweep"
 REDACTED = "[isi pesan dihapus setelah terkirim]"
 REDACTED_UNSENT = "[isi pesan dihapus: tidak dikirim]"
-# Stored on the row (data, not UI text), so it reads the same in every console language.
-NOT_SENT_CONTACT_VIA_BRANCH = "Tidak dikirim: peserta dihubungi lewat kantor cabang (tidak ada HP yang bisa dipakai)."
 
 
 @dataclass
@@ -70,13 +69,14 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
     """
     if not outgoing:
         return []
-    # No working phone: the row stays so the outbox shows what was not sent and why; a
-    # code in it is blanked, as nobody will ever receive it.
-    via_branch = _claims_contacted_via_branch([item.claim for item in outgoing if item.claim is not None])
+    # A held claim (notifications/holds.py): the row stays so the outbox shows what was not
+    # sent and why; a code in it is blanked, as nobody will ever receive it.
+    held = held_claims({item.claim.pk for item in outgoing if item.claim is not None})
     rows = []
     for item in outgoing:
         body = _render(item)
-        skipped = item.claim is not None and item.claim.pk in via_branch
+        hold = held.get(item.claim.pk, "") if item.claim is not None else ""
+        skipped = bool(hold)
         rows.append(
             Message(
                 claim=item.claim,
@@ -86,14 +86,14 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
                 body=REDACTED_UNSENT if skipped and item.sensitive else body,
                 sensitive=item.sensitive,
                 status=MessageStatus.SKIPPED if skipped else MessageStatus.QUEUED,
-                error=NOT_SENT_CONTACT_VIA_BRANCH if skipped else "",
+                error=hold,
             )
         )
     messages = Message.objects.bulk_create(rows)
     queued = []
     for message in messages:
         if message.status == MessageStatus.SKIPPED:
-            logger.info("message %s not sent: claim %s is contacted through the branch", message.pk, message.claim_id)
+            logger.info("message %s not sent: claim %s is held", message.pk, message.claim_id)
         else:
             queued.append(message.pk)
     _deliver_on_commit(*queued)
@@ -120,15 +120,3 @@ def _deliver_on_commit(*message_ids: int) -> None:
     for start in range(0, len(message_ids), size):
         chunk = list(message_ids[start : start + size])
         transaction.on_commit(lambda chunk=chunk: publish(messages_deliver_task, chunk, sweep=RECONCILE))
-
-
-def _claims_contacted_via_branch(claims: list) -> set:
-    """Read from the database: the caller's claim objects may predate the officer's choice."""
-    if not claims:
-        return set()
-    model = type(claims[0])
-    return set(
-        model._default_manager.filter(pk__in={c.pk for c in claims}, contact_via_branch=True).values_list(
-            "pk", flat=True
-        )
-    )

@@ -9,12 +9,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.models import Branch, CancelReason, Channel, Claim, DocumentType, HeirRelation, Programme, Status
-from claims.selectors import claim_checklist, reasons_for_programme, requirements_for_reason
+from claims.selectors import reasons_for_programme, requirements_for_reason
 from claims.services import ClaimantData
 from claims.validators import nik_matches_birth_date, normalize_mobile, validate_kpj, validate_nik
 from core.masking import mask_nik, mask_phone
 from documents.checks.codes import fix_hint
 from documents.models import DocumentStatus
+from documents.selectors import claim_checklist
 
 # --- errors -----------------------------------------------------------------------------
 

@@ -27,9 +27,9 @@ from claims.access import (
 )
 from claims.models import CancelReason, Claim
 from claims.selectors import branches_search, programmes_active
-from claims.services import claim_cancel, claim_create, claim_submit
+from claims.services import claim_cancel, claim_create
 from core.throttle import client_ip
-from documents.services import document_remove, document_upload, too_large_message
+from documents.services import claim_submit, document_remove, document_upload, too_large_message
 from documents.uploads import upload_was_too_large
 
 from .auth import ClaimTokenAuthentication, HasClaimToken

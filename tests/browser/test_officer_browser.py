@@ -14,9 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from claims.models import Channel, Claim, Status
-from claims.services import claim_submit
 from documents.models import Document, DocumentStatus, Envelope, EnvelopeStatus, ScanPage
-from documents.services import claim_switch_to_dropbox, document_upload
+from documents.services import claim_submit, claim_switch_to_dropbox, document_upload
 from notifications.models import Message
 from tests.dropbox import make_scan_pdf
 from tests.factories import BranchFactory, StaffFactory, make_claim, make_jpeg

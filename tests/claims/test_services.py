@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from claims.models import ALLOWED_TRANSITIONS, CancelReason, Claim, Status
-from claims.services import TransitionNotAllowed, claim_cancel, claim_submit, claim_transition
+from claims.services import TransitionNotAllowed, claim_cancel, claim_transition
+from documents.services import claim_submit
 from tests.factories import make_claim
 
 pytestmark = pytest.mark.django_db

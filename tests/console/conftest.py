@@ -6,10 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from claims.models import Claim
-from claims.services import claim_submit
 from core.staff import Role
 from documents.models import Document
-from documents.services import document_check, document_upload
+from documents.services import claim_submit, document_check, document_upload
 from tests.browser.conftest import chromium, screenshots  # noqa: F401 (Chromium fixtures for the browser test)
 from tests.factories import StaffFactory, make_claim, make_jpeg
 
@@ -35,7 +34,7 @@ def make_submitted_claim(*, branch, **kwargs) -> Claim:
 
 
 def current_documents(claim: Claim) -> list[Document]:
-    from claims.selectors import claim_current_documents
+    from documents.selectors import claim_current_documents
 
     return list(claim_current_documents(claim).values())
 

@@ -14,9 +14,6 @@ from claims.services import (
     RejectReason,
     StaleEdit,
     TransitionNotAllowed,
-    claim_approve,
-    claim_cancel_by_staff,
-    claim_reject,
     claim_release,
     claim_request_documents,
     claim_reveal_nik,
@@ -26,6 +23,7 @@ from core.staff import Role, is_manager
 from documents.checks.codes import OFFICER_REJECTIONS, fix_hint
 from documents.models import DocumentStatus
 from documents.services import ReviewDecision, document_review, document_upload, documents_review
+from interviews.services import claim_approve, claim_cancel_by_staff, claim_reject
 from notifications.models import Message
 from tests.documents import corpus
 from tests.factories import StaffFactory, make_jpeg

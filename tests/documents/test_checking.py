@@ -15,9 +15,9 @@ from django.utils import timezone
 from PIL import Image
 
 from claims.models import Status
-from claims.services import claim_submit
 from documents.models import Document, DocumentStatus
 from documents.services import (
+    claim_submit,
     document_check,
     document_upload,
     documents_requeue_stuck,

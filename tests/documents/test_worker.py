@@ -12,9 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from claims.models import ClaimEvent, Status
-from claims.services import claim_submit
 from documents.models import Document, DocumentStatus
-from documents.services import document_upload
+from documents.services import claim_submit, document_upload
 from notifications.models import Message
 from tests.documents import corpus
 from tests.factories import BranchFactory, make_claim, make_jpeg

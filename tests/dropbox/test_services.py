@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from claims.models import CancelReason, Channel, ClaimReason, Status
-from claims.services import claim_cancel, claim_submit
+from claims.services import claim_cancel
 from documents.models import (
     Document,
     DocumentStatus,
@@ -20,6 +20,7 @@ from documents.models import (
 )
 from documents.services import (
     IGNORE_PAGE,
+    claim_submit,
     claim_switch_to_dropbox,
     document_upload,
     dropbox_batch_close,

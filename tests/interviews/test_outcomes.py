@@ -5,13 +5,7 @@ import datetime as dt
 import pytest
 
 from claims.models import CancelReason, ClaimEvent, Status
-from claims.services import (
-    RejectReason,
-    StaleEdit,
-    claim_approve,
-    claim_cancel_by_staff,
-    claim_reject,
-)
+from claims.services import RejectReason, StaleEdit
 from interviews.models import (
     AttemptOutcome,
     FailReason,
@@ -23,6 +17,9 @@ from interviews.models import (
 from interviews.selectors import interview_attempt_summary
 from interviews.services import (
     InterviewRefused,
+    claim_approve,
+    claim_cancel_by_staff,
+    claim_reject,
     interview_mark_confirmed,
     interview_mark_failed,
     interview_mark_no_answer,

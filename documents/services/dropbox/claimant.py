@@ -10,11 +10,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from claims.models import Channel, Claim, Status
-from claims.selectors import claim_missing_requirements
-from claims.services import claim_documents_changed, claim_record_event, claim_transition
+from claims.services import claim_record_event, claim_transition
 from notifications.services import message_send
 
-from ...selectors import DROPBOX_CHOSEN, dropbox_cover_items
+from ...selectors import DROPBOX_CHOSEN, claim_missing_requirements, dropbox_cover_items
+from ..progress import claim_documents_changed
 
 logger = logging.getLogger(__name__)
 

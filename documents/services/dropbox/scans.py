@@ -19,10 +19,10 @@ from PIL import Image, ImageOps
 
 from claims.models import Claim, Status
 from claims.selectors import requirements_for_reason
-from claims.services import claim_documents_changed
 from notifications.services import message_send
 
 from ...models import Document, Envelope, EnvelopeStatus, ScanPage
+from ..progress import claim_documents_changed
 from ..uploads import clean_original_name, document_upload
 from .claimant import _dropbox_submit
 from .envelopes import _check_scope

@@ -1,0 +1,136 @@
+"""The claim lifecycle: creating a claim, the one writer of its status, cancelling, its history."""
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import message_send
+
+from ..models import (
+    ALLOWED_TRANSITIONS,
+    Branch,
+    CancelReason,
+    Channel,
+    Claim,
+    ClaimEvent,
+    ClaimReason,
+    Status,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class TransitionNotAllowed(Exception):
+    def __init__(self, claim: Claim, to: str):
+        super().__init__(f"claim {claim.pk}: {claim.status} → {to} is not allowed")
+        self.from_status, self.to_status = claim.status, to
+
+
+@dataclass(frozen=True)
+class ClaimantData:
+    """What a claimant tells about themselves, already validated and normalised."""
+
+    nik: str
+    kpj_number: str
+    full_name: str
+    date_of_birth: dt.date
+    phone: str
+    email: str = ""
+    heir_name: str = ""
+    heir_nik: str = ""
+    heir_relation: str = ""
+    heir_phone: str = ""
+
+
+def claim_create(
+    *,
+    intake_token: uuid.UUID,
+    reason: ClaimReason,
+    branch: Branch,
+    data: ClaimantData,
+    channel: Channel = Channel.ELECTRONIC,
+    language: str = "id",
+    by=None,
+) -> Claim:
+    """Create a draft claim, once per intake form: the same token posted twice gives the same claim."""
+    existing = Claim.objects.filter(intake_token=intake_token).first()
+    if existing is not None:
+        return existing
+    if reason.needs_heir and not (data.heir_name and data.heir_nik and data.heir_relation and data.heir_phone):
+        raise ValidationError(_("Data ahli waris wajib diisi untuk klaim ini."))
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(
+                intake_token=intake_token,
+                programme=reason.programme,
+                reason=reason,
+                branch=branch,
+                channel=channel,
+                language=language,
+                **data.__dict__,
+            )
+            ClaimEvent.objects.create(claim=claim, actor=by, from_status="", to_status=Status.DRAFT)
+    except IntegrityError:
+        # A concurrent post of the same form won the race: its claim is ours.
+        return Claim.objects.get(intake_token=intake_token)
+    logger.info("claim %s created (draft)", claim.pk)
+    return claim
+
+
+def claim_transition(*, claim: Claim, to: Status, by=None, reason: str = "", note: str = "") -> Claim:
+    """The only writer of Claim.status: lock, check the table, save, record, in one transaction."""
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if to not in ALLOWED_TRANSITIONS[locked.status]:
+            raise TransitionNotAllowed(locked, to)
+        now = timezone.now()
+        from_status = locked.status
+        locked.status = to
+        locked.version += 1
+        fields = ["status", "version", "updated_at"]
+        if to == Status.SUBMITTED and locked.submitted_at is None:
+            locked.submitted_at = now
+            fields.append("submitted_at")
+        if to == Status.CANCELLED:
+            locked.cancel_reason = reason
+            fields.append("cancel_reason")
+        if to in (Status.APPROVED, Status.REJECTED, Status.CANCELLED):
+            locked.closed_at = now
+            fields.append("closed_at")
+        locked.save(update_fields=fields)
+        ClaimEvent.objects.create(
+            claim=locked, at=now, actor=by, from_status=from_status, to_status=to, reason=reason, note=note[:500]
+        )
+    logger.info("claim %s: %s → %s", locked.pk, from_status, to)
+    return locked
+
+
+def claim_cancel(*, claim: Claim, reason: CancelReason, by=None, note: str = "") -> Claim:
+    """Cancel an open claim with a reason code. Cancelling a cancelled claim changes nothing."""
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status == Status.CANCELLED:
+            return claim
+        claim = claim_transition(claim=claim, to=Status.CANCELLED, by=by, reason=reason, note=note)
+        if reason == CancelReason.CLAIMANT_REQUEST:
+            message_send(
+                to=claim.contact_phone,
+                template="claim_cancelled",
+                context={"reference": claim.reference},
+                claim=claim,
+                language=claim.language,
+            )
+    return claim
+
+
+def claim_record_event(*, claim: Claim, reason: str, note: str = "", by=None) -> ClaimEvent:
+    """Something worth keeping on the claim's history that does not change its status."""
+    return ClaimEvent.objects.create(
+        claim=claim, actor=by, from_status=claim.status, to_status=claim.status, reason=reason, note=note[:500]
+    )

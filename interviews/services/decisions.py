@@ -1,0 +1,83 @@
+"""The officer's decision on a claim, and what it does to the call.
+
+Approving, rejecting and cancelling close the claim; a closed claim has no call left to
+make, so its active interview (with its pending reminders) is called off in the same
+transaction. They live here, above claims/, because the decision follows the interview:
+claims/ knows nothing of interviews.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from claims.models import CancelReason, Claim, Status
+from claims.services import (
+    REJECT_EXPLANATIONS,
+    RejectReason,
+    TransitionNotAllowed,
+    claim_cancel,
+    claim_lock_for_change,
+    claim_notify,
+    claim_status_path,
+    claim_touch,
+    claim_transition,
+)
+
+from ..selectors import interview_active_for_claim
+from .booking import interview_cancel
+
+
+def _interview_call_off(claim: Claim, *, by) -> None:
+    """A closed claim has no call left to make: its active interview (and the interview's pending
+    reminders) are cancelled in the caller's transaction. The claim is closed by now, so the
+    claimant gets the decision's message only, not a second one about the call."""
+    interview = interview_active_for_claim(claim)
+    if interview is not None:
+        interview_cancel(interview=interview, by=by, note=claim.status)
+
+
+def claim_approve(*, claim: Claim, by, claim_version: int) -> Claim:
+    with transaction.atomic():
+        locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
+        locked = claim_transition(claim=locked, to=Status.APPROVED, by=by)
+        _interview_call_off(locked, by=by)
+        locked = claim_touch(claim=locked, by=by)
+    return locked
+
+
+def claim_reject(*, claim: Claim, reason: RejectReason, note: str = "", by, claim_version: int) -> Claim:
+    """Turn the claim down with a reason from the fixed list; the claimant is told why."""
+    note = (note or "").strip()
+    if reason not in RejectReason.values:
+        raise ValidationError(_("Pilih alasan penolakan."), code="reason")
+    if reason == RejectReason.OTHER and not note:
+        raise ValidationError(_("Tulis catatan untuk alasan lainnya."), code="note")
+    with transaction.atomic():
+        locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
+        locked = claim_transition(claim=locked, to=Status.REJECTED, by=by, reason=reason, note=note)
+        claim_notify(
+            claim=locked,
+            template="claim_rejected",
+            context={
+                "link_path": claim_status_path(locked),
+                "explanation": str(REJECT_EXPLANATIONS[RejectReason(reason)]),
+                "note": note,
+            },
+        )
+        _interview_call_off(locked, by=by)
+        locked = claim_touch(claim=locked, by=by)
+    return locked
+
+
+def claim_cancel_by_staff(*, claim: Claim, reason: CancelReason, note: str = "", by, claim_version: int) -> Claim:
+    """Cancel from the console, always with a reason code (DOMAIN: every cancellation has one)."""
+    if reason not in CancelReason.values:
+        raise ValidationError(_("Pilih alasan pembatalan."), code="reason")
+    with transaction.atomic():
+        locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
+        if locked.status == Status.CANCELLED:
+            raise TransitionNotAllowed(locked, Status.CANCELLED)
+        locked = claim_cancel(claim=locked, reason=CancelReason(reason), by=by, note=(note or "").strip())
+        _interview_call_off(locked, by=by)
+        locked = claim_touch(claim=locked, by=by)
+    return locked
