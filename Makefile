@@ -2,7 +2,7 @@
 #
 #   make run     a local server with demo data on http://127.0.0.1:8000 (SQLite in var/)
 #   make test    everything CI checks: lint, migrations, the whole pytest suite
-#   make lint    ruff lint + format check
+#   make lint    ruff lint + format check, import contracts (lint-imports)
 #   make format  let ruff fix what it can
 #   make clean   remove .venv, var/ (the dev database and files) and test-output/
 #
@@ -15,7 +15,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-# Touched after a successful install; pip runs again when pyproject.toml is newer.
+# Touched after a successful install; pip runs again when pyproject.toml is newer. `make run`
+# installs what the app needs; `make test` adds the test and lint tools (.[dev]).
+INSTALLED_RUN := $(VENV)/.installed-run
 INSTALLED := $(VENV)/.installed
 # Translations live in locale/ (LOCALE_PATHS) or in an app's own locale/.
 LOCALE_DIRS := $(wildcard locale */locale)
@@ -24,9 +26,9 @@ TEST_OUTPUT := test-output
 
 export DEBIAN_FRONTEND := noninteractive
 
-.PHONY: run test lint format clean venv messages services system-packages check-migrations
+.PHONY: run test lint format clean venv venv-run messages services system-packages check-migrations
 
-run: venv messages
+run: venv-run messages
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_data
@@ -39,6 +41,7 @@ test: services system-packages venv messages lint check-migrations
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff format .
@@ -51,17 +54,24 @@ clean:
 
 venv: $(INSTALLED)
 
+venv-run: $(INSTALLED_RUN)
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+$(INSTALLED_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -e .
+	touch $(INSTALLED_RUN)
+
+# The dev extras include everything the app needs, so a full install stands for both.
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -e '.[dev]'
-	touch $(INSTALLED)
+	touch $(INSTALLED) $(INSTALLED_RUN)
 
 # --- translations ------------------------------------------------------------
 
 # compilemessages would otherwise walk into .venv and recompile Django's own catalogues.
-messages: venv
+messages: venv-run
 ifneq ($(LOCALE_DIRS),)
 	@if ! command -v msgfmt >/dev/null; then \
 		echo "msgfmt missing: installing Debian's gettext"; \
