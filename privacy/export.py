@@ -9,6 +9,9 @@ like a NIK reveal.
 
 The ZIP is written to a spooled temporary file (memory up to 8 MB, then disk) and
 handed back open at position 0: a claimant with large scans never sits in memory.
+
+What each row says is its app's own declaration (its personal_data.py, see
+core/personal_data.py); this module only walks them.
 """
 
 import json
@@ -17,149 +20,70 @@ import mimetypes
 import tempfile
 import zipfile
 
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from claims.models import Claim, ClaimDataAccess
 from claims.selectors import claims_for_staff
+from core.personal_data import PersonalData
+
+from . import declarations
 
 logger = logging.getLogger(__name__)
 
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _path(claim: Claim, name: str, content_type: str) -> str:
-    return f"{claim.reference}/{name}{mimetypes.guess_extension(content_type) or ''}"
-
-
 def _claim_record(claim: Claim, files: list[tuple[str, FieldFile]]) -> dict:
-    """The claim as JSON; each stored file it names is appended to ``files`` (path in the ZIP, file)."""
-    from documents.models import Document, DocumentAccess, Envelope, ScanPage
-    from interviews.models import Interview
-    from notifications.models import Message
+    """The claim as JSON, each app's rows in its own section; each stored file a row names
+    is appended to ``files`` (path in the ZIP, file)."""
 
-    def stored(field: FieldFile, path: str) -> str | None:
-        if not field:
+    def attach(stored: FieldFile, name: str, content_type: str) -> str | None:
+        if not stored:
             return None
-        files.append((path, field))
+        path = f"{claim.reference}/{name}{mimetypes.guess_extension(content_type) or ''}"
+        files.append((path, stored))
         return path
 
-    documents = Document.objects.filter(claim=claim).select_related("document_type").order_by("created_at", "pk")
-    scans = ScanPage.objects.filter(claim=claim).order_by("envelope", "page_number")
-    return {
-        "reference": claim.reference,
-        "programme": claim.programme.name,
-        "reason": claim.reason.name,
-        "channel": claim.channel,
-        "status": claim.status,
-        "cancel_reason": claim.cancel_reason,
-        "branch": claim.branch.name,
-        "nik": claim.nik,
-        "kpj_number": claim.kpj_number,
-        "full_name": claim.full_name,
-        "date_of_birth": _iso(claim.date_of_birth),
-        "phone": claim.phone,
-        "email": claim.email,
-        "language": claim.language,
-        "heir": {
-            "name": claim.heir_name,
-            "nik": claim.heir_nik,
-            "relation": claim.heir_relation,
-            "phone": claim.heir_phone,
-        },
-        "created_at": _iso(claim.created_at),
-        "submitted_at": _iso(claim.submitted_at),
-        "closed_at": _iso(claim.closed_at),
-        "anonymised_at": _iso(claim.anonymised_at),
-        "history": [
-            {"at": _iso(e.at), "from": e.from_status, "to": e.to_status, "reason": e.reason, "note": e.note}
-            for e in claim.events.order_by("at", "pk")
-        ],
-        "documents": [
-            {
-                "type": d.document_type.code,
-                "status": d.status,
-                "rejection_code": d.rejection_code,
-                "rejection_note": d.rejection_note,
-                "original_name": d.original_name,
-                "content_type": d.content_type,
-                "size": d.size,
-                "uploaded_at": _iso(d.created_at),
-                "checked_at": _iso(d.checked_at),
-                "file_in_this_zip": stored(d.file, _path(claim, f"{n:02d}-{d.document_type.code}", d.content_type)),
-            }
-            for n, d in enumerate(documents, start=1)
-        ],
-        "dropbox_envelopes": [
-            {"envelope": e.pk, "opened_at": _iso(e.created_at), "note": e.note}
-            for e in Envelope.objects.filter(claim=claim).order_by("created_at", "pk")
-        ],
-        "dropbox_scans": [
-            {
-                "envelope": s.envelope_id,
-                "page": s.page_number,
-                "ignored": s.ignored,
-                "scanned_at": _iso(s.created_at),
-                "file_in_this_zip": stored(
-                    s.file, _path(claim, f"scans/{s.envelope_id}-{s.page_number:02d}", s.content_type)
-                ),
-            }
-            for s in scans
-        ],
-        "messages": [
-            {
-                "at": _iso(m.created_at),
-                "channel": m.channel,
-                "to": m.to,
-                "template": m.template,
-                "status": m.status,
-                "body": m.body,
-            }
-            for m in Message.objects.filter(claim=claim).order_by("created_at", "pk")
-        ],
-        "interviews": [
-            {
-                "starts_at": _iso(i.starts_at),
-                "channel": i.channel,
-                "status": i.status,
-                "confirmed_at": _iso(i.claimant_confirmed_at),
-                "attempts": [
-                    {
-                        "at": _iso(a.at),
-                        "outcome": a.outcome,
-                        "reason": a.reason,
-                        "identity_checks": a.checks,
-                        "note": a.note,
-                    }
-                    for a in i.attempts.all()
-                ],
-            }
-            for i in Interview.objects.filter(claim=claim).prefetch_related("attempts").order_by("starts_at")
-        ],
-        "staff_access": [
-            {"at": _iso(a.at), "user": a.user.get_username(), "what": f"document {a.what}"}
-            for a in DocumentAccess.objects.filter(document__claim=claim).select_related("user").order_by("at")
-        ]
-        + [
-            {"at": _iso(a.at), "user": a.user.get_username(), "what": a.what}
-            for a in claim.data_accesses.select_related("user").order_by("at")
-        ],
-    }
+    record: dict = {}
+    for declaration in declarations.of_claims():
+        if declaration.section is None or declaration.export is None:
+            continue
+        rows = _ordered(declaration, declarations.rows_of_claim(declaration, claim))
+        exported = [declaration.export(row, n, attach) for n, row in enumerate(rows, start=1)]
+        if declaration.section == "":
+            record.update(exported[0])
+        else:
+            record.setdefault(declaration.section, []).extend(exported)
+    return record
 
 
-def _replies(claims: list[Claim]) -> list[dict]:
-    """What the person wrote back: replies are kept by the number they came from, not by claim."""
-    from notifications.models import InboundMessage
+def _kept_by_phone(claims: list[Claim]) -> dict[str, list[dict]]:
+    """What is kept by the person's numbers rather than by claim (what they wrote back)."""
+    phones = {phone for claim in claims for phone in declarations.claim_phones(claim)}
+    sections: dict[str, list[dict]] = {}
+    for declaration in declarations.of_phones():
+        if declaration.section is None or declaration.export is None:
+            continue
+        rows = _ordered(declaration, declarations.rows_of_phones(declaration, phones))
+        sections.setdefault(declaration.section, []).extend(
+            declaration.export(row, n, _no_files) for n, row in enumerate(rows, start=1)
+        )
+    return sections
 
-    phones = {p for c in claims for p in (c.phone, c.heir_phone) if p}
-    return [
-        {"at": _iso(r.received_at), "channel": r.channel, "from": r.from_number, "text": r.text}
-        for r in InboundMessage.objects.filter(from_number__in=phones).order_by("received_at", "pk")
-    ]
+
+def _ordered(declaration: PersonalData, rows: QuerySet) -> QuerySet:
+    rows = rows.order_by(*declaration.order_by)
+    if declaration.related:
+        rows = rows.select_related(*declaration.related)
+    if declaration.prefetch:
+        rows = rows.prefetch_related(*declaration.prefetch)
+    return rows
+
+
+def _no_files(stored: FieldFile, name: str, content_type: str) -> None:
+    return None
 
 
 def claimant_data_export(*, claim: Claim, by, ip: str, user_agent: str):
@@ -188,7 +112,7 @@ def claimant_data_export(*, claim: Claim, by, ip: str, user_agent: str):
         "exported_at": timezone.now().isoformat(),
         "exported_by": by.get_username(),
         "claims": [_claim_record(c, files) for c in claims],
-        "replies": _replies(claims),
+        **_kept_by_phone(claims),
     }
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_DEFLATED) as archive:

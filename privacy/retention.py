@@ -12,6 +12,9 @@ delivery states.
 Each claim is anonymised in its own transaction under its row lock (skip_locked: two
 sweeps never work on the same claim) and marked with anonymised_at, so a second run
 does nothing. The access logs are not touched: who looked at what stays accountable.
+
+What is erased, and how, is each app's own declaration (its personal_data.py, see
+core/personal_data.py); this module only walks them.
 """
 
 import datetime as dt
@@ -20,19 +23,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Claim, ClaimEvent, OneTimeCode, Status
+from claims.models import Claim, Status
 from claims.services import claim_record_event
+from core.personal_data import PersonalData
+
+from . import declarations
 
 logger = logging.getLogger(__name__)
 
 CLOSED_STATUSES = (Status.APPROVED, Status.REJECTED, Status.CANCELLED)
-# What stays in a field that may not be empty (date of birth), and in the name fields, so a
-# person reading the record sees at once that it was anonymised, not lost.
-ANONYMISED = "[dihapus]"
-ANONYMISED_BIRTH_DATE = dt.date(1900, 1, 1)
 
 
 @dataclass
@@ -49,10 +50,6 @@ def claims_due_for_anonymising(*, now: dt.datetime | None = None):
 def claim_anonymise(*, claim_id: int, now: dt.datetime | None = None) -> int | None:
     """Delete the claim's files and personal fields; the number of stored objects deleted,
     or None when the claim is not due (any more) or another sweep holds it."""
-    from documents.services import documents_purge_for_claim
-    from interviews.models import InterviewAttempt
-    from notifications.models import InboundMessage, Message, NumberHealth
-
     now = now or timezone.now()
     with transaction.atomic():
         claim = (
@@ -60,48 +57,42 @@ def claim_anonymise(*, claim_id: int, now: dt.datetime | None = None) -> int | N
         ).first()
         if claim is None:
             return None
-        phones = {p for p in (claim.phone, claim.heir_phone) if p}
-        files = documents_purge_for_claim(claim=claim)
-        Message.objects.filter(claim=claim).update(to="", body=ANONYMISED, error="")
-        # A number's health and the replies from it go with the person, unless another live
-        # claim still uses the number (its interview confirmations arrive as replies).
-        still_used = set(
-            Claim.objects.filter(anonymised_at__isnull=True)
-            .exclude(pk=claim.pk)
-            .filter(Q(phone__in=phones) | Q(heir_phone__in=phones))
-            .values_list("phone", "heir_phone")
-            .iterator()
-        )
-        gone = phones - {p for pair in still_used for p in pair}
-        NumberHealth.objects.filter(phone__in=gone).delete()
-        InboundMessage.objects.filter(from_number__in=gone).delete()
-        OneTimeCode.objects.filter(claim=claim).delete()
-        InterviewAttempt.objects.filter(interview__claim=claim).update(note="")
-        ClaimEvent.objects.filter(claim=claim).exclude(note="").update(note="")
-        claim.nik = claim.kpj_number = claim.phone = claim.email = ""
-        claim.full_name = ANONYMISED
-        claim.date_of_birth = ANONYMISED_BIRTH_DATE
-        claim.heir_name = ANONYMISED if claim.heir_name else ""
-        claim.heir_nik = claim.heir_phone = ""
-        claim.anonymised_at = now
-        claim.save(
-            update_fields=[
-                "nik",
-                "kpj_number",
-                "phone",
-                "email",
-                "full_name",
-                "date_of_birth",
-                "heir_name",
-                "heir_nik",
-                "heir_phone",
-                "anonymised_at",
-                "updated_at",
-            ]
-        )
+        phones = declarations.claim_phones(claim)
+        # Rows kept by phone go with the person, unless another live claim still uses the number.
+        gone = phones - declarations.phones_still_used(phones, besides=claim)
+        names: list[tuple] = []
+        for declaration in declarations.of_claims():
+            _erase(declaration, declarations.rows_of_claim(declaration, claim), names)
+        for declaration in declarations.of_phones():
+            _erase(declaration, declarations.rows_of_phones(declaration, gone), names)
+        Claim.objects.filter(pk=claim.pk).update(anonymised_at=now, updated_at=now)
         claim_record_event(claim=claim, reason="anonymised")
-    logger.info("claim %s anonymised after its retention period (%d stored files deleted)", claim_id, files)
-    return files
+        transaction.on_commit(lambda: _delete_stored(claim_id, names))
+    logger.info("claim %s anonymised after its retention period (%d stored files deleted)", claim_id, len(names))
+    return len(names)
+
+
+def _erase(declaration: PersonalData, rows, names: list[tuple]) -> None:
+    """One declaration's part: note its stored files, then purge, delete or overwrite the rows."""
+    for row in rows.only("pk", *declaration.files) if declaration.files else ():
+        for name in declaration.files:
+            stored = getattr(row, name)
+            if stored:
+                names.append((stored.storage, stored.name))
+    if declaration.purge is not None:
+        declaration.purge(rows)
+    if declaration.delete:
+        rows.delete()
+    elif declaration.erase:
+        declarations.not_yet_erased(declaration, rows).update(**declaration.erase)
+
+
+def _delete_stored(claim_id: int, names: list[tuple]) -> None:
+    for storage, name in names:
+        try:
+            storage.delete(name)
+        except Exception:  # a missing object is fine; another error: the orphan sweep retries
+            logger.warning("claim %s: stored object could not be deleted now", claim_id)
 
 
 def claims_anonymise_due(*, now: dt.datetime | None = None) -> RetentionResult:

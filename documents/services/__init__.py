@@ -25,7 +25,6 @@ from .resumable import (
     resumable_sweep_expired,
     resumable_terminate,
 )
-from .retention import documents_purge_for_claim
 from .review import REVIEW_STATUSES, ReviewDecision, document_review, documents_review
 from .uploads import (
     check_accepts_uploads,
@@ -42,7 +41,6 @@ __all__ = [
     "claim_documents_changed",
     "claim_send_fix_list",
     "claim_submit",
-    "documents_purge_for_claim",
     "IGNORE_PAGE",
     "claim_switch_to_dropbox",
     "dropbox_batch_close",

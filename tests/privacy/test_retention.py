@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent
+from claims.personal_data import ANONYMISED
 from claims.services import claim_cancel, claim_reveal_nik
 from core.audit import AppendOnlyError
 from documents.models import Document, DocumentAccess, Envelope
@@ -28,7 +29,7 @@ from documents.services import (
 )
 from notifications.models import InboundMessage, Message
 from notifications.services import inbound_reply_receive, message_send
-from privacy.retention import ANONYMISED, claims_anonymise_due
+from privacy.retention import claims_anonymise_due
 from tests.dropbox import jpeg_upload
 from tests.factories import BranchFactory, StaffFactory, make_claim, make_jpeg
 
