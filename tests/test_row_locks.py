@@ -17,6 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from claims.models import Status
 from documents.checks import CheckUnavailable
 from documents.models import Document, DocumentStatus
 from documents.services import claim_documents_changed, document_check, document_upload
@@ -97,8 +98,10 @@ def test_a_claims_documents_change_waits_for_no_other_claim_of_its_programme_or_
         other.execute("SELECT 1 FROM claims_programme WHERE id = %s FOR UPDATE", [claim.programme_id])
         other.execute("SELECT 1 FROM claims_claimreason WHERE id = %s FOR UPDATE", [claim.reason_id])
         with _lock_timeout(500):
-            claim_documents_changed(claim=claim)  # before of=("self",): lock timeout after 0.5 s
+            # before of=("self",): "lock timeout" after 0.5 s instead of an answer
+            changed = claim_documents_changed(claim=claim)
         other.rollback()
+    assert (changed.pk, changed.status) == (claim.pk, Status.DRAFT)
 
 
 @pytest.mark.django_db(transaction=True)
