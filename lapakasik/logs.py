@@ -16,6 +16,8 @@ import re
 import uuid
 from datetime import UTC, datetime
 
+from celery import signals
+
 request_id = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 HEADER = "request_id"
@@ -106,8 +108,6 @@ def _on_postrun(task_id=None, **kwargs) -> None:
 
 
 def connect_celery_signals() -> None:
-    from celery import signals
-
     signals.before_task_publish.connect(_on_publish, weak=False, dispatch_uid="lapakasik-request-id-publish")
     signals.task_prerun.connect(_on_prerun, weak=False, dispatch_uid="lapakasik-request-id-prerun")
     signals.task_postrun.connect(_on_postrun, weak=False, dispatch_uid="lapakasik-request-id-postrun")

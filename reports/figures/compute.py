@@ -27,7 +27,7 @@ from django.db.models import Value as V
 from django.db.models.functions import Coalesce
 
 from interviews.models import Reminder
-from notifications.models import MessageChannel
+from notifications.models import Message, MessageChannel
 
 from .definitions import DECIDED, DELIVERED, DOCUMENTS, INTERVIEWS, MEASURES, Base, reminder_delivered
 from .periods import Period, as_date, in_period, local_week
@@ -213,8 +213,6 @@ GROUP BY bucket, channel
 
 def reminder_effect(user, filters: Filters, period: Period, now: dt.datetime) -> dict:
     """{(reminders delivered 0–3, channel): {interviews, failed_confirmation, no_show}}."""
-    from notifications.models import Message
-
     interviews = (
         _rows(INTERVIEWS, user, filters, period, now)
         .annotate(

@@ -5,7 +5,7 @@ on a laptop, read out by a screen reader).
 """
 
 from django import template
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,8 +21,6 @@ def percent(value) -> str:
     """12.345 → "12,3%" (the active language's decimal mark); None → "—"."""
     if value is None:
         return "—"
-    from django.utils.formats import number_format
-
     return f"{number_format(value, 1)}%"
 
 
@@ -30,8 +28,6 @@ def percent(value) -> str:
 def days(value) -> str:
     if value is None:
         return "—"
-    from django.utils.formats import number_format
-
     return _("%(days)s hari") % {"days": number_format(value, 1)}
 
 
