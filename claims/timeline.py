@@ -6,7 +6,7 @@ from .models import CancelReason, Status
 
 
 def explain(status: str, reason: str = "") -> str:
-    texts = {
+    texts: dict[str, str] = {
         Status.DRAFT: _("Klaim dibuat. Unggah dokumen, lalu kirim klaim."),
         Status.SUBMITTED: _("Klaim sudah kami terima. Dokumen Anda akan diperiksa."),
         Status.CHECKING: _("Dokumen Anda sedang diperiksa. Biasanya hanya beberapa menit."),

@@ -119,9 +119,13 @@ def _send_link(claim: Claim, *, template: str) -> Message:
     )
 
 
-def _links_sent(claim: Claim) -> QuerySet[Message]:
+def _links() -> QuerySet[Message]:
     # An SMS copy of a failed WhatsApp message is the same link, not another one.
-    return Message.objects.filter(claim=claim, template=LINK_TEMPLATE, fallback_for__isnull=True)
+    return Message.objects.filter(template=LINK_TEMPLATE, fallback_for__isnull=True)
+
+
+def _links_sent(claim: Claim) -> QuerySet[Message]:
+    return _links().filter(claim=claim)
 
 
 def resume_link_send(*, claim: Claim, now: datetime | None = None) -> Message:
@@ -163,7 +167,7 @@ def resume_link_last_sent(claim: Claim) -> datetime | None:
 def _reminders_due(now: datetime) -> QuerySet[Claim]:
     """Drafts whose latest link went out CLAIM_RESUME_REMINDER_HOURS ago (but within the
     link's lifetime: nobody is reminded of a months-old draft) and that had no reminder yet."""
-    latest_link = _links_sent(OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    latest_link = _links().filter(claim=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
     return (
         Claim.objects.filter(status=Status.DRAFT)
         .annotate(latest_link=Subquery(latest_link))
