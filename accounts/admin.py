@@ -10,5 +10,6 @@ class StaffAdmin(UserAdmin):
     list_filter = ("role", "branch__region", "is_active", "is_staff")
     list_select_related = ("branch", "region")
     search_fields = ("username", "first_name", "last_name", "email")
-    fieldsets = (*UserAdmin.fieldsets, ("LapakAsik", {"fields": ("role", "branch", "region")}))
+    # UserAdmin always sets fieldsets; the stubs type the attribute as ModelAdmin's optional one.
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("LapakAsik", {"fields": ("role", "branch", "region")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("LapakAsik", {"fields": ("role", "branch", "region")}))

@@ -44,7 +44,8 @@ def _logged_in_during(request) -> bool:
     """login() replaced the lazy request.user with the user. Never evaluates a lazy user:
     that would touch the session and add "Vary: Cookie" to every claimant page."""
     user = request.__dict__.get("user")
-    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+    # _wrapped is LazyObject's own slot (Django reads it the same way); the stubs leave it out.
+    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):  # type: ignore[attr-defined]
         return False
     return _is_staff(request)
 
