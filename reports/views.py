@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from claims.models import Channel, Programme
+from claims.models import Branch, Channel, Programme, Region
 from core.staff import is_branch_manager, is_manager_on_duty, is_national, staff_only
 from reports.figures import (
     DEFINITIONS,
@@ -80,8 +80,11 @@ class DashboardFilterForm(forms.Form):
     sampai = forms.DateField(
         label=gettext_lazy("Sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    wilayah = forms.ModelChoiceField(label=gettext_lazy("Kantor wilayah"), queryset=None, required=False)
-    cabang = forms.ModelChoiceField(label=gettext_lazy("Kantor cabang"), queryset=None, required=False)
+    # Empty until __init__ sets the user's scope.
+    wilayah = forms.ModelChoiceField(
+        label=gettext_lazy("Kantor wilayah"), queryset=Region.objects.none(), required=False
+    )
+    cabang = forms.ModelChoiceField(label=gettext_lazy("Kantor cabang"), queryset=Branch.objects.none(), required=False)
     program = forms.ModelChoiceField(
         label=gettext_lazy("Program"), queryset=Programme.objects.all(), required=False, to_field_name="code"
     )
@@ -189,7 +192,9 @@ def _linker(carried: dict[str, str]):
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters, period = _selection(request)
-    sort = request.GET.get("urut") if request.GET.get("urut") in SORTS else "label"
+    sort = request.GET.get("urut", "label")
+    if sort not in SORTS:
+        sort = "label"
     descending = request.GET.get("arah") == "turun"
     carried = _carried(request, period)
     figures = dashboard_figures(request.user, filters, period, link=_linker(carried), sort=sort, descending=descending)

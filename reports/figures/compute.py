@@ -129,6 +129,10 @@ def documents_by_code(user, filters: Filters, period: Period, now: dt.datetime, 
     return per_row, codes
 
 
+def _days(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / SECONDS_PER_DAY
+
+
 def decision_times(user, filters: Filters, period: Period, now: dt.datetime, *, level: str | None) -> dict:
     """{group key: (decided, median days, 90th percentile days)}."""
     rows = _rows(DECIDED, user, filters, period, now)
@@ -142,8 +146,8 @@ def decision_times(user, filters: Filters, period: Period, now: dt.datetime, *, 
         return {
             row["group"]: (
                 row["n"],
-                None if row["median"] is None else row["median"] / SECONDS_PER_DAY,
-                None if row["p90"] is None else row["p90"] / SECONDS_PER_DAY,
+                _days(row["median"]),
+                _days(row["p90"]),
             )
             for row in found
         }
@@ -155,8 +159,8 @@ def decision_times(user, filters: Filters, period: Period, now: dt.datetime, *, 
     return {
         group: (
             len(values),
-            percentile_cont(values, 0.5) / SECONDS_PER_DAY,
-            percentile_cont(values, 0.9) / SECONDS_PER_DAY,
+            _days(percentile_cont(values, 0.5)),
+            _days(percentile_cont(values, 0.9)),
         )
         for group, values in durations.items()
     }

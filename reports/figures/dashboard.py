@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from claims.models import Branch, Region
 from core.staff import scope_key
@@ -186,7 +187,8 @@ class Dashboard:
     reminders_by_count: list[tuple[int, dict[str, Ratio]]]
     reminders_by_channel: list[tuple[str, dict[str, Ratio]]]
     reupload: list[tuple[str, Ratio]]
-    funnel: list[tuple[str, str, Ratio]]
+    # The step's label is lazy text, translated when the page renders.
+    funnel: list[tuple[str, str | Promise, Ratio]]
     from_cache: bool
     cache_seconds: int
 
@@ -339,7 +341,7 @@ def dashboard_figures(
         key=lambda item: -item[1].numerator,
     )
     started = counts["funnel"].get("funnel_started", 0)
-    funnel = [
+    funnel: list[tuple[str, str | Promise, Ratio]] = [
         (key, label, Ratio(counts["funnel"].get(f"funnel_{key}", 0), started, link(f"funnel_{key}"), ""))
         for key, label, _condition in FUNNEL_STEPS
     ]

@@ -8,7 +8,7 @@ scope is every claim and needs no filter at all.
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from claims.models import Branch, Claim, Region
 from claims.selectors import branches_for_staff, claims_for_staff
@@ -42,12 +42,12 @@ def group_path(base: Base, level: str) -> str:
 def scoped(base: Base, user, filters: Filters) -> QuerySet:
     """The base's rows within the user's scope and the filters (no period yet)."""
     if base.model is Claim:
-        rows = claims_for_staff(user).filter(base.condition)
+        rows: QuerySet[Model] = claims_for_staff(user).filter(base.condition)
     else:
         # Through the claim's branch: a semi-join over the scope's branches (at most a few
         # hundred rows), not over its claims. tests/dashboard/test_scope.py holds this to
         # claims_for_staff for every role.
-        rows = base.model.objects.filter(base.condition)
+        rows = base.model._default_manager.filter(base.condition)
         if not is_national(user):
             rows = rows.filter(claim__branch__in=branches_in_scope(user).values("pk"))
     path = base.to_claim

@@ -90,7 +90,8 @@ def trend_chart(points, title: str) -> str:
             )
         )
     # The line, broken where a week had nothing to count.
-    segments, current = [], []
+    segments: list[list[str]] = []
+    current: list[str] = []
     for index, rate in enumerate(rates):
         if rate is None:
             if current:
