@@ -17,6 +17,7 @@ core/personal_data.py); this module only walks them.
 import json
 import logging
 import mimetypes
+import shutil
 import tempfile
 import zipfile
 
@@ -119,7 +120,6 @@ def claimant_data_export(*, claim: Claim, by, ip: str, user_agent: str):
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
         for path, field in files:
             with field.open("rb") as source, archive.open(path, "w") as out:
-                for chunk in iter(lambda source=source: source.read(1024 * 1024), b""):
-                    out.write(chunk)
+                shutil.copyfileobj(source, out, 1024 * 1024)
     spooled.seek(0)
     return spooled

@@ -1,6 +1,6 @@
 """The claimant's data export, from the claim page of the console (a subject-access request)."""
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
@@ -14,7 +14,7 @@ from .export import claimant_data_export
 
 @staff_only
 @require_POST
-def claim_export(request: HttpRequest, reference: str) -> HttpResponse:
+def claim_export(request: HttpRequest, reference: str) -> FileResponse:
     """Everything held about the claimant, as a ZIP (subject-access request); recorded first."""
     claim = get_object_or_404(
         claims_for_staff(request.user).exclude(status=Status.DRAFT).select_related("programme", "reason", "branch"),
