@@ -181,7 +181,8 @@ def start_contact(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         intake.data["contact"] = form.cleaned_data
         intake.save()
-        return redirect("portal:start_heir" if intake.reason().needs_heir else "portal:start_branch")
+        reason = intake.reason()
+        return redirect("portal:start_heir" if reason is not None and reason.needs_heir else "portal:start_branch")
     return render_page(request, "start_contact.html", {"form": form, "step": 4}, status=400 if form.errors else 200)
 
 
@@ -189,9 +190,10 @@ def start_contact(request: HttpRequest) -> HttpResponse:
 def start_heir(request: HttpRequest) -> HttpResponse:
     intake = Intake(request.session)
     missing = intake.first_missing_step()
-    if missing not in (None, "portal:start_heir"):
+    if missing is not None and missing != "portal:start_heir":
         return redirect(missing)
-    if not intake.reason().needs_heir:
+    reason = intake.reason()
+    if reason is None or not reason.needs_heir:
         return redirect("portal:start_branch")
     form = HeirForm(form_data(request), initial=intake.data.get("heir"))
     if request.method == "POST" and form.is_valid():
@@ -215,10 +217,13 @@ def start_branch(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     form = BranchForm(form_data(request), initial={"intake_token": intake.token})
     if request.method == "POST" and form.is_valid():
+        reason = intake.reason()
+        if reason is None:  # withdrawn from the catalogue since the step check above
+            return redirect("portal:start_reason")
         try:
             claim = claim_create(
                 intake_token=form.cleaned_data["intake_token"],
-                reason=intake.reason(),
+                reason=reason,
                 branch=form.cleaned_data["branch"],
                 data=intake.claimant_data(),
                 language=get_language() or "id",

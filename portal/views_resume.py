@@ -66,11 +66,11 @@ def resume_open(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the message: this browser may now open the claim; go to what is left to do."""
     check = resume_link_read(token)
     claim = check.claim
-    if check.state == "ok":
+    if claim is not None and check.state == "ok":
         access.session_grant(request.session, claim)
         messages.info(request, _("Klaim %(reference)s dibuka. Lanjutkan dari sini.") % {"reference": claim.reference})
         return redirect("portal:resume", reference=claim.reference)
-    if check.state == "closed" and claim.pk in access.session_claim_ids(request.session):
+    if claim is not None and check.state == "closed" and claim.pk in access.session_claim_ids(request.session):
         return redirect("portal:status", reference=claim.reference)
     return render(
         request,

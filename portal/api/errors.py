@@ -22,6 +22,9 @@ STATUS_FOR_CODE = {"too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE}
 
 
 class ApiError(exceptions.APIException):
+    # Seconds to wait, when set: DRF's handler turns it into a Retry-After header.
+    wait: int | None = None
+
     def __init__(self, detail: str, code: str, status_code: int = status.HTTP_400_BAD_REQUEST):
         super().__init__(detail=detail, code=code)
         self.status_code = status_code
@@ -49,7 +52,9 @@ def _translate(exc: Exception) -> Exception:
         plain = exceptions.NotAuthenticated(
             _("Untuk membuka klaim ini, minta kode ke nomor HP klaim Anda, lalu masukkan kodenya.")
         )
-        plain.auth_header = getattr(exc, "auth_header", None)  # set by the view: becomes WWW-Authenticate
+        # Set by the view (DRF's APIView.handle_exception), read by DRF's handler: becomes
+        # WWW-Authenticate. Neither side is in the stubs.
+        plain.auth_header = getattr(exc, "auth_header", None)  # type: ignore[attr-defined]
         return plain
     if isinstance(exc, TransitionNotAllowed):
         return ApiError(

@@ -23,7 +23,9 @@ from documents.selectors import claim_checklist
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="A plain message for the claimant, in the request's language.")
     code = serializers.CharField(help_text="A stable machine code, e.g. `invalid`, `missing`, `too_large`.")
-    fields = serializers.DictField(
+    # The API's key is "fields". The metaclass moves declared fields into _declared_fields, so
+    # this never hides Serializer.fields at run time; the stubs see a class attribute over it.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Form errors: messages for each input field that needs fixing.",
@@ -69,7 +71,8 @@ class RequirementSerializer(serializers.Serializer):
     name = LocalizedField("name", source="document_type")
     explanation = LocalizedField("explanation", source="document_type")
     photo_hint = LocalizedField("photo_hint", source="document_type")
-    required = serializers.BooleanField()
+    # A declared field, moved into _declared_fields by the metaclass: Field.required is untouched.
+    required = serializers.BooleanField()  # type: ignore[assignment]
     note = LocalizedField(help_text="When this document is needed; may be empty.")
 
 
@@ -81,7 +84,7 @@ class ReasonSerializer(serializers.Serializer):
 
     @extend_schema_field(RequirementSerializer(many=True))
     def get_requirements(self, reason) -> list:
-        return RequirementSerializer(requirements_for_reason(reason), many=True).data
+        return serializers.ListSerializer(requirements_for_reason(reason), child=RequirementSerializer()).data
 
 
 class ProgrammeSerializer(serializers.Serializer):
@@ -92,7 +95,7 @@ class ProgrammeSerializer(serializers.Serializer):
 
     @extend_schema_field(ReasonSerializer(many=True))
     def get_reasons(self, programme) -> list:
-        return ReasonSerializer(reasons_for_programme(programme), many=True).data
+        return serializers.ListSerializer(reasons_for_programme(programme), child=ReasonSerializer()).data
 
 
 class BranchSerializer(serializers.Serializer):
@@ -265,7 +268,7 @@ class ClaimSerializer(serializers.Serializer):
 
     @extend_schema_field(ChecklistItemSerializer(many=True))
     def get_checklist(self, claim: Claim) -> list:
-        return ChecklistItemSerializer(claim_checklist(claim), many=True).data
+        return serializers.ListSerializer(claim_checklist(claim), child=ChecklistItemSerializer()).data
 
 
 class DocumentUploadSerializer(serializers.Serializer):
