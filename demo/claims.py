@@ -3,6 +3,7 @@
 Only ever called by the demo_data command (which refuses to run with DEBUG off).
 """
 
+import datetime as dt
 import io
 import uuid
 
@@ -21,10 +22,10 @@ DEMO_EMAIL = "demo@lapakasik.invalid"
 
 PEOPLE = [
     # (name, NIK, date of birth, phone, what to do with the claim)
-    ("Siti Aminah", "1271015203900002", "1990-03-12", "+6281234560001", "in_review"),
-    ("Budi Santoso", "1271012507850003", "1985-07-25", "+6281234560002", "needs_fix"),
-    ("Rina Wati", "1271016811920001", "1992-11-28", "+6281234560003", "dropbox"),
-    ("Ahmad Yani", "1271010101800004", "1980-01-01", "+6281234560004", "draft"),
+    ("Siti Aminah", "1271015203900002", dt.date(1990, 3, 12), "+6281234560001", "in_review"),
+    ("Budi Santoso", "1271012507850003", dt.date(1985, 7, 25), "+6281234560002", "needs_fix"),
+    ("Rina Wati", "1271016811920001", dt.date(1992, 11, 28), "+6281234560003", "dropbox"),
+    ("Ahmad Yani", "1271010101800004", dt.date(1980, 1, 1), "+6281234560004", "draft"),
 ]
 
 
@@ -79,9 +80,8 @@ def demo_claims(branch: Branch) -> int:
         if state == "needs_fix":
             # An officer found the first document cut off: the claimant gets one message.
             officer = User.objects.filter(branch=branch, role=Role.OFFICER).first()
-            first = claim.documents.order_by("created_at").first()
             document_review(
-                document=first,
+                document=claim.documents.earliest("created_at"),
                 accept=False,
                 reason="officer_cut_off",
                 note="Sudut kanan bawah terpotong.",
