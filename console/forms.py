@@ -146,9 +146,9 @@ class RequestDocumentsForm(VersionForm):
             str(requirement.document_type.pk): requirement.document_type
             for requirement in requirements_for_reason(claim.reason)
         }
-        self.fields["dokumen"].choices = [
-            (key, document_type.localized("name")) for key, document_type in self.requirements.items()
-        ]
+        dokumen = self.fields["dokumen"]
+        assert isinstance(dokumen, forms.MultipleChoiceField)  # declared above; Form.fields is typed as any Field
+        dokumen.choices = [(key, document_type.localized("name")) for key, document_type in self.requirements.items()]
 
     def clean(self):
         cleaned = super().clean()

@@ -176,6 +176,11 @@ def claim_document_rows(claim: Claim) -> list[DocumentRow]:
     return rows
 
 
+def reviewable_documents(rows: list[DocumentRow]) -> list[Document]:
+    """The documents of the rows an officer may decide on now (a reviewable row has one)."""
+    return [row.document for row in rows if row.reviewable and row.document is not None]
+
+
 # Labels for the reasons on the staff timeline (the claimant's timeline words it differently).
 def _event_reason_label(reason: str) -> str:
     labels = {

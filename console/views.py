@@ -53,6 +53,7 @@ from .selectors import (
     claim_staff_timeline,
     queue_for_staff,
     queue_rows,
+    reviewable_documents,
 )
 
 PAGE_SIZE = 50
@@ -97,9 +98,7 @@ def _render_claim(
     bound = bound or {}
     initial = {"versi": claim.version}
     rows = claim_document_rows(claim)
-    review = bound.get("review") or BatchReviewForm(
-        initial=initial, documents=[row.document for row in rows if row.reviewable]
-    )
+    review = bound.get("review") or BatchReviewForm(initial=initial, documents=reviewable_documents(rows))
     holder = claim_holder(claim)
     held_by_other = holder is not None and holder.pk != request.user.pk
     return render(
@@ -114,7 +113,10 @@ def _render_claim(
             "reveal_nik": reveal_nik,
             "nik": claim.nik if reveal_nik else mask_nik(claim.nik),
             "heir_nik": (claim.heir_nik if reveal_nik else mask_nik(claim.heir_nik)) if claim.heir_nik else "",
-            "document_rows": [(row, review.fields_for(row.document) if row.reviewable else None) for row in rows],
+            "document_rows": [
+                (row, review.fields_for(row.document) if row.reviewable and row.document is not None else None)
+                for row in rows
+            ],
             "actions": claim_actions(claim),
             "timeline": claim_staff_timeline(claim),
             "take_form": TakeForm(initial=initial),
@@ -198,7 +200,7 @@ def claim_release_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def claim_review(request: HttpRequest, reference: str) -> HttpResponse:
     claim = _claim(request, reference)
-    documents = [row.document for row in claim_document_rows(claim) if row.reviewable]
+    documents = reviewable_documents(claim_document_rows(claim))
     form = BatchReviewForm(request.POST, documents=documents)
     if not form.is_valid():
         return _render_claim(request, claim, bound={"review": form}, status=400)

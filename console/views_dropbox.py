@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import StaffRequest
 from claims.forms import ContactForm, HeirForm, IdentityForm
 from claims.models import ClaimReason
 from claims.services import ClaimantData
@@ -90,7 +91,7 @@ class EnvelopeContactForm(ContactForm):
 
 @staff_only
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "console/dropbox/home.html",
@@ -104,7 +105,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 @require_POST
-def batch_open(request: HttpRequest) -> HttpResponse:
+def batch_open(request: StaffRequest) -> HttpResponse:
     if request.user.branch is None:
         messages.error(request, _("Akun Anda tidak terhubung ke kantor cabang, jadi tidak bisa membuka dropbox."))
         return redirect("console:dropbox_home")
@@ -148,7 +149,7 @@ def envelope_add(request: HttpRequest, batch_id: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            if envelope.claim_id:
+            if envelope.claim is not None:
                 messages.success(
                     request,
                     _("Amplop %(n)d cocok dengan klaim %(reference)s.")
@@ -189,7 +190,7 @@ def _new_claim(request: HttpRequest, *, batch=None, envelope=None) -> HttpRespon
     heir = HeirForm(posted if needs_heir else None)
     if posted is not None:
         valid = all([claim_form.is_valid(), identity.is_valid(), contact.is_valid(), not needs_heir or heir.is_valid()])
-        if valid:
+        if valid and reason is not None:  # a valid claim_form always has a reason
             data = ClaimantData(
                 **identity.cleaned_data, **contact.cleaned_data, **(heir.cleaned_data if needs_heir else {})
             )

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -176,7 +177,8 @@ def envelope_scans(request: HttpRequest, envelope_id: int) -> HttpResponse:
             error=_("Berkas lebih dari %(limit)d MB. Pindai dengan resolusi lebih kecil.") % {"limit": limit_mb},
         )
     try:
-        pages = envelope_scans_add(envelope=envelope, files=request.FILES.getlist("scans"), by=request.user)
+        scans: list[File] = list(request.FILES.getlist("scans"))
+        pages = envelope_scans_add(envelope=envelope, files=scans, by=request.user)
     except ValidationError as exc:
         return _envelope_page(request, envelope, status=400, error=exc.messages[0])
     messages.success(request, _("%(n)d halaman tersimpan. Pilih dokumen untuk setiap halaman.") % {"n": len(pages)})
@@ -214,10 +216,12 @@ def envelope_match_view(request: HttpRequest, envelope_id: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("reference", exc)
         else:
+            matched = envelope.claim
+            assert matched is not None  # envelope_match() matches the envelope or raises
             messages.success(
                 request,
                 _("Amplop %(n)d cocok dengan klaim %(reference)s.")
-                % {"n": envelope.number, "reference": envelope.claim.reference},
+                % {"n": envelope.number, "reference": matched.reference},
             )
             return redirect("console:dropbox_envelope", envelope_id=envelope.pk)
     # The match form shows only while the envelope is unmatched: a late post (another tab, a

@@ -91,7 +91,7 @@ def _render_interview(
     summary = interview_attempt_summary(interview) if interview is not None else None
     face, identity_documents = claim_identity_documents(claim)
     initial = {"versi": claim.version}
-    fail_initial = {**initial}
+    fail_initial: dict[str, int | str] = {**initial}
     if summary is not None and summary.propose_failure:
         fail_initial["alasan"] = FailReason.NO_ANSWER_ALL_ATTEMPTS
     return render(
