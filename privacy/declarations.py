@@ -44,10 +44,14 @@ def phones_still_used(phones: set[str], *, besides: Claim) -> set[str]:
 
 
 def rows_of_claim(declaration: PersonalData, claim: Claim) -> QuerySet:
+    """The rows of a declaration of ``of_claims()`` that belong to this claim."""
+    path = declaration.claim
+    if path is None:
+        raise ValueError(f"{declaration.model.__name__} rows are kept by phone, not by claim")
     manager = declaration.model._default_manager
-    if declaration.claim == "":
+    if path == "":
         return manager.filter(pk=claim.pk)
-    return manager.filter(**{declaration.claim: claim})
+    return manager.filter(**{path: claim})
 
 
 def rows_of_phones(declaration: PersonalData, phones: set[str]) -> QuerySet:
