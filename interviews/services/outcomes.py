@@ -34,6 +34,7 @@ from .booking import (
     _tell_claimant,
     interview_reschedule,
 )
+from .transitions import interview_transition
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,7 @@ def interview_mark_confirmed(*, interview: Interview, checks: list[str], note: s
             interview=locked, by=by, outcome=AttemptOutcome.CONFIRMED, checks=checks, note=_note(note)
         )
         _cancel_live_reminders(locked, note="interview done")
-        locked.status = InterviewStatus.DONE
-        locked.save(update_fields=["status"])
+        locked = interview_transition(interview=locked, to=InterviewStatus.DONE)
         claim = claim_transition(
             claim=claim, to=Status.INTERVIEW_DONE, by=by, reason="interview_done", note=_note(note)
         )
@@ -144,8 +144,7 @@ def interview_mark_failed(
             note=_note(note),
         )
         _cancel_live_reminders(locked, note="failed confirmation")
-        locked.status = InterviewStatus.FAILED
-        locked.save(update_fields=["status"])
+        locked = interview_transition(interview=locked, to=InterviewStatus.FAILED)
         claim = claim_transition(claim=claim, to=Status.FAILED_CONFIRMATION, by=by, reason=reason, note=_note(note))
         locked.claim = claim
         with translation.override(claim.language):
