@@ -256,7 +256,7 @@ def interview_cancel(*, interview: Interview, by=None, claim_version: int | None
 def interview_confirm(*, interview: Interview) -> Interview:
     """'Ya, saya siap': a second tap changes nothing."""
     with transaction.atomic():
-        _, locked = _lock(interview)
+        locked = _lock(interview)[1]
         if not locked.is_active:
             raise InterviewRefused(_("Jadwal ini sudah tidak berlaku."))
         if locked.status == InterviewStatus.CONFIRMED:
