@@ -31,7 +31,7 @@ class ReminderInline(admin.TabularInline):
     model = Reminder
     extra = 0
     can_delete = False
-    readonly_fields = ["offset_minutes", "due_at", "status", "claimed_at", "sent_at", "message", "note"]
+    readonly_fields = ("offset_minutes", "due_at", "status", "claimed_at", "sent_at", "message", "note")
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Field, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast
 
@@ -118,6 +118,8 @@ def reminders_transition(
     values = dict(changes)
     for name in per_row:
         field = Reminder._meta.get_field(name)
+        if not isinstance(field, Field):
+            raise TypeError(f"per_row takes concrete fields, not {name!r}")
         case = Case(
             *[When(pk=reminder.pk, then=Value(getattr(reminder, name), output_field=field)) for reminder in instances],
             output_field=field,
