@@ -31,7 +31,7 @@ class ReminderInline(admin.TabularInline):
     model = Reminder
     extra = 0
     can_delete = False
-    readonly_fields = ["offset_minutes", "due_at", "status", "claimed_at", "sent_at", "message", "note"]
+    readonly_fields = ("offset_minutes", "due_at", "status", "claimed_at", "sent_at", "message", "note")
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -43,5 +43,7 @@ class InterviewAdmin(admin.ModelAdmin):
     list_display = ["claim", "officer", "starts_at", "channel", "status"]
     list_filter = ["status", "channel"]
     raw_id_fields = ["claim", "officer", "created_by"]
-    readonly_fields = ["claimant_confirmed_at", "phone_call_requested", "created_at"]
+    # The status moves through interviews.services.interview_transition() alone, which checks
+    # the table, cancels the reminders and tells the claimant; here it is shown, not edited.
+    readonly_fields = ["status", "claimant_confirmed_at", "phone_call_requested", "created_at"]
     inlines = [ReminderInline]

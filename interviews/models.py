@@ -175,6 +175,33 @@ class InterviewStatus(models.TextChoices):
 # An interview in one of these is still going to happen: it holds its slot and gets reminders.
 ACTIVE_INTERVIEW_STATUSES = (InterviewStatus.BOOKED, InterviewStatus.CONFIRMED)
 
+# Every move an interview makes. interviews.services.interview_transition() is the only
+# writer of Interview.status; a booking creates the row in "booked", which is no move.
+ALLOWED_INTERVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
+    InterviewStatus.BOOKED: frozenset(
+        {
+            InterviewStatus.BOOKED,  # rescheduled
+            InterviewStatus.CONFIRMED,  # the claimant said "Ya, saya siap"
+            InterviewStatus.CANCELLED,
+            InterviewStatus.DONE,  # identity confirmed on the call
+            InterviewStatus.FAILED,  # failed confirmation
+        }
+    ),
+    InterviewStatus.CONFIRMED: frozenset(
+        {
+            InterviewStatus.BOOKED,  # rescheduled: the confirmation was for the old time
+            InterviewStatus.CANCELLED,
+            InterviewStatus.DONE,
+            InterviewStatus.FAILED,
+        }
+    ),
+    InterviewStatus.CANCELLED: frozenset(),
+    InterviewStatus.DONE: frozenset(),
+    # Counted by the manager figures; no service moves an interview here today.
+    InterviewStatus.NO_SHOW: frozenset(),
+    InterviewStatus.FAILED: frozenset(),
+}
+
 
 class Interview(models.Model):
     """One video call (or phone call) with a claimant. Rescheduling moves this row; its link stays."""
@@ -226,6 +253,33 @@ class ReminderStatus(models.TextChoices):
     SENT = "sent", _("Terkirim")
     SKIPPED = "skipped", _("Dilewati")
     CANCELLED = "cancelled", _("Dibatalkan")
+
+
+# Every move a reminder makes. interviews.services.reminders_transition() (one UPDATE for a
+# batch) and reminder_transition() (one row) are the only writers of Reminder.status; booking
+# creates the rows in "pending", which is no move.
+ALLOWED_REMINDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReminderStatus.PENDING: frozenset(
+        {
+            ReminderStatus.PENDING,  # due in quiet hours: pushed to their end
+            ReminderStatus.CLAIMED,  # claimed by a sweep
+            ReminderStatus.SKIPPED,  # given up after INTERVIEW_REMINDER_MAX_ATTEMPTS
+            ReminderStatus.CANCELLED,  # the interview moved, was called off or is over
+        }
+    ),
+    ReminderStatus.CLAIMED: frozenset(
+        {
+            ReminderStatus.PENDING,  # a dead sweep's claim, taken again in quiet hours: pushed
+            ReminderStatus.CLAIMED,  # a dead sweep's claim, taken again after INTERVIEW_REMINDER_RECLAIM_AFTER
+            ReminderStatus.SENT,
+            ReminderStatus.SKIPPED,  # stale at send time, or given up
+            ReminderStatus.CANCELLED,
+        }
+    ),
+    ReminderStatus.SENT: frozenset(),
+    ReminderStatus.SKIPPED: frozenset(),
+    ReminderStatus.CANCELLED: frozenset(),
+}
 
 
 class Reminder(models.Model):

@@ -29,6 +29,13 @@ from .reminders import (
 from .replies import (
     interview_reply_received,
 )
+from .transitions import (
+    InterviewTransitionNotAllowed,
+    ReminderTransitionNotAllowed,
+    interview_transition,
+    reminder_transition,
+    reminders_transition,
+)
 
 __all__ = [
     "claim_approve",
@@ -54,4 +61,9 @@ __all__ = [
     "reminders_send_due",
     "time_left_text",
     "interview_reply_received",
+    "InterviewTransitionNotAllowed",
+    "ReminderTransitionNotAllowed",
+    "interview_transition",
+    "reminder_transition",
+    "reminders_transition",
 ]

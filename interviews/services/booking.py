@@ -38,6 +38,7 @@ from ..selectors import (
     slot_is_free,
     zone_label,
 )
+from .transitions import interview_transition, reminders_transition
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +114,11 @@ def _plan_reminders(interview: Interview, *, now: dt.datetime) -> list[Reminder]
 
 def _cancel_live_reminders(interview: Interview, *, note: str) -> int:
     """Pending (and claimed-but-unsent) reminders die with the change, in the caller's transaction."""
-    return Reminder.objects.filter(interview=interview, status__in=LIVE_REMINDER_STATUSES).update(
-        status=ReminderStatus.CANCELLED, note=note
+    return reminders_transition(
+        reminders=Reminder.objects.filter(interview=interview),
+        from_statuses=LIVE_REMINDER_STATUSES,
+        to=ReminderStatus.CANCELLED,
+        note=note,
     )
 
 
@@ -197,11 +201,14 @@ def interview_reschedule(
             if slot is None:
                 raise InterviewRefused(_("Jam ini sudah tidak tersedia. Pilih jam lain."))
             _cancel_live_reminders(locked, note="rescheduled")
-            locked.starts_at, locked.ends_at = slot.starts_at, slot.ends_at
-            # A confirmation was for the old time.
-            locked.status, locked.claimant_confirmed_at = InterviewStatus.BOOKED, None
-            locked.reschedule_count += 1
-            locked.save(update_fields=["starts_at", "ends_at", "status", "claimant_confirmed_at", "reschedule_count"])
+            locked = interview_transition(
+                interview=locked,
+                to=InterviewStatus.BOOKED,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                claimant_confirmed_at=None,  # a confirmation was for the old time
+                reschedule_count=locked.reschedule_count + 1,
+            )
             claim = claim_transition(
                 claim=claim,
                 to=Status.INTERVIEW_SCHEDULED,
@@ -228,9 +235,13 @@ def interview_cancel(*, interview: Interview, by=None, claim_version: int | None
         if not locked.is_active:
             return locked
         _cancel_live_reminders(locked, note="interview cancelled")
-        locked.status = InterviewStatus.CANCELLED
-        locked.save(update_fields=["status"])
-        claim_record_event(claim=claim, reason="interview_cancelled", note=(note or "").strip(), by=by)
+        locked = interview_transition(
+            interview=locked,
+            to=InterviewStatus.CANCELLED,
+            by=by,
+            event="interview_cancelled",
+            note=(note or "").strip(),
+        )
         if claim.is_open:
             _tell_claimant(locked, "interview_cancelled")
         if by is not None and claim_version is not None:
@@ -245,14 +256,17 @@ def interview_cancel(*, interview: Interview, by=None, claim_version: int | None
 def interview_confirm(*, interview: Interview) -> Interview:
     """'Ya, saya siap': a second tap changes nothing."""
     with transaction.atomic():
-        claim, locked = _lock(interview)
+        locked = _lock(interview)[1]
         if not locked.is_active:
             raise InterviewRefused(_("Jadwal ini sudah tidak berlaku."))
         if locked.status == InterviewStatus.CONFIRMED:
             return locked
-        locked.status, locked.claimant_confirmed_at = InterviewStatus.CONFIRMED, timezone.now()
-        locked.save(update_fields=["status", "claimant_confirmed_at"])
-        claim_record_event(claim=claim, reason="interview_confirmed")
+        locked = interview_transition(
+            interview=locked,
+            to=InterviewStatus.CONFIRMED,
+            event="interview_confirmed",
+            claimant_confirmed_at=timezone.now(),
+        )
     return locked
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -34,6 +35,7 @@ from .booking import (
     _tell_claimant,
     interview_reschedule,
 )
+from .transitions import interview_transition
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +63,11 @@ def _lock_for_outcome(interview: Interview, *, by, claim_version: int) -> tuple[
     return claim, locked
 
 
-def _clean_checks(checks) -> list[str]:
+def _clean_checks(checks: Sequence[str] | None) -> list[str]:
     return [value for value in IdentityCheck.values if value in set(checks or ())]
 
 
-def interview_mark_confirmed(*, interview: Interview, checks: list[str], note: str = "", by, claim_version: int):
+def interview_mark_confirmed(*, interview: Interview, checks: Sequence[str], note: str = "", by, claim_version: int):
     """Identity confirmed on the call: the interview is done and the claim is ready for a decision.
 
     Every item of the identity checklist must be ticked: a confirmation is the agency's word
@@ -80,8 +82,7 @@ def interview_mark_confirmed(*, interview: Interview, checks: list[str], note: s
             interview=locked, by=by, outcome=AttemptOutcome.CONFIRMED, checks=checks, note=_note(note)
         )
         _cancel_live_reminders(locked, note="interview done")
-        locked.status = InterviewStatus.DONE
-        locked.save(update_fields=["status"])
+        locked = interview_transition(interview=locked, to=InterviewStatus.DONE)
         claim = claim_transition(
             claim=claim, to=Status.INTERVIEW_DONE, by=by, reason="interview_done", note=_note(note)
         )
@@ -90,7 +91,9 @@ def interview_mark_confirmed(*, interview: Interview, checks: list[str], note: s
     return locked
 
 
-def interview_mark_no_answer(*, interview: Interview, checks: list[str] = (), note: str = "", by, claim_version: int):
+def interview_mark_no_answer(
+    *, interview: Interview, checks: Sequence[str] = (), note: str = "", by, claim_version: int
+):
     """Nobody answered: the attempt is kept and the interview stays on for another try.
 
     Refused once the attempts are used up (INTERVIEW_MAX_ATTEMPTS, or INTERVIEW_ATTEMPT_DAYS
@@ -127,7 +130,7 @@ def interview_move_on_request(
 
 
 def interview_mark_failed(
-    *, interview: Interview, reason: str, checks: list[str] = (), note: str = "", by, claim_version: int
+    *, interview: Interview, reason: str, checks: Sequence[str] = (), note: str = "", by, claim_version: int
 ) -> Interview:
     """Failed confirmation: the claim moves to failed_confirmation and the claimant is told why,
     with the way back (reply, call the call centre, or visit the branch; the branch books anew)."""
@@ -144,8 +147,7 @@ def interview_mark_failed(
             note=_note(note),
         )
         _cancel_live_reminders(locked, note="failed confirmation")
-        locked.status = InterviewStatus.FAILED
-        locked.save(update_fields=["status"])
+        locked = interview_transition(interview=locked, to=InterviewStatus.FAILED)
         claim = claim_transition(claim=claim, to=Status.FAILED_CONFIRMATION, by=by, reason=reason, note=_note(note))
         locked.claim = claim
         with translation.override(claim.language):

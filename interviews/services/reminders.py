@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from ..selectors import (
 from .booking import (
     _message_context,
 )
+from .transitions import reminders_transition
 
 logger = logging.getLogger(__name__)
 
@@ -71,18 +73,31 @@ def _reminders_claim_due(*, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
                 continue
             local_now = now.astimezone(branch_zone(interview.claim.branch))
             if _in_quiet_hours(local_now) and interview.starts_at - now > override:
-                reminder.status, reminder.due_at = ReminderStatus.PENDING, _quiet_hours_end(local_now)
+                reminder.due_at = _quiet_hours_end(local_now)
                 pushed.append(reminder)
                 continue
             claimed.append((reminder.pk, now))
         # One statement per kind of change, not one per row: a burst claims hundreds at once.
+        # Every row here is locked by this transaction and was read in one of these statuses.
+        due_statuses = (ReminderStatus.PENDING, ReminderStatus.CLAIMED)
         if given_up:
-            Reminder.objects.filter(pk__in=given_up).update(status=ReminderStatus.SKIPPED, note="too many attempts")
+            reminders_transition(
+                reminders=Reminder.objects.filter(pk__in=given_up),
+                from_statuses=due_statuses,
+                to=ReminderStatus.SKIPPED,
+                note="too many attempts",
+            )
         if pushed:
-            Reminder.objects.bulk_update(pushed, ["status", "due_at"])
+            reminders_transition(
+                reminders=pushed, from_statuses=due_statuses, to=ReminderStatus.PENDING, per_row=["due_at"]
+            )
         if claimed:
-            Reminder.objects.filter(pk__in=[pk for pk, _ in claimed]).update(
-                status=ReminderStatus.CLAIMED, claimed_at=now, attempts=F("attempts") + 1
+            reminders_transition(
+                reminders=Reminder.objects.filter(pk__in=[pk for pk, _ in claimed]),
+                from_statuses=due_statuses,
+                to=ReminderStatus.CLAIMED,
+                claimed_at=now,
+                attempts=F("attempts") + 1,
             )
     return claimed
 
@@ -168,31 +183,38 @@ def reminders_send_claimed(*, batch: list[tuple[int, dt.datetime]]) -> list[Remi
         ]
         now = timezone.now()
         closer = _due_offsets(interview_ids, now)
-        to_send = []
+        to_send: list[Reminder] = []
+        stale: dict[str, list[Reminder]] = defaultdict(list)
         for reminder in reminders:
             interview = interviews[reminder.interview_id]
             interview.claim = claim = claims[interview.claim_id]
             reason = _stale_reason(reminder, interview, claim, now, closer)
             if reason:
-                reminder.status, reminder.note = ReminderStatus.SKIPPED, reason
+                stale[reason].append(reminder)
                 logger.info("reminder %s skipped: %s", reminder.pk, reason)
                 continue
             to_send.append(reminder)
         messages = messages_send(outgoing=[_reminder_message(interviews[r.interview_id], now) for r in to_send])
         for reminder, message in zip(to_send, messages, strict=True):
-            reminder.status, reminder.message, reminder.sent_at = ReminderStatus.SENT, message, now
-        _save_outcomes(reminders, to_send, now)
+            reminder.message = message
+        _save_outcomes(stale, to_send, now)
     return reminders
 
 
-def _save_outcomes(reminders: list[Reminder], sent: list[Reminder], now: dt.datetime) -> None:
+def _save_outcomes(stale: dict[str, list[Reminder]], sent: list[Reminder], now: dt.datetime) -> None:
     """A few set-wide UPDATEs (one per skip reason, one for the sent) and one CASE for the
-    message links: a bulk_update of every column was the sweep's slowest statement."""
-    for note in {r.note for r in reminders if r.status == ReminderStatus.SKIPPED}:
-        skipped = [r.pk for r in reminders if r.status == ReminderStatus.SKIPPED and r.note == note]
-        Reminder.objects.filter(pk__in=skipped).update(status=ReminderStatus.SKIPPED, note=note)
+    message links: a bulk_update of every column was the sweep's slowest statement.
+
+    Every row here is locked by the caller and still carries its claim (status "claimed").
+    """
+    for note, skipped in stale.items():
+        reminders_transition(
+            reminders=skipped, from_statuses=(ReminderStatus.CLAIMED,), to=ReminderStatus.SKIPPED, note=note
+        )
     if sent:
-        Reminder.objects.filter(pk__in=[r.pk for r in sent]).update(status=ReminderStatus.SENT, sent_at=now)
+        reminders_transition(
+            reminders=sent, from_statuses=(ReminderStatus.CLAIMED,), to=ReminderStatus.SENT, sent_at=now
+        )
         Reminder.objects.bulk_update(sent, ["message"])
 
 

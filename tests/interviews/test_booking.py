@@ -7,7 +7,7 @@ from claims.models import Status
 from interviews import services
 from interviews.models import Interview, InterviewStatus, Reminder, ReminderPlan, ReminderStatus
 from interviews.selectors import interview_token
-from interviews.services import InterviewRefused, interview_cancel, interview_reschedule
+from interviews.services import InterviewRefused, interview_cancel, interview_confirm, interview_reschedule
 from notifications.models import Message
 
 from .conftest import BRANCH_NUMBER, MONDAY, ZONES, book, local, travel
@@ -129,6 +129,18 @@ def test_cancel_removes_pending_reminders_and_tells_the_claimant(setup_zone):
     assert Message.objects.filter(claim=claim, template="interview_cancelled").count() == 1
     with travel(local(branch, TUESDAY, 9, 50)):
         assert services.reminders_send_due().sent == 0
+
+
+def test_confirming_a_call_that_was_called_off_tells_the_claimant_it_no_longer_stands(setup_zone):
+    """mypy caught it: the refusal called gettext's ``_`` after ``_`` had been rebound to the claim."""
+    branch, officer, claim = setup_zone()
+    with travel(local(branch, MONDAY, 9)):
+        interview = book(claim, officer, local(branch, TUESDAY, 10))
+        interview_cancel(interview=interview, by=officer)
+        with pytest.raises(InterviewRefused, match="Jadwal ini sudah tidak berlaku"):
+            interview_confirm(interview=interview)
+    interview.refresh_from_db()
+    assert (interview.status, interview.claimant_confirmed_at) == (InterviewStatus.CANCELLED, None)
 
 
 def test_a_claim_cannot_have_two_live_interviews(setup_zone):

@@ -8,6 +8,7 @@ from claims.models import Claim, Status
 from interviews.models import Interview, Reminder, ReminderStatus, Schedule
 from interviews.services import _reminders_claim_due, reminder_send_claimed, reminders_send_due
 from notifications.models import Message, MessageStatus
+from tests.console.conftest import make_submitted_claim
 from tests.factories import StaffFactory, make_claim
 
 from .conftest import MONDAY, book, local, travel
@@ -52,8 +53,6 @@ def test_a_reminder_falling_in_quiet_hours_waits_until_six_local(make_branch):
     officer = StaffFactory(branch=branch)
     Schedule.objects.create(branch=branch, day_start=dt.time(8, 0), day_end=dt.time(23, 45), slot_minutes=15)
     with travel(local(branch, MONDAY - dt.timedelta(days=1), 8)):
-        from tests.console.conftest import make_submitted_claim
-
         claim = make_submitted_claim(branch=branch)
     with travel(local(branch, MONDAY, 9)):
         interview = book(claim, officer, local(branch, TUESDAY, 22))
@@ -78,8 +77,6 @@ def test_a_reminder_in_quiet_hours_goes_now_when_the_call_is_close(make_branch):
     officer = StaffFactory(branch=branch)
     Schedule.objects.create(branch=branch, day_start=dt.time(8, 0), day_end=dt.time(23, 45), slot_minutes=15)
     with travel(local(branch, MONDAY - dt.timedelta(days=1), 8)):
-        from tests.console.conftest import make_submitted_claim
-
         claim = make_submitted_claim(branch=branch)
     with travel(local(branch, MONDAY, 9)):
         interview = book(claim, officer, local(branch, MONDAY, 23, 15))
