@@ -43,7 +43,7 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     status = models.CharField(max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.CHECKING)
-    # A code of documents.checks.codes.REJECTIONS (automatic) or of the officer's list.
+    # A code of documents.checks.codes.REJECTION_CODES (automatic) or of the officer's list.
     rejection_code = models.CharField(max_length=40, blank=True)
     rejection_note = models.CharField(max_length=300, blank=True)
     # True once `file` holds what passed the checks (for images: the re-encoded copy).

@@ -1,7 +1,7 @@
 """An officer's verdict on documents, after the automatic checks.
 
 The officer may overrule an automatic rejection or reject a document the checks let
-through, with a reason from ``checks.codes.OFFICER_REJECTIONS``. Rejections reach the
+through, with a reason from ``rejections.OFFICER_REJECTIONS``. Rejections reach the
 claimant the way automatic ones do: one message per batch, listing what to redo, with
 the link (``progress.claim_send_fix_list``). The console posts every
 decision of its page at once, so a session of several rejections is one message.
@@ -23,8 +23,8 @@ from claims.services import (
     claim_transition,
 )
 
-from ..checks.codes import OFFICER_REJECTION_NEEDS_NOTE, OFFICER_REJECTIONS
 from ..models import Document, DocumentStatus
+from ..rejections import OFFICER_REJECTION_NEEDS_NOTE, OFFICER_REJECTIONS
 from ..selectors import claim_checklist, claim_current_documents
 from .progress import DOCUMENT_DRIVEN_STATUSES, claim_documents_changed, claim_send_fix_list
 

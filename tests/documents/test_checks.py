@@ -13,7 +13,8 @@ from django.utils import translation
 from PIL import Image, ImageChops, ImageFile, ImageStat
 
 from documents.checks import Candidate, CheckRejected, filetype, image, pdf, size
-from documents.checks.codes import REJECTIONS, rejection_message
+from documents.checks.codes import REJECTION_CODES
+from documents.rejections import OFFICER_REJECTIONS, REJECTIONS, rejection_message
 from tests.documents import corpus
 
 IMAGE_CHECKS = (filetype.check, size.check, image.check)
@@ -423,3 +424,8 @@ def test_pdf_check_leaves_a_photo_alone():
     candidate = Candidate(content=corpus.plain_jpeg(), name="ktp.jpg", content_type="image/jpeg")
     pdf.check(candidate)
     assert candidate.details == {}
+
+
+def test_every_automatic_code_has_its_claimant_message_in_the_same_order():
+    assert tuple(REJECTIONS) == REJECTION_CODES
+    assert not set(REJECTION_CODES) & set(OFFICER_REJECTIONS)

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from claims.models import DocumentType
 from documents.checks import Candidate, CheckRejected, CheckUnavailable, run_checks
-from documents.checks.codes import rejection_message
+from documents.rejections import rejection_message
 
 EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNAVAILABLE = 0, 1, 2
 
