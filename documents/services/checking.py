@@ -27,6 +27,7 @@ from core.queue import publish
 
 from ..checks import Candidate, CheckRejected, CheckUnavailable, run_checks
 from ..models import Document, DocumentStatus, ScanPage, new_document_key, new_thumbnail_key
+from ..pipeline import check_config
 from ..storage import documents_storage
 from .progress import claim_documents_changed
 
@@ -74,7 +75,7 @@ def _check(document: Document) -> Document | None:
     candidate = Candidate(content=b"", name=document.original_name)
     try:
         candidate.content = _read(document)
-        run_checks(candidate)
+        run_checks(candidate, check_config())
         _reject_duplicate(document)
     except CheckRejected as rejection:
         logger.info("document %s rejected: %s", document.pk, rejection.code)
