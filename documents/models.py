@@ -10,7 +10,7 @@ from core.audit import AppendOnlyModel
 from .storage import documents_storage
 
 
-def new_document_key(instance: "Document", filename: str) -> str:
+def new_document_key(instance: "Document | None", filename: str) -> str:
     # The key is random: nothing of the claimant, the claim or the file name is in it.
     return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 

@@ -199,6 +199,8 @@ def envelope_pages_assign(*, envelope: Envelope, assignments: Mapping[int, str],
     documents: list[Document] = []
     with transaction.atomic():
         locked = Envelope.objects.select_for_update(of=("self",)).select_related("batch").get(pk=envelope.pk)
+        if locked.claim_id is None:  # an envelope never loses its claim; this tells mypy so
+            raise ValidationError(_("Cocokkan amplop dengan klaim dulu."), code="unmatched")
         claim = Claim.objects.select_related("reason", "programme", "branch").get(pk=locked.claim_id)
         if not claim.accepts_uploads:
             raise ValidationError(
