@@ -81,6 +81,19 @@ class Document(models.Model):
         return self.content_type.startswith("image/")
 
 
+# Where a document's status may go; documents.services.document_transition is its only
+# writer. A document is created "checking" and the checks give it one verdict; after
+# that only an officer moves it, between the two verdicts: overruling an automatic
+# rejection, rejecting what the checks let through, or restating a verdict with their
+# own reason (accepted → accepted, rejected → rejected). Nothing goes back to "checking":
+# a new file is a new document.
+DOCUMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    DocumentStatus.CHECKING: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
+    DocumentStatus.ACCEPTED: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
+    DocumentStatus.REJECTED: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
+}
+
+
 class DocumentAccess(AppendOnlyModel):
     """Every time a member of staff opens a document: who, when, which, from where.
 
@@ -208,6 +221,17 @@ class Envelope(models.Model):
             last = Envelope.objects.filter(batch_id=self.batch_id).aggregate(n=models.Max("number"))["n"]
             self.number = (last or 0) + 1
         super().save(*args, **kwargs)
+
+
+# Where an envelope's status may go; documents.services.envelope_transition is its only
+# writer. An envelope is created "matched" (the reference on it found its claim) or
+# "unmatched"; an unmatched one is settled once (matched by a reference, made into a new
+# claim, returned or disposed of) and is then "resolved" for good.
+ENVELOPE_TRANSITIONS: dict[str, frozenset[str]] = {
+    EnvelopeStatus.MATCHED: frozenset(),
+    EnvelopeStatus.UNMATCHED: frozenset({EnvelopeStatus.RESOLVED}),
+    EnvelopeStatus.RESOLVED: frozenset(),
+}
 
 
 class ScanPage(models.Model):

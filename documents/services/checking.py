@@ -13,6 +13,7 @@ rejected after ``DOCUMENT_CHECK_MAX_ATTEMPTS`` started runs that never finished.
 import contextlib
 import logging
 from datetime import timedelta
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
@@ -22,7 +23,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims.models import Claim
-from claims.services import claim_record_event
 from core.queue import publish
 
 from ..checks import Candidate, CheckRejected, CheckUnavailable, run_checks
@@ -30,6 +30,7 @@ from ..models import Document, DocumentStatus, ScanPage, new_document_key, new_t
 from ..pipeline import check_config
 from ..storage import documents_storage
 from .progress import claim_documents_changed
+from .transitions import DocumentTransitionRefused, document_transition
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +120,7 @@ def _record_verdict(document: Document, *, code: str, candidate: Candidate | Non
     if candidate is not None and candidate.thumbnail is not None:
         new_thumbnail = storage.save(new_thumbnail_key(document, ""), ContentFile(candidate.thumbnail))
     virus = code == "virus"  # the infected file is deleted below, and the claim says so
-    changes = {
-        "status": DocumentStatus.REJECTED if code else DocumentStatus.ACCEPTED,
+    changes: dict[str, Any] = {
         "rejection_code": code,
         "checked_at": timezone.now(),
         "details": candidate.details if candidate is not None else {},
@@ -136,19 +136,24 @@ def _record_verdict(document: Document, *, code: str, candidate: Candidate | Non
     changes["sanitized"] = bool(new_file) or (not code and candidate is not None)
     if code and not new_file:
         changes["file"] = ""  # a rejected original (broken, wrong type, infected) is not kept
+    replaced_name = document.file.name
     with transaction.atomic():
-        written = Document.objects.filter(pk=document.pk, status=DocumentStatus.CHECKING).update(**changes)
-        if not written:
+        try:
+            # Only from "checking": of two runs of one document, the first to finish counts.
+            document_transition(
+                document=document,
+                to=DocumentStatus.REJECTED if code else DocumentStatus.ACCEPTED,
+                only_from=[DocumentStatus.CHECKING],
+                changes=changes,
+                event="virus_found" if virus else "",
+                note=f"{document.document_type_id}: file deleted" if virus else "",
+            )
+        except DocumentTransitionRefused:
             # Another run gave the verdict first: throw this run's copies away.
             transaction.on_commit(lambda: _delete_names(new_file, new_thumbnail))
             return None
-        replaced_name = document.file.name
         if changes.get("file", replaced_name) != replaced_name:
             transaction.on_commit(lambda: _delete_names(replaced_name))
-        if virus:
-            claim_record_event(
-                claim=document.claim, reason="virus_found", note=f"{document.document_type_id}: file deleted"
-            )
         claim_documents_changed(claim=Claim.objects.get(pk=document.claim_id))
     document.refresh_from_db()
     logger.info("document %s: %s", document.pk, document.status)

@@ -18,6 +18,7 @@ from claims.services import ClaimantData, claim_create, claim_record_event
 
 from ...models import DropboxBatch, Envelope, EnvelopeResolution, EnvelopeStatus
 from ...selectors import dropbox_branches_for_staff
+from ..transitions import envelope_transition
 from .claimant import _dropbox_submit
 
 logger = logging.getLogger(__name__)
@@ -136,14 +137,15 @@ def envelope_match(*, envelope: Envelope, typed_reference: str, by) -> Envelope:
 
 
 def _settle(envelope: Envelope, *, claim: Claim | None, resolution: str, by, note: str = "") -> None:
-    envelope.claim = claim
-    envelope.status = EnvelopeStatus.RESOLVED
-    envelope.resolution = resolution
-    envelope.resolved_by = by
-    envelope.resolved_at = timezone.now()
+    changes: dict[str, object] = {
+        "claim": claim,
+        "resolution": resolution,
+        "resolved_by": by,
+        "resolved_at": timezone.now(),
+    }
     if note:
-        envelope.note = note.strip()[:300]
-    envelope.save(update_fields=["claim", "status", "resolution", "resolved_by", "resolved_at", "note"])
+        changes["note"] = note.strip()[:300]
+    envelope_transition(envelope=envelope, to=EnvelopeStatus.RESOLVED, changes=changes)
     if claim is not None:
         # Pages scanned before the claim was known now belong to it.
         envelope.pages.filter(claim__isnull=True).update(claim=claim)
