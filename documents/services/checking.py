@@ -114,11 +114,13 @@ def _reject_duplicate(document: Document) -> None:
 
 def _record_verdict(document: Document, *, code: str, candidate: Candidate | None) -> Document | None:
     storage = documents_storage()
+    clean = candidate.clean if candidate is not None else None
+    thumbnail = candidate.thumbnail if candidate is not None else None
     new_file = new_thumbnail = ""
-    if candidate is not None and candidate.clean is not None:
-        new_file = storage.save(new_document_key(document, ""), ContentFile(candidate.clean))
-    if candidate is not None and candidate.thumbnail is not None:
-        new_thumbnail = storage.save(new_thumbnail_key(document, ""), ContentFile(candidate.thumbnail))
+    if clean is not None:
+        new_file = storage.save(new_document_key(document, ""), ContentFile(clean))
+    if thumbnail is not None:
+        new_thumbnail = storage.save(new_thumbnail_key(document, ""), ContentFile(thumbnail))
     virus = code == "virus"  # the infected file is deleted below, and the claim says so
     changes: dict[str, Any] = {
         "rejection_code": code,
@@ -127,9 +129,9 @@ def _record_verdict(document: Document, *, code: str, candidate: Candidate | Non
     }
     if candidate is not None and candidate.content_type:
         changes["content_type"] = candidate.clean_content_type or candidate.content_type
-    if new_file:
+    if clean is not None:
         changes["file"] = new_file
-        changes["size"] = len(candidate.clean)
+        changes["size"] = len(clean)
     if new_thumbnail:
         changes["thumbnail"] = new_thumbnail
     # Served only when what is in `file` passed the file checks: the clean copy, or a checked PDF.

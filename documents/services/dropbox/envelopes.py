@@ -168,9 +168,10 @@ def envelope_claim_create(
     the same form find the same claim and envelope. Without a phone number the claim is
     marked "contact through the branch": its messages stay in the outbox, unsent.
     """
-    if (batch is None) == (envelope is None):
+    if batch is None and envelope is not None:
+        batch = envelope.batch
+    elif batch is None or envelope is not None:
         raise TypeError("give either batch or envelope")
-    batch = batch or envelope.batch
     if envelope is None and not batch.is_open:
         raise ValidationError(_("Pembukaan dropbox ini sudah ditutup. Buka pembukaan baru."), code="closed")
     _check_scope(batch, by)
