@@ -25,6 +25,7 @@ from django.utils import timezone
 from claims.models import Claim
 from core.queue import publish
 
+from .. import tasks
 from ..checks import Candidate, CheckRejected, CheckUnavailable, run_checks
 from ..models import Document, DocumentStatus, ScanPage, new_document_key, new_thumbnail_key
 from ..pipeline import check_config
@@ -37,9 +38,8 @@ logger = logging.getLogger(__name__)
 
 def document_check_enqueue(document_id) -> None:
     """Queue the check; when the broker is down the upload still stands and the stuck sweep queues it later."""
-    from ..tasks import document_check_task
-
-    publish(document_check_task, str(document_id), sweep="the stuck-document sweep")
+    # tasks.py imports the services too: the task is looked up on the module when queued.
+    publish(tasks.document_check_task, str(document_id), sweep="the stuck-document sweep")
 
 
 def document_check(*, document_id) -> Document | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import magic
 import pikepdf
+import pillow_heif
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -86,8 +87,6 @@ def _split(uploaded: File) -> list[_Page]:
 
 
 def _open_image(content: bytes) -> Image.Image:
-    import pillow_heif
-
     pillow_heif.register_heif_opener()
     return Image.open(io.BytesIO(content))
 
