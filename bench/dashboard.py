@@ -350,7 +350,7 @@ def reference(period_start: dt.date, period_end: dt.date, trend_start: dt.date, 
     """
     from django.db import connection
 
-    from documents.checks.codes import REJECTIONS
+    from documents.checks.codes import REJECTION_CODES as REJECTIONS
 
     zones = {}
     with connection.cursor() as cursor:

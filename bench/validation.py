@@ -58,6 +58,8 @@ import PIL  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont, features  # noqa: E402
 
 from bench.common import POSTGRES, cpu_seconds, psql  # noqa: E402
+from documents.checks import CHECKS, Candidate, run_checks  # noqa: E402
+from documents.pipeline import check_config  # noqa: E402
 from tests.clamd import ClamdProcess, start_clamd  # noqa: E402
 from tests.documents import corpus  # noqa: E402
 from tests.worker import WorkerProcess  # noqa: E402
@@ -228,16 +230,14 @@ def floor_pdf(content: bytes, clamd: RawClamd, *, stages: dict) -> None:
 @contextlib.contextmanager
 def timed_checks(stages: dict):
     """Time each check as run_checks calls it (it looks each one up on its module at call time)."""
-    from documents.checks import antivirus, filetype, image, pdf, size
-
-    modules = {"filetype": filetype, "size": size, "antivirus": antivirus, "image": image, "pdf": pdf}
+    modules = {module.__name__.rpartition(".")[2]: module for module in CHECKS}
     originals = {name: module.check for name, module in modules.items()}
 
     def wrap(name, original):
-        def check(candidate):
+        def check(candidate, config):
             started = time.perf_counter()
             try:
-                return original(candidate)
+                return original(candidate, config)
             finally:
                 stages[name] += time.perf_counter() - started
 
@@ -253,9 +253,8 @@ def timed_checks(stages: dict):
 
 
 def pipeline(content: bytes, name: str) -> None:
-    from documents.checks import Candidate, run_checks
-
-    candidate = run_checks(Candidate(content=content, name=name))
+    # The config as the worker builds it: the settings of configure_django(), ClamdScanner.
+    candidate = run_checks(Candidate(content=content, name=name), check_config())
     if name.endswith(".jpg"):
         assert candidate.clean and candidate.thumbnail, "no clean copy"
     assert candidate.details["antivirus"]["scanner"] == "ClamdScanner"

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from claims.models import CancelReason, Channel, Claim, Status
 from claims.selectors import programmes_active, requirements_for_reason
 from claims.services import RejectReason
-from documents.checks.codes import OFFICER_REJECTION_LABELS, OFFICER_REJECTION_NEEDS_NOTE
 from documents.models import Document
+from documents.rejections import OFFICER_REJECTION_LABELS, OFFICER_REJECTION_NEEDS_NOTE
 from documents.services import ReviewDecision
 
 from .selectors import QUEUE_STATUSES

@@ -13,8 +13,8 @@ from claims.models import ALLOWED_TRANSITIONS, CancelReason, Claim, ClaimDataAcc
 from claims.selectors import claims_for_staff
 from claims.services import RejectReason, claim_holder
 from core.staff import in_staff_scope, is_manager_on_duty
-from documents.checks.codes import OFFICER_REJECTIONS, fix_hint
 from documents.models import Document, DocumentAccess, DocumentStatus
+from documents.rejections import OFFICER_REJECTIONS, fix_hint
 from documents.selectors import ChecklistItem, claim_checklist
 from documents.services import REVIEW_STATUSES
 from interviews.selectors import interview_active_for_claim

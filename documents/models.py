@@ -10,7 +10,7 @@ from core.audit import AppendOnlyModel
 from .storage import documents_storage
 
 
-def new_document_key(instance: "Document", filename: str) -> str:
+def new_document_key(instance: "Document | None", filename: str) -> str:
     # The key is random: nothing of the claimant, the claim or the file name is in it.
     return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
@@ -43,7 +43,7 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     status = models.CharField(max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.CHECKING)
-    # A code of documents.checks.codes.REJECTIONS (automatic) or of the officer's list.
+    # A code of documents.checks.codes.REJECTION_CODES (automatic) or of the officer's list.
     rejection_code = models.CharField(max_length=40, blank=True)
     rejection_note = models.CharField(max_length=300, blank=True)
     # True once `file` holds what passed the checks (for images: the re-encoded copy).
@@ -79,6 +79,19 @@ class Document(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+# Where a document's status may go; documents.services.document_transition is its only
+# writer. A document is created "checking" and the checks give it one verdict; after
+# that only an officer moves it, between the two verdicts: overruling an automatic
+# rejection, rejecting what the checks let through, or restating a verdict with their
+# own reason (accepted → accepted, rejected → rejected). Nothing goes back to "checking":
+# a new file is a new document.
+DOCUMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    DocumentStatus.CHECKING: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
+    DocumentStatus.ACCEPTED: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
+    DocumentStatus.REJECTED: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
+}
 
 
 class DocumentAccess(AppendOnlyModel):
@@ -208,6 +221,17 @@ class Envelope(models.Model):
             last = Envelope.objects.filter(batch_id=self.batch_id).aggregate(n=models.Max("number"))["n"]
             self.number = (last or 0) + 1
         super().save(*args, **kwargs)
+
+
+# Where an envelope's status may go; documents.services.envelope_transition is its only
+# writer. An envelope is created "matched" (the reference on it found its claim) or
+# "unmatched"; an unmatched one is settled once (matched by a reference, made into a new
+# claim, returned or disposed of) and is then "resolved" for good.
+ENVELOPE_TRANSITIONS: dict[str, frozenset[str]] = {
+    EnvelopeStatus.MATCHED: frozenset(),
+    EnvelopeStatus.UNMATCHED: frozenset({EnvelopeStatus.RESOLVED}),
+    EnvelopeStatus.RESOLVED: frozenset(),
+}
 
 
 class ScanPage(models.Model):

@@ -119,14 +119,15 @@ class EnvelopeChecklistItem:
 
 def envelope_checklist(envelope: Envelope) -> list[EnvelopeChecklistItem]:
     """The claim's checklist, with what the officer found in the envelope ticked."""
-    if envelope.claim_id is None:
+    claim = envelope.claim
+    if claim is None:
         return []
     inside = set(envelope.contents.values_list("pk", flat=True))
     return [
         EnvelopeChecklistItem(
             requirement=item.requirement, inside=item.requirement.document_type_id in inside, document=item.document
         )
-        for item in claim_checklist(envelope.claim)
+        for item in claim_checklist(claim)
     ]
 
 
@@ -142,7 +143,8 @@ def envelope_documents(envelope: Envelope) -> list[Document]:
     """The documents made from this envelope's pages, in page order."""
     seen: dict[object, Document] = {}
     for page in envelope_pages(envelope).filter(document__isnull=False):
-        seen.setdefault(page.document_id, page.document)
+        if page.document is not None:  # always, by the filter; mypy cannot see it
+            seen.setdefault(page.document_id, page.document)
     return list(seen.values())
 
 

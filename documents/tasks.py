@@ -1,9 +1,14 @@
-"""Thin tasks: an id in, one service call."""
+"""Thin tasks: an id in, one service call.
+
+The services queue these tasks and these tasks call the services, so each side imports
+the other as a module and looks the name up when it runs: either may be imported first
+(the web process starts from the services, the worker from here).
+"""
 
 from celery import shared_task
 
+from . import services
 from .checks import CheckUnavailable
-from .services import document_check, documents_requeue_stuck, documents_sweep_orphans, resumable_sweep_expired
 
 
 @shared_task(
@@ -19,19 +24,19 @@ def document_check_task(document_id: str) -> None:
     """Check one document. A worker killed mid-check gets the message redelivered;
     the service caps how often that may happen for one file. After the last retry the
     document simply stays "checking" and the stuck sweep queues it again later."""
-    document_check(document_id=document_id)
+    services.document_check(document_id=document_id)
 
 
 @shared_task
 def documents_requeue_stuck_task() -> None:
-    documents_requeue_stuck()
+    services.documents_requeue_stuck()
 
 
 @shared_task
 def documents_sweep_orphans_task() -> None:
-    documents_sweep_orphans()
+    services.documents_sweep_orphans()
 
 
 @shared_task
 def resumable_uploads_sweep_task() -> None:
-    resumable_sweep_expired()
+    services.resumable_sweep_expired()

@@ -3,7 +3,8 @@
 import mimetypes
 import uuid
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 
 from core.throttle import client_ip
 
@@ -15,7 +16,7 @@ from .services import document_access_record
 FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
 
 
-def _serve(request: HttpRequest, document_id: uuid.UUID, what: str) -> HttpResponse:
+def _serve(request: HttpRequest, document_id: uuid.UUID, what: str) -> HttpResponseBase:
     document = Document.objects.select_related("claim__branch", "document_type").filter(pk=document_id).first()
     if document is None:
         raise Http404
@@ -49,7 +50,7 @@ def _serve(request: HttpRequest, document_id: uuid.UUID, what: str) -> HttpRespo
             },
             expire=300,
         )
-        response: HttpResponse = HttpResponseRedirect(url)
+        response: HttpResponseBase = HttpResponseRedirect(url)
     else:
         response = FileResponse(
             storage.open(field.name, "rb"),
@@ -64,9 +65,9 @@ def _serve(request: HttpRequest, document_id: uuid.UUID, what: str) -> HttpRespo
     return response
 
 
-def document_file(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+def document_file(request: HttpRequest, document_id: uuid.UUID) -> HttpResponseBase:
     return _serve(request, document_id, "file")
 
 
-def document_thumbnail(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+def document_thumbnail(request: HttpRequest, document_id: uuid.UUID) -> HttpResponseBase:
     return _serve(request, document_id, "thumbnail")

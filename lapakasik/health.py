@@ -11,11 +11,16 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from documents.checks.antivirus import ClamdScanner
+from documents.pipeline import get_scanner
+from documents.storage import documents_storage
 
 
 @never_cache
@@ -37,8 +42,6 @@ def _database() -> str:
 def _redis() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "not used (tasks run in the web process)"
-    import redis
-
     timeout = settings.READY_CHECK_TIMEOUT
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=timeout, socket_connect_timeout=timeout)
     try:
@@ -49,8 +52,6 @@ def _redis() -> str:
 
 
 def _storage() -> str:
-    from documents.storage import documents_storage
-
     # A HEAD of a key that never exists: one round trip that needs the endpoint, the
     # bucket and the credentials, and reads nothing.
     documents_storage().exists("readyz-probe")
@@ -58,8 +59,7 @@ def _storage() -> str:
 
 
 def _antivirus() -> str:
-    from documents.checks.antivirus import ClamdScanner, get_scanner
-
+    # The scanner the checks use (ANTIVIRUS_BACKEND), so the probe asks the same clamd.
     scanner = get_scanner()
     if not isinstance(scanner, ClamdScanner):
         return f"not used ({type(scanner).__name__})"

@@ -1,8 +1,9 @@
 """Antivirus check: scan the uploaded bytes before anything else reads them as an image or PDF.
 
-The scanner is chosen by ``settings.ANTIVIRUS_BACKEND`` (a dotted path), the way Django
-chooses an e-mail backend: ``ClamdScanner`` in production, ``EicarOnlyScanner`` on a
-laptop and in unit tests.
+The check scans with ``config.scanner``: ``ClamdScanner`` in production,
+``EicarOnlyScanner`` on a laptop and in unit tests. Which one, and where clamd listens,
+is decided outside the checks (documents/pipeline.py, from ANTIVIRUS_BACKEND and the
+CLAMD_* settings), the way Django chooses an e-mail backend.
 
 Fail closed: a scan that did not finish (clamd down, the connection dropped, a timeout,
 an ``ERROR`` reply, a reply we do not understand) raises ``CheckUnavailable``. It is never
@@ -15,13 +16,10 @@ import logging
 import socket
 import struct
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
-from django.conf import settings
-from django.utils.module_loading import import_string
-
-from . import Candidate, CheckRejected, CheckUnavailable
+from .base import Candidate, CheckConfig, CheckRejected, CheckUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -51,19 +49,9 @@ class BaseScanner:
         return True
 
 
-@cache
-def _scanner(path: str) -> BaseScanner:
-    return import_string(path)()
-
-
-def get_scanner() -> BaseScanner:
-    # The setting is read on every call (tests override it); one instance per path.
-    return _scanner(settings.ANTIVIRUS_BACKEND)
-
-
-def check(candidate: Candidate) -> None:
+def check(candidate: Candidate, config: CheckConfig) -> None:
     """The pipeline step: reject infected content, give up (for now) when no scan was possible."""
-    scanner = get_scanner()
+    scanner = config.scanner
     size = len(candidate.content)
     started = time.monotonic()
     result = scanner.scan(candidate.content)
@@ -90,13 +78,29 @@ class EicarOnlyScanner(BaseScanner):
         return ScanResult(EICAR_SIGNATURE if EICAR in content else None)
 
 
+@dataclass(frozen=True)
+class ClamdOptions:
+    """Where clamd listens, and how long one scan may take.
+
+    ``socket_path`` wins when set, else ``host`` and ``port``. ``timeout`` bounds one
+    whole scan, connect to reply. The defaults are clamd's own (TCP port 3310).
+    """
+
+    socket_path: str = ""
+    host: str = "127.0.0.1"
+    port: int = 3310
+    timeout: float = 30.0
+
+
 class ClamdScanner(BaseScanner):
     """Scans through clamd's INSTREAM command, over a Unix socket or TCP.
 
-    Where clamd is comes from settings at each scan (CLAMD_SOCKET wins when set, else
-    CLAMD_HOST and CLAMD_PORT); arguments given here override the settings.
+    Where clamd is comes from ``options()``, called afresh at each scan and ping (the
+    deployment passes one that reads its settings, so a scanner made once follows them
+    as they change); ``socket_path``, ``host``, ``port`` and ``timeout`` given here
+    override what it returns.
 
-    CLAMD_TIMEOUT bounds one whole scan, connect to reply: each socket operation gets what
+    The timeout bounds one whole scan, connect to reply: each socket operation gets what
     is left of it, so a clamd that trickles its answer cannot hold a worker forever.
 
     clamd stops reading and closes the connection once a stream passes its
@@ -115,15 +119,18 @@ class ClamdScanner(BaseScanner):
         host: str | None = None,
         port: int | None = None,
         timeout: float | None = None,
+        options: Callable[[], ClamdOptions] = ClamdOptions,
     ):
         self.socket_path = socket_path
         self.host = host
         self.port = port
         self.timeout = timeout
+        self.options = options
 
     def scan(self, content: bytes) -> ScanResult:
-        deadline = time.monotonic() + self._timeout()
-        with self._connect(deadline) as sock:
+        where = self._where()
+        deadline = time.monotonic() + where.timeout
+        with self._connect(where, deadline) as sock:
             try:
                 self._send(sock, deadline, b"zINSTREAM\0")
                 view = memoryview(content)
@@ -146,9 +153,10 @@ class ClamdScanner(BaseScanner):
         return self._parse(reply, len(content))
 
     def ping(self) -> bool:
-        deadline = time.monotonic() + self._timeout()
+        where = self._where()
+        deadline = time.monotonic() + where.timeout
         try:
-            with self._connect(deadline) as sock:
+            with self._connect(where, deadline) as sock:
                 self._send(sock, deadline, b"zPING\0")
                 return self._read_reply(sock, deadline) == "PONG"
         except (CheckUnavailable, OSError):
@@ -156,30 +164,28 @@ class ClamdScanner(BaseScanner):
 
     # -- talking to clamd ------------------------------------------------------------------
 
-    def _timeout(self) -> float:
-        return float(self.timeout if self.timeout is not None else settings.CLAMD_TIMEOUT)
+    def _where(self) -> ClamdOptions:
+        """``options()`` with what was given to the constructor laid over it."""
+        given = self.options()
+        return ClamdOptions(
+            socket_path=self.socket_path if self.socket_path is not None else given.socket_path,
+            host=self.host if self.host is not None else given.host,
+            port=int(self.port if self.port is not None else given.port),
+            timeout=float(self.timeout if self.timeout is not None else given.timeout),
+        )
 
-    def _address(self) -> tuple[int, str | tuple[str, int]]:
-        path = self.socket_path if self.socket_path is not None else settings.CLAMD_SOCKET
-        if path:
-            return socket.AF_UNIX, path
-        host = self.host if self.host is not None else settings.CLAMD_HOST
-        port = self.port if self.port is not None else settings.CLAMD_PORT
-        return socket.AF_INET, (host, int(port))
-
-    def _connect(self, deadline: float) -> socket.socket:
-        family, address = self._address()
+    def _connect(self, where: ClamdOptions, deadline: float) -> socket.socket:
         try:
-            if family == socket.AF_UNIX:
+            if where.socket_path:
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 try:
                     sock.settimeout(self._remaining(deadline))
-                    sock.connect(address)
+                    sock.connect(where.socket_path)
                 except BaseException:
                     sock.close()
                     raise
             else:
-                sock = socket.create_connection(address, timeout=self._remaining(deadline))
+                sock = socket.create_connection((where.host, where.port), timeout=self._remaining(deadline))
         except OSError as exc:
             logger.warning("antivirus: cannot reach clamd (%s)", type(exc).__name__)
             raise CheckUnavailable(f"cannot reach clamd: {type(exc).__name__}") from exc

@@ -12,7 +12,7 @@ for the wrong mistake.
 
 import magic
 
-from . import Candidate, CheckRejected
+from .base import Candidate, CheckConfig, CheckRejected
 
 SNIFF_BYTES = 8192
 
@@ -36,7 +36,7 @@ _HEIC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis"})
 _HEIF_BRANDS = _HEIC_BRANDS | frozenset({b"mif1", b"mif2"})
 
 
-def check(candidate: Candidate) -> None:
+def check(candidate: Candidate, config: CheckConfig) -> None:
     content = candidate.content
     if not content:
         raise CheckRejected("empty")

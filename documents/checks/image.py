@@ -3,15 +3,15 @@
 The steps, in order, each with its own rejection code:
 
 1. Open with Pillow, limited to the one format libmagic found. The header gives the size:
-   more than DOCUMENT_IMAGE_MAX_PIXELS is refused before a single pixel is decoded
+   more than ``config.image_max_pixels`` is refused before a single pixel is decoded
    (Pillow's own DecompressionBombWarning is turned into an error as a second fence).
 2. Decode fully. A truncated or corrupt file fails here ("image_broken"); truncated
    images are never accepted (ImageFile.LOAD_TRUNCATED_IMAGES stays False).
-3. Build the clean copy: the long side capped at DOCUMENT_IMAGE_LONG_SIDE, turned upright
+3. Build the clean copy: the long side capped at ``config.image_long_side``, turned upright
    per EXIF orientation, flattened to RGB on white, saved as a new JPEG without EXIF,
    ICC, XMP or comments. So the GPS position, the camera's metadata and anything
    appended after the image data are gone; the clean copy is the only thing ever served.
-   A thumbnail (long side DOCUMENT_THUMBNAIL_SIZE) is made from it.
+   A thumbnail (long side ``config.thumbnail_size``) is made from it.
 4. Judge what an officer will see, on a small grey working copy: big enough, not too
    dark, not washed out, not blurred.
 
@@ -28,10 +28,9 @@ import re
 import warnings
 
 import pillow_heif
-from django.conf import settings
 from PIL import ExifTags, Image, ImageChops, ImageFilter, ImageStat
 
-from . import Candidate, CheckRejected
+from .base import Candidate, CheckConfig, CheckRejected
 
 # Detected content type → the only Pillow format that may open it.
 PILLOW_FORMATS = {
@@ -100,15 +99,15 @@ def _register_heif() -> None:
     pillow_heif.register_heif_opener()
 
 
-def check(candidate: Candidate) -> None:
+def check(candidate: Candidate, config: CheckConfig) -> None:
     pillow_format = PILLOW_FORMATS.get(candidate.content_type)
     if pillow_format is None:
         return
     _register_heif()
-    max_pixels = settings.DOCUMENT_IMAGE_MAX_PIXELS
-    long_side = settings.DOCUMENT_IMAGE_LONG_SIDE
-    min_short_side = settings.DOCUMENT_IMAGE_MIN_SHORT_SIDE
-    thumbnail_side = settings.DOCUMENT_THUMBNAIL_SIZE
+    max_pixels = config.image_max_pixels
+    long_side = config.image_long_side
+    min_short_side = config.image_min_short_side
+    thumbnail_side = config.thumbnail_size
 
     picture, orientation = _decode(candidate, pillow_format, max_pixels, long_side, min_short_side)
     clean = _clean_copy(picture, orientation, long_side)

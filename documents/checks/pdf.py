@@ -19,9 +19,8 @@ import io
 import re
 
 import pikepdf
-from django.conf import settings
 
-from . import Candidate, CheckRejected
+from .base import Candidate, CheckConfig, CheckRejected
 
 _ACTIVE_KEYS = frozenset({"/JavaScript", "/JS", "/AA", "/Launch"})
 _ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch"})
@@ -35,7 +34,7 @@ _SUSPECT_WORDS = re.compile(rb"/(?:JavaScript|JS|AA|Launch|OpenAction|EmbeddedFi
 MAX_OBJECTS = 250_000
 
 
-def check(candidate: Candidate) -> None:
+def check(candidate: Candidate, config: CheckConfig) -> None:
     if candidate.content_type != "application/pdf":
         return
     try:
@@ -52,7 +51,7 @@ def check(candidate: Candidate) -> None:
         try:
             pages = len(pdf.pages)
             candidate.details["pages"] = pages
-            limit = settings.DOCUMENT_PDF_MAX_PAGES
+            limit = config.pdf_max_pages
             if pages > limit:
                 # Counted before any object is walked: a 5,000-page file costs nothing more.
                 raise CheckRejected("pdf_too_many_pages", pages=pages, limit=limit)

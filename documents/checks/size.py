@@ -5,15 +5,13 @@ covers every other way in (the dropbox scans, the operator command) and a limit 
 since the upload. An empty file normally stops at filetype.check already.
 """
 
-from django.conf import settings
-
-from . import Candidate, CheckRejected
+from .base import Candidate, CheckConfig, CheckRejected
 
 
-def check(candidate: Candidate) -> None:
+def check(candidate: Candidate, config: CheckConfig) -> None:
     size = len(candidate.content)
     if size == 0:
         raise CheckRejected("empty")
-    limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
+    limit = config.max_upload_bytes
     if size > limit:
         raise CheckRejected("too_large", size=size, limit=limit)

@@ -1,4 +1,5 @@
-"""Every write to documents. Split by topic: uploads, the background checks, the dropbox."""
+"""Every write to documents. Split by topic: uploads, the background checks, the dropbox,
+and the one writer of each status (transitions)."""
 
 from .checking import document_check, document_check_enqueue, documents_requeue_stuck, documents_sweep_orphans
 from .dropbox import (
@@ -26,6 +27,7 @@ from .resumable import (
     resumable_terminate,
 )
 from .review import REVIEW_STATUSES, ReviewDecision, document_review, documents_review
+from .transitions import DocumentTransitionRefused, EnvelopeTransitionRefused, document_transition, envelope_transition
 from .uploads import (
     check_accepts_uploads,
     clean_original_name,
@@ -75,4 +77,8 @@ __all__ = [
     "ReviewDecision",
     "document_review",
     "documents_review",
+    "DocumentTransitionRefused",
+    "EnvelopeTransitionRefused",
+    "document_transition",
+    "envelope_transition",
 ]

@@ -13,6 +13,7 @@ rejected after ``DOCUMENT_CHECK_MAX_ATTEMPTS`` started runs that never finished.
 import contextlib
 import logging
 from datetime import timedelta
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
@@ -22,22 +23,23 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims.models import Claim
-from claims.services import claim_record_event
 from core.queue import publish
 
+from .. import tasks
 from ..checks import Candidate, CheckRejected, CheckUnavailable, run_checks
 from ..models import Document, DocumentStatus, ScanPage, new_document_key, new_thumbnail_key
+from ..pipeline import check_config
 from ..storage import documents_storage
 from .progress import claim_documents_changed
+from .transitions import DocumentTransitionRefused, document_transition
 
 logger = logging.getLogger(__name__)
 
 
 def document_check_enqueue(document_id) -> None:
     """Queue the check; when the broker is down the upload still stands and the stuck sweep queues it later."""
-    from ..tasks import document_check_task
-
-    publish(document_check_task, str(document_id), sweep="the stuck-document sweep")
+    # tasks.py imports the services too: the task is looked up on the module when queued.
+    publish(tasks.document_check_task, str(document_id), sweep="the stuck-document sweep")
 
 
 def document_check(*, document_id) -> Document | None:
@@ -74,7 +76,7 @@ def _check(document: Document) -> Document | None:
     candidate = Candidate(content=b"", name=document.original_name)
     try:
         candidate.content = _read(document)
-        run_checks(candidate)
+        run_checks(candidate, check_config())
         _reject_duplicate(document)
     except CheckRejected as rejection:
         logger.info("document %s rejected: %s", document.pk, rejection.code)
@@ -112,42 +114,48 @@ def _reject_duplicate(document: Document) -> None:
 
 def _record_verdict(document: Document, *, code: str, candidate: Candidate | None) -> Document | None:
     storage = documents_storage()
+    clean = candidate.clean if candidate is not None else None
+    thumbnail = candidate.thumbnail if candidate is not None else None
     new_file = new_thumbnail = ""
-    if candidate is not None and candidate.clean is not None:
-        new_file = storage.save(new_document_key(document, ""), ContentFile(candidate.clean))
-    if candidate is not None and candidate.thumbnail is not None:
-        new_thumbnail = storage.save(new_thumbnail_key(document, ""), ContentFile(candidate.thumbnail))
+    if clean is not None:
+        new_file = storage.save(new_document_key(document, ""), ContentFile(clean))
+    if thumbnail is not None:
+        new_thumbnail = storage.save(new_thumbnail_key(document, ""), ContentFile(thumbnail))
     virus = code == "virus"  # the infected file is deleted below, and the claim says so
-    changes = {
-        "status": DocumentStatus.REJECTED if code else DocumentStatus.ACCEPTED,
+    changes: dict[str, Any] = {
         "rejection_code": code,
         "checked_at": timezone.now(),
         "details": candidate.details if candidate is not None else {},
     }
     if candidate is not None and candidate.content_type:
         changes["content_type"] = candidate.clean_content_type or candidate.content_type
-    if new_file:
+    if clean is not None:
         changes["file"] = new_file
-        changes["size"] = len(candidate.clean)
+        changes["size"] = len(clean)
     if new_thumbnail:
         changes["thumbnail"] = new_thumbnail
     # Served only when what is in `file` passed the file checks: the clean copy, or a checked PDF.
     changes["sanitized"] = bool(new_file) or (not code and candidate is not None)
     if code and not new_file:
         changes["file"] = ""  # a rejected original (broken, wrong type, infected) is not kept
+    replaced_name = document.file.name
     with transaction.atomic():
-        written = Document.objects.filter(pk=document.pk, status=DocumentStatus.CHECKING).update(**changes)
-        if not written:
+        try:
+            # Only from "checking": of two runs of one document, the first to finish counts.
+            document_transition(
+                document=document,
+                to=DocumentStatus.REJECTED if code else DocumentStatus.ACCEPTED,
+                only_from=[DocumentStatus.CHECKING],
+                changes=changes,
+                event="virus_found" if virus else "",
+                note=f"{document.document_type_id}: file deleted" if virus else "",
+            )
+        except DocumentTransitionRefused:
             # Another run gave the verdict first: throw this run's copies away.
             transaction.on_commit(lambda: _delete_names(new_file, new_thumbnail))
             return None
-        replaced_name = document.file.name
         if changes.get("file", replaced_name) != replaced_name:
             transaction.on_commit(lambda: _delete_names(replaced_name))
-        if virus:
-            claim_record_event(
-                claim=document.claim, reason="virus_found", note=f"{document.document_type_id}: file deleted"
-            )
         claim_documents_changed(claim=Claim.objects.get(pk=document.claim_id))
     document.refresh_from_db()
     logger.info("document %s: %s", document.pk, document.status)

@@ -17,8 +17,8 @@ from claims.models import ALLOWED_TRANSITIONS, Channel, Claim, Status
 from claims.services import claim_transition
 from notifications.services import message_send
 
-from ..checks.codes import fix_hint
 from ..models import Document, DocumentStatus
+from ..rejections import fix_hint
 from ..selectors import claim_checklist, claim_missing_requirements
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """An officer's verdict on documents, after the automatic checks.
 
 The officer may overrule an automatic rejection or reject a document the checks let
-through, with a reason from ``checks.codes.OFFICER_REJECTIONS``. Rejections reach the
+through, with a reason from ``rejections.OFFICER_REJECTIONS``. Rejections reach the
 claimant the way automatic ones do: one message per batch, listing what to redo, with
 the link (``progress.claim_send_fix_list``). The console posts every
 decision of its page at once, so a session of several rejections is one message.
@@ -18,15 +18,15 @@ from claims.models import Claim, Status
 from claims.services import (
     OfficerActionRefused,
     claim_lock_for_change,
-    claim_record_event,
     claim_touch,
     claim_transition,
 )
 
-from ..checks.codes import OFFICER_REJECTION_NEEDS_NOTE, OFFICER_REJECTIONS
 from ..models import Document, DocumentStatus
+from ..rejections import OFFICER_REJECTION_NEEDS_NOTE, OFFICER_REJECTIONS
 from ..selectors import claim_checklist, claim_current_documents
 from .progress import DOCUMENT_DRIVEN_STATUSES, claim_documents_changed, claim_send_fix_list
+from .transitions import DocumentTransitionRefused, document_transition
 
 logger = logging.getLogger(__name__)
 
@@ -98,30 +98,38 @@ def _review_one(claim: Claim, current: dict[int, Document], decision: ReviewDeci
         raise OfficerActionRefused(
             _("Dokumen %(name)s tidak bisa diterima: berkasnya tidak lolos pemeriksaan berkas.") % {"name": name}
         )
+    changes: dict[str, object]
     if decision.accept:
-        changes = {"status": DocumentStatus.ACCEPTED, "rejection_code": "", "rejection_note": ""}
+        to = DocumentStatus.ACCEPTED
+        changes = {"rejection_code": "", "rejection_note": ""}
         note = f"{document.document_type.code}: accepted"
         if document.status == DocumentStatus.REJECTED:
             note += f" (was {document.rejection_code})"
     else:
+        to = DocumentStatus.REJECTED
         changes = {
-            "status": DocumentStatus.REJECTED,
             "rejection_code": decision.reason,
             "rejection_note": decision.note.strip()[:300],
             # Not yet told: the next fix list carries it.
             "fix_notified_at": None,
         }
         note = f"{document.document_type.code}: {decision.reason}"
-    written = (
-        Document.objects.filter(pk=document.pk, claim_id=claim.pk)
-        .exclude(status=DocumentStatus.CHECKING)
-        .update(**changes)
-    )
-    if not written:
-        raise OfficerActionRefused(_("Dokumen %(name)s baru saja berubah. Muat ulang halaman.") % {"name": name})
-    claim_record_event(
-        claim=claim, reason="document_accepted" if decision.accept else "document_rejected", note=note, by=by
-    )
+    try:
+        # Never from "checking": the verdict of a run still going on is the checks' to give.
+        document_transition(
+            document=document,
+            to=to,
+            only_from=[DocumentStatus.ACCEPTED, DocumentStatus.REJECTED],
+            changes=changes,
+            claim=claim,
+            event="document_accepted" if decision.accept else "document_rejected",
+            note=note,
+            by=by,
+        )
+    except DocumentTransitionRefused:
+        raise OfficerActionRefused(
+            _("Dokumen %(name)s baru saja berubah. Muat ulang halaman.") % {"name": name}
+        ) from None
 
 
 def document_review(

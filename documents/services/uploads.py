@@ -1,5 +1,6 @@
 """Taking an upload in, replacing, removing, recording who opened what."""
 
+import functools
 import hashlib
 import logging
 import re
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
-def clean_original_name(name: str) -> str:
+def clean_original_name(name: str | None) -> str:
     """Keep a readable name for people; it is metadata only and always rendered escaped."""
     name = unicodedata.normalize("NFC", name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     return _UNSAFE_NAME.sub("", name).strip()[:120]
@@ -51,9 +52,13 @@ def check_accepts_uploads(*, claim: Claim, document_type: DocumentType) -> None:
         raise ValidationError(_("Dokumen ini tidak diperlukan untuk klaim Anda."), code="not_required")
 
 
+def _empty_file() -> ValidationError:
+    return ValidationError(_("Berkas kosong. Ambil foto lagi, lalu kirim ulang."), code="empty")
+
+
 def _check_size(size: int) -> None:
     if size == 0:
-        raise ValidationError(_("Berkas kosong. Ambil foto lagi, lalu kirim ulang."), code="empty")
+        raise _empty_file()
     if size > settings.DOCUMENT_MAX_UPLOAD_BYTES:
         raise ValidationError(too_large_message(), code="too_large")
 
@@ -67,7 +72,9 @@ def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File
     leaves an unreferenced object, which the storage sweep removes.
     """
     check_accepts_uploads(claim=claim, document_type=document_type)
-    _check_size(0 if uploaded is None else uploaded.size)
+    if uploaded is None:
+        raise _empty_file()  # no file at all is told like an empty one
+    _check_size(uploaded.size)
     # The type recorded now is libmagic's first look; the background checks decide.
     content_type, sha256, size = _sniff_and_hash(uploaded)
     document = Document(
@@ -129,7 +136,7 @@ def _document_record(document: Document) -> Document:
         document.save()
         for old in replaced:
             old.delete()
-            transaction.on_commit(lambda old=old: _delete_files(old))
+            transaction.on_commit(functools.partial(_delete_files, old))
         if locked.status != Status.DRAFT:
             # A claim waiting for a fix goes back to "checking" while the new file is checked.
             claim_documents_changed(claim=locked)

@@ -1,6 +1,6 @@
 from django import template
 
-from documents.checks.codes import fix_hint as document_fix_hint
+from documents.rejections import fix_hint as document_fix_hint
 
 register = template.Library()
 

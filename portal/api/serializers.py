@@ -13,8 +13,8 @@ from claims.selectors import reasons_for_programme, requirements_for_reason
 from claims.services import ClaimantData
 from claims.validators import nik_matches_birth_date, normalize_mobile, validate_kpj, validate_nik
 from core.masking import mask_nik, mask_phone
-from documents.checks.codes import fix_hint
 from documents.models import DocumentStatus
+from documents.rejections import fix_hint
 from documents.selectors import claim_checklist
 
 # --- errors -----------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from django.db.models import Exists, Model, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import CancelReason, Channel, Claim, ClaimEvent, Status
-from documents.checks.codes import REJECTIONS
 from documents.models import Document, DocumentStatus
+from documents.rejections import REJECTIONS
 from interviews.models import AttemptOutcome, Interview, InterviewAttempt, InterviewStatus
 from notifications.models import MessageChannel, MessageStatus
 

@@ -20,8 +20,8 @@ from claims.services import (
     claim_take,
 )
 from core.staff import Role, is_manager
-from documents.checks.codes import OFFICER_REJECTIONS, fix_hint
 from documents.models import DocumentStatus
+from documents.rejections import OFFICER_REJECTIONS, fix_hint
 from documents.services import ReviewDecision, document_review, document_upload, documents_review
 from interviews.services import claim_approve, claim_cancel_by_staff, claim_reject
 from notifications.models import Message

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 import pytest
 
 from documents.checks import Candidate, CheckRejected, CheckUnavailable, antivirus
-from documents.checks.antivirus import ClamdScanner, EicarOnlyScanner, get_scanner
+from documents.checks.antivirus import ClamdOptions, ClamdScanner, EicarOnlyScanner, ScanResult
+from documents.pipeline import check_config, get_scanner
 from tests.clamd import EICAR, EICAR_SIGNATURE, ClamdProcess, clamd_session
 from tests.factories import make_jpeg
 
@@ -37,7 +38,7 @@ def own_clamd(tmp_path_factory) -> Iterator[ClamdProcess]:
 
 def scan(content: bytes, name: str = "ktp.jpg") -> Candidate:
     candidate = Candidate(content=content, name=name)
-    antivirus.check(candidate)
+    antivirus.check(candidate, check_config())
     return candidate
 
 
@@ -347,3 +348,23 @@ def test_clamd_address_is_read_at_scan_time(settings, clamd):
     settings.CLAMD_PORT = 1  # nothing listens there
     with pytest.raises(CheckUnavailable):
         scan(b"nowhere")
+
+
+def test_clamd_scanner_asks_its_options_at_each_scan_and_its_arguments_win(settings):
+    settings.CLAMD_SOCKET = ""
+    settings.CLAMD_PORT = 1  # the settings are not where this scanner looks
+    asked = []
+    with fake_clamd(replying(b"stream: OK\0")) as port:
+
+        def options() -> ClamdOptions:
+            asked.append(port)
+            return ClamdOptions(host="127.0.0.1", port=port, timeout=5.0)
+
+        scanner = ClamdScanner(options=options)
+        assert scanner.scan(b"one") == ScanResult()
+        assert scanner.scan(b"two") == ScanResult()
+        assert asked == [port, port]
+        assert ClamdScanner(host="127.0.0.1", port=port, timeout=5.0).scan(b"three") == ScanResult()
+        # An argument given to the constructor overrides what options() says.
+        with pytest.raises(CheckUnavailable):
+            ClamdScanner(port=1, options=options).scan(b"four")

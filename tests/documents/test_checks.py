@@ -6,14 +6,19 @@ function is called directly, in the pipeline's order, so a test names the exact 
 
 import hashlib
 import io
+import subprocess
+import sys
 import time
 
 import pytest
 from django.utils import translation
 from PIL import Image, ImageChops, ImageFile, ImageStat
 
-from documents.checks import Candidate, CheckRejected, filetype, image, pdf, size
-from documents.checks.codes import REJECTIONS, rejection_message
+from documents.checks import Candidate, CheckConfig, CheckRejected, filetype, image, pdf, run_checks, size
+from documents.checks.antivirus import BaseScanner, EicarOnlyScanner, ScanResult
+from documents.checks.codes import REJECTION_CODES
+from documents.pipeline import check_config
+from documents.rejections import OFFICER_REJECTIONS, REJECTIONS, rejection_message
 from tests.documents import corpus
 
 IMAGE_CHECKS = (filetype.check, size.check, image.check)
@@ -23,7 +28,7 @@ PDF_CHECKS = (filetype.check, size.check, pdf.check)
 def _passes(content: bytes, name: str, checks=IMAGE_CHECKS) -> Candidate:
     candidate = Candidate(content=content, name=name)
     for check in checks:
-        check(candidate)
+        check(candidate, check_config())
     return candidate
 
 
@@ -31,7 +36,7 @@ def _rejection(content: bytes, name: str, checks=IMAGE_CHECKS) -> CheckRejected:
     candidate = Candidate(content=content, name=name)
     with pytest.raises(CheckRejected) as caught:
         for check in checks:
-            check(candidate)
+            check(candidate, check_config())
     assert caught.value.code in REJECTIONS
     return caught.value
 
@@ -79,7 +84,7 @@ def _difference(a: Image.Image, b: Image.Image) -> float:
 )
 def test_type_comes_from_the_content_even_for_a_nameless_blob(make, content_type):
     candidate = Candidate(content=make(), name="blob")
-    filetype.check(candidate)
+    filetype.check(candidate, check_config())
     assert candidate.content_type == content_type
 
 
@@ -89,7 +94,7 @@ def test_heif_with_a_brand_libmagic_does_not_name_is_still_a_heif():
     assert content[4:12] == b"ftypheic"
     content[8:12] = b"mif2"
     candidate = Candidate(content=bytes(content), name="IMG_0001.HEIC")
-    filetype.check(candidate)
+    filetype.check(candidate, check_config())
     assert candidate.content_type == "image/heic"  # "heic" is still among its compatible brands
 
 
@@ -100,7 +105,7 @@ def test_heif_with_a_brand_libmagic_does_not_name_is_still_a_heif():
 )  # fmt: skip
 def test_jpeg_passes_under_any_honest_name_or_none(name):
     candidate = Candidate(content=corpus.plain_jpeg(), name=name)
-    filetype.check(candidate)
+    filetype.check(candidate, check_config())
     assert candidate.content_type == "image/jpeg"
 
 
@@ -141,7 +146,7 @@ def test_files_that_are_not_photos_or_pdfs_are_rejected_as_type_not_allowed(make
 def test_empty_file_is_rejected_as_empty_not_as_a_wrong_type():
     assert _rejection(b"", "ktp.jpg").code == "empty"
     with pytest.raises(CheckRejected) as caught:
-        size.check(Candidate(content=b"", name="ktp.jpg"))
+        size.check(Candidate(content=b"", name="ktp.jpg"), check_config())
     assert caught.value.code == "empty"
 
 
@@ -152,7 +157,7 @@ def test_file_over_the_upload_limit_is_rejected_as_too_large(settings):
     assert rejection.code == "too_large"
     assert rejection.details == {"size": len(content), "limit": len(content) - 1}
     settings.DOCUMENT_MAX_UPLOAD_BYTES = len(content)
-    size.check(Candidate(content=content, name="ktp.jpg"))
+    size.check(Candidate(content=content, name="ktp.jpg"), check_config())
 
 
 # --- images: the clean copy ----------------------------------------------------------
@@ -358,7 +363,7 @@ def test_slightly_soft_ktp_photo_still_passes(radius):
 
 def test_image_check_leaves_a_pdf_alone():
     candidate = Candidate(content=corpus.good_pdf(), name="surat.pdf", content_type="application/pdf")
-    image.check(candidate)
+    image.check(candidate, check_config())
     assert candidate.clean is None and candidate.thumbnail is None and candidate.details == {}
 
 
@@ -421,5 +426,82 @@ def test_page_limit_is_20_by_default_and_read_from_settings(settings):
 
 def test_pdf_check_leaves_a_photo_alone():
     candidate = Candidate(content=corpus.plain_jpeg(), name="ktp.jpg", content_type="image/jpeg")
-    pdf.check(candidate)
+    pdf.check(candidate, check_config())
     assert candidate.details == {}
+
+
+# --- the pipeline is pure --------------------------------------------------------------
+
+
+class _RecordingScanner(BaseScanner):
+    def __init__(self):
+        self.scanned: list[bytes] = []
+
+    def scan(self, content: bytes) -> ScanResult:
+        self.scanned.append(content)
+        return ScanResult()
+
+
+def _plain_config(**changes) -> CheckConfig:
+    limits = {
+        "max_upload_bytes": 10 * 1024 * 1024,
+        "image_max_pixels": 50_000_000,
+        "image_long_side": 2000,
+        "image_min_short_side": 600,
+        "thumbnail_size": 320,
+        "pdf_max_pages": 20,
+    }
+    return CheckConfig(scanner=changes.pop("scanner", EicarOnlyScanner()), **{**limits, **changes})
+
+
+def test_run_checks_uses_the_config_it_is_given_not_the_settings(settings):
+    settings.DOCUMENT_IMAGE_LONG_SIDE = 2000
+    scanner = _RecordingScanner()
+    content = corpus.phone_jpeg_12mp()
+
+    candidate = run_checks(
+        Candidate(content=content, name="ktp.jpg"), _plain_config(image_long_side=1200, scanner=scanner)
+    )
+
+    assert (candidate.details["width"], candidate.details["height"]) == (900, 1200)
+    assert scanner.scanned == [content]
+    assert candidate.details["antivirus"] == {"scanner": "_RecordingScanner", "result": "clean"}
+    with pytest.raises(CheckRejected) as caught:
+        run_checks(Candidate(content=corpus.pdf_pages(3), name="surat.pdf"), _plain_config(pdf_max_pages=2))
+    assert caught.value.details == {"pages": 3, "limit": 2}
+
+
+def test_check_config_is_built_from_the_settings_of_the_same_names(settings):
+    settings.DOCUMENT_MAX_UPLOAD_BYTES = 1
+    settings.DOCUMENT_IMAGE_MAX_PIXELS = 2
+    settings.DOCUMENT_IMAGE_LONG_SIDE = 3
+    settings.DOCUMENT_IMAGE_MIN_SHORT_SIDE = 4
+    settings.DOCUMENT_THUMBNAIL_SIZE = 5
+    settings.DOCUMENT_PDF_MAX_PAGES = 6
+
+    config = check_config()
+
+    assert (
+        config.max_upload_bytes,
+        config.image_max_pixels,
+        config.image_long_side,
+        config.image_min_short_side,
+        config.thumbnail_size,
+        config.pdf_max_pages,
+    ) == (1, 2, 3, 4, 5, 6)
+    assert isinstance(config.scanner, EicarOnlyScanner)
+
+
+def test_the_checks_import_no_django():
+    code = (
+        "import sys, documents.checks, documents.checks.codes; "
+        "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith(('django.', 'lapakasik'))); "
+        "assert not loaded, loaded"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PATH": ""})
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_automatic_code_has_its_claimant_message_in_the_same_order():
+    assert tuple(REJECTIONS) == REJECTION_CODES
+    assert not set(REJECTION_CODES) & set(OFFICER_REJECTIONS)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from claims.models import CancelReason, Channel, ClaimReason, Status
 from claims.services import AssistedWhere, RejectReason
 from console.selectors import claim_document_rows
-from documents.checks.codes import OFFICER_REJECTION_LABELS
 from documents.models import EnvelopeResolution
+from documents.rejections import OFFICER_REJECTION_LABELS
 from documents.services import IGNORE_PAGE
 from interviews.models import CallChannel, FailReason, IdentityCheck
 

@@ -15,7 +15,8 @@ from django.utils import translation
 
 from claims.models import DocumentType
 from documents.checks import Candidate, CheckRejected, CheckUnavailable, run_checks
-from documents.checks.codes import rejection_message
+from documents.pipeline import check_config
+from documents.rejections import rejection_message
 
 EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNAVAILABLE = 0, 1, 2
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             )
         candidate = Candidate(content=content, name=path.name)
         try:
-            run_checks(candidate)
+            run_checks(candidate, check_config())
         except CheckRejected as rejection:
             details = {**candidate.details, **rejection.details, "kind": kind}
             self._emit(self._verdict("rejected", rejection.code, details), EXIT_REJECTED)

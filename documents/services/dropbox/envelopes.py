@@ -18,6 +18,7 @@ from claims.services import ClaimantData, claim_create, claim_record_event
 
 from ...models import DropboxBatch, Envelope, EnvelopeResolution, EnvelopeStatus
 from ...selectors import dropbox_branches_for_staff
+from ..transitions import envelope_transition
 from .claimant import _dropbox_submit
 
 logger = logging.getLogger(__name__)
@@ -136,14 +137,15 @@ def envelope_match(*, envelope: Envelope, typed_reference: str, by) -> Envelope:
 
 
 def _settle(envelope: Envelope, *, claim: Claim | None, resolution: str, by, note: str = "") -> None:
-    envelope.claim = claim
-    envelope.status = EnvelopeStatus.RESOLVED
-    envelope.resolution = resolution
-    envelope.resolved_by = by
-    envelope.resolved_at = timezone.now()
+    changes: dict[str, object] = {
+        "claim": claim,
+        "resolution": resolution,
+        "resolved_by": by,
+        "resolved_at": timezone.now(),
+    }
     if note:
-        envelope.note = note.strip()[:300]
-    envelope.save(update_fields=["claim", "status", "resolution", "resolved_by", "resolved_at", "note"])
+        changes["note"] = note.strip()[:300]
+    envelope_transition(envelope=envelope, to=EnvelopeStatus.RESOLVED, changes=changes)
     if claim is not None:
         # Pages scanned before the claim was known now belong to it.
         envelope.pages.filter(claim__isnull=True).update(claim=claim)
@@ -166,9 +168,10 @@ def envelope_claim_create(
     the same form find the same claim and envelope. Without a phone number the claim is
     marked "contact through the branch": its messages stay in the outbox, unsent.
     """
-    if (batch is None) == (envelope is None):
+    if batch is None and envelope is not None:
+        batch = envelope.batch
+    elif batch is None or envelope is not None:
         raise TypeError("give either batch or envelope")
-    batch = batch or envelope.batch
     if envelope is None and not batch.is_open:
         raise ValidationError(_("Pembukaan dropbox ini sudah ditutup. Buka pembukaan baru."), code="closed")
     _check_scope(batch, by)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import magic
 import pikepdf
+import pillow_heif
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -86,8 +87,6 @@ def _split(uploaded: File) -> list[_Page]:
 
 
 def _open_image(content: bytes) -> Image.Image:
-    import pillow_heif
-
     pillow_heif.register_heif_opener()
     return Image.open(io.BytesIO(content))
 
@@ -199,6 +198,8 @@ def envelope_pages_assign(*, envelope: Envelope, assignments: Mapping[int, str],
     documents: list[Document] = []
     with transaction.atomic():
         locked = Envelope.objects.select_for_update(of=("self",)).select_related("batch").get(pk=envelope.pk)
+        if locked.claim_id is None:  # an envelope never loses its claim; this tells mypy so
+            raise ValidationError(_("Cocokkan amplop dengan klaim dulu."), code="unmatched")
         claim = Claim.objects.select_related("reason", "programme", "branch").get(pk=locked.claim_id)
         if not claim.accepts_uploads:
             raise ValidationError(
