@@ -14,7 +14,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", include("portal.urls")),
     path("dokumen/", include("documents.urls")),
-    path("notifikasi/", include("notifications.urls_webhooks")),
+    path("notifikasi/", include("notifications.urls")),
     path("petugas/dasbor/", include("reports.urls")),
     path("petugas/", include("privacy.urls")),
     path("petugas/", include("console.urls")),

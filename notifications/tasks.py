@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from . import services
-from .backends import TemporaryFailure
+from .providers.base import TemporaryFailure
 
 
 def retry_countdown(retries: int) -> int:

@@ -355,9 +355,6 @@ def use_provider(settings, server: ProviderServer) -> None:
     settings.SMS_GATEWAY_PASSWORD = "rahasia"
     settings.SMS_GATEWAY_INVALID_REGEX = r"^ERR invalid"
     settings.SMS_GATEWAY_WEBHOOK_SECRET = GATEWAY_SECRET
-    settings.NOTIFICATION_BACKENDS = {
-        "whatsapp": "notifications.backends.whatsapp.WhatsAppCloudBackend",
-        "sms": "notifications.backends.twilio.TwilioSmsBackend",
-    }
+    settings.NOTIFICATION_BACKENDS = {"whatsapp": "whatsapp", "sms": "twilio"}
     settings.NOTIFICATION_HTTP_CONNECT_TIMEOUT = 2.0
     settings.NOTIFICATION_HTTP_READ_TIMEOUT = 0.4

@@ -88,7 +88,7 @@ def test_the_request_id_follows_the_task_into_the_worker(tmp_path):
     finally:
         process.stop()
     assert line["request_id"] == "req-trace-000042"
-    assert line["logger"] == "notifications.backends.outbox" and line["level"] == "INFO"
+    assert line["logger"] == "notifications.providers.outbox.backend" and line["level"] == "INFO"
     # The worker's own lines go through LOGGING too, not Celery's "[date: INFO/Process]" format
     # (only its start-up banner is printed as is).
     log = process.log()

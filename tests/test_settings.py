@@ -21,8 +21,15 @@ PRODUCTION_ENV = {
     "STORAGE_BACKEND": "s3",
     "AWS_STORAGE_BUCKET_NAME": "lapakasik-documents",
     "DJANGO_ALLOWED_HOSTS": "klaim.example.go.id",
-    "NOTIFICATION_WHATSAPP_BACKEND": "notifications.backends.whatsapp.WhatsAppCloudBackend",
-    "NOTIFICATION_SMS_BACKEND": "notifications.backends.twilio.TwilioSmsBackend",
+    "NOTIFICATION_WHATSAPP_BACKEND": "whatsapp",
+    "NOTIFICATION_SMS_BACKEND": "twilio",
+    # What the selected providers' system checks ask for (notifications/providers/*/checks.py).
+    "WHATSAPP_PHONE_NUMBER_ID": "109876543210",
+    "WHATSAPP_ACCESS_TOKEN": "prod-settings-test-token",
+    "WHATSAPP_APP_SECRET": "prod-settings-test-secret",
+    "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+    "TWILIO_AUTH_TOKEN": "prod-settings-test-token",
+    "TWILIO_FROM": "+15005550006",
 }
 
 
@@ -67,9 +74,9 @@ def test_production_settings_refuse_files_on_local_disk():
 
 
 @pytest.mark.parametrize("channel", ["NOTIFICATION_WHATSAPP_BACKEND", "NOTIFICATION_SMS_BACKEND"])
-@pytest.mark.parametrize("backend", ["outbox.OutboxBackend", "console.ConsoleBackend"])
+@pytest.mark.parametrize("backend", ["outbox", "console"])
 def test_production_settings_refuse_a_message_backend_that_sends_nothing(channel, backend):
-    error = _error(_import_prod({**PRODUCTION_ENV, channel: f"notifications.backends.{backend}"}))
+    error = _error(_import_prod({**PRODUCTION_ENV, channel: backend}))
 
     assert "NOTIFICATION_WHATSAPP_BACKEND and NOTIFICATION_SMS_BACKEND" in error
 
@@ -96,6 +103,19 @@ def test_deploy_check_finds_nothing_under_production_settings():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "check"),
+    [("WHATSAPP_ACCESS_TOKEN", "notifications.whatsapp.E001"), ("TWILIO_FROM", "notifications.twilio.E001")],
+)
+def test_deploy_check_reports_a_chosen_provider_missing_its_settings(missing, check):
+    env = {**PRODUCTION_ENV, missing: "", "DJANGO_SETTINGS_MODULE": "lapakasik.settings.prod"}
+
+    result = _run(["manage.py", "check", "--deploy"], env)
+
+    assert result.returncode != 0
+    assert check in result.stderr and missing in result.stderr
 
 
 def test_the_images_build_step_can_load_the_production_settings():

@@ -336,17 +336,18 @@ CELERY_BEAT_SCHEDULE["claims-anonymise-due"] = {
 # Behind a proxy, the number of trusted proxies in X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Messages to claimants: one backend per channel, chosen like Django's e-mail backends.
+# Messages to claimants: one provider per channel, chosen by name (notifications/registry.py):
+# "whatsapp" (Cloud API), "twilio", "gateway" (an HTTP SMS gateway); "outbox" and "console"
+# for development (nothing leaves the machine). Each is a package in notifications/providers/.
 NOTIFICATION_BACKENDS = {
-    "whatsapp": env("NOTIFICATION_WHATSAPP_BACKEND", default="notifications.backends.outbox.OutboxBackend"),
-    "sms": env("NOTIFICATION_SMS_BACKEND", default="notifications.backends.outbox.OutboxBackend"),
+    "whatsapp": env("NOTIFICATION_WHATSAPP_BACKEND", default="outbox"),
+    "sms": env("NOTIFICATION_SMS_BACKEND", default="outbox"),
 }
 NOTIFICATION_DEFAULT_CHANNEL = env("NOTIFICATION_DEFAULT_CHANNEL", default="whatsapp")
 # The public address put in messages, so a claimant can tap back to the service.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 CALL_CENTRE_NUMBER = env("CALL_CENTRE_NUMBER", default="175")
-# Providers behind those backends (notifications/backends/): whatsapp.WhatsAppCloudBackend,
-# twilio.TwilioSmsBackend, gateway.HttpSmsGatewayBackend; outbox/console for development.
+# The providers' own settings follow; `manage.py check` reports what a selected one lacks.
 NOTIFICATION_HTTP_CONNECT_TIMEOUT = env.float("NOTIFICATION_HTTP_CONNECT_TIMEOUT", default=3.0)
 NOTIFICATION_HTTP_READ_TIMEOUT = env.float("NOTIFICATION_HTTP_READ_TIMEOUT", default=10.0)
 # Provider 5xx/timeout: retried with exponential back-off and full jitter, then the fallback channel.

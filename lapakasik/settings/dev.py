@@ -12,8 +12,8 @@ LOGGING = logging_config(fmt=env("LOG_FORMAT", default="plain"), level=LOG_LEVEL
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 NOTIFICATION_BACKENDS = {
-    "whatsapp": env("NOTIFICATION_WHATSAPP_BACKEND", default="notifications.backends.console.ConsoleBackend"),
-    "sms": env("NOTIFICATION_SMS_BACKEND", default="notifications.backends.console.ConsoleBackend"),
+    "whatsapp": env("NOTIFICATION_WHATSAPP_BACKEND", default="console"),
+    "sms": env("NOTIFICATION_SMS_BACKEND", default="console"),
 }
 # No clamd on a laptop: a stand-in that knows only the EICAR test file, so a demo can show
 # "virus found". Production refuses it (prod.py).

@@ -14,12 +14,12 @@ if STORAGE_BACKEND != "s3":
 if env("ANTIVIRUS_BACKEND", default="documents.checks.antivirus.ClamdScanner").endswith("EicarOnlyScanner"):
     raise ImproperlyConfigured("Production scans with clamd: ANTIVIRUS_BACKEND cannot be the EICAR-only stand-in.")
 
-# The outbox and console backends only keep messages for staff to read: in production a
+# The outbox and console providers only keep messages for staff to read: in production a
 # claimant would never get a code, a reminder or a fix list.
-for _channel, _path in NOTIFICATION_BACKENDS.items():
-    if _path.rsplit(".", 1)[-1] in ("OutboxBackend", "ConsoleBackend"):
+for _channel, _name in NOTIFICATION_BACKENDS.items():
+    if _name in ("outbox", "console"):
         raise ImproperlyConfigured(
-            f"Production sends real messages: the {_channel} backend cannot be {_path.rsplit('.', 1)[-1]} "
+            f"Production sends real messages: the {_channel} provider cannot be {_name} "
             f"(set NOTIFICATION_WHATSAPP_BACKEND and NOTIFICATION_SMS_BACKEND)."
         )
 

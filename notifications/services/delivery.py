@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..backends import BaseBackend, PermanentFailure, SendResult, TemporaryFailure, get_backend
 from ..holds import held_claims
 from ..models import (
     NUMBER_REASONS,
@@ -21,6 +20,8 @@ from ..models import (
     NumberHealth,
     allows_transition,
 )
+from ..providers.base import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
+from ..registry import backend_for
 from .sending import REDACTED, REDACTED_UNSENT, _deliver_on_commit
 
 logger = logging.getLogger(__name__)
@@ -84,20 +85,20 @@ def _pool(size: int) -> ThreadPoolExecutor:
 
 def _send_one(message: Message) -> tuple[Message, str, BaseBackend, SendResult | Exception]:
     """Call the provider for one claimed row; the answer, or the failure, is returned, not raised."""
-    path, backend = get_backend(message.channel)
+    name, backend = backend_for(message.channel)
     try:
         result = backend.send(
             to=message.to, body=message.body, template=message.template, idempotency_key=message.idempotency_key
         )
     except (TemporaryFailure, PermanentFailure) as exc:
-        return message, path, backend, exc
+        return message, name, backend, exc
     except Exception as exc:  # a backend bug must not leave the rest of a batch "sending"
         logger.exception("message %s: backend raised", message.pk)
-        return message, path, backend, TemporaryFailure(type(exc).__name__)
-    return message, path, backend, result
+        return message, name, backend, TemporaryFailure(type(exc).__name__)
+    return message, name, backend, result
 
 
-def _settle(message: Message, path: str, backend: BaseBackend, outcome: SendResult | Exception) -> Message:
+def _settle(message: Message, provider: str, backend: BaseBackend, outcome: SendResult | Exception) -> Message:
     """Record one provider answer on its row. A temporary failure gives the row back
     ("queued", for the retry) and is raised again; a permanent one fails the message."""
     if isinstance(outcome, TemporaryFailure):
@@ -106,7 +107,7 @@ def _settle(message: Message, path: str, backend: BaseBackend, outcome: SendResu
     if isinstance(outcome, PermanentFailure):
         logger.warning("message %s failed permanently (%s)", message.pk, outcome.reason)
         return message_fail(message_id=message.pk, reason=outcome.reason, error=str(outcome))
-    return _record_sent(message, path=path, result=outcome, blank_body=not backend.keeps_sensitive_bodies)
+    return _record_sent(message, provider=provider, result=outcome, blank_body=not backend.keeps_sensitive_bodies)
 
 
 def _send_side_by_side(messages: list[Message]):
@@ -142,7 +143,7 @@ def _hand_to_provider(message: Message) -> Message:
     return _settle(*_send_one(message))
 
 
-def _record_sent(message: Message, *, path: str, result: SendResult, blank_body: bool) -> Message:
+def _record_sent(message: Message, *, provider: str, result: SendResult, blank_body: bool) -> Message:
     """Write what the provider answered. A status webhook may already have moved the row on.
 
     The usual case, the row still "sending" as we left it, is one conditional UPDATE; only
@@ -151,7 +152,7 @@ def _record_sent(message: Message, *, path: str, result: SendResult, blank_body:
     now = timezone.now()
     blank = message.sensitive and blank_body
     changes = {
-        "backend": path,
+        "backend": provider,
         "provider_message_id": result.provider_message_id,
         "sent_at": now,
         "status": MessageStatus.SENT,
@@ -166,7 +167,7 @@ def _record_sent(message: Message, *, path: str, result: SendResult, blank_body:
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
         fields = ["backend", "provider_message_id", "sent_at"]
-        message.backend = path
+        message.backend = provider
         message.provider_message_id = message.provider_message_id or result.provider_message_id
         message.sent_at = message.sent_at or now
         if message.status == MessageStatus.SENDING:

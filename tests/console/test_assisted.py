@@ -19,8 +19,9 @@ from claims.services import (
 )
 from core.staff import Role
 from notifications import services as notification_services
-from notifications.backends import BaseBackend, SendResult, _backend
 from notifications.models import Message, MessageStatus
+from notifications.providers.base import BaseBackend, SendResult
+from notifications.registry import _backend, provider_register
 
 from ..factories import VALID_DOB, VALID_NIK, BranchFactory, RegionFactory, StaffFactory, claimant_data
 
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.django_db
 START_URL = "/petugas/bantuan/baru/"
 
 
+@provider_register("test-assisted-recording")
 class RecordingBackend(BaseBackend):
     sent: list = []
 
@@ -40,8 +42,7 @@ class RecordingBackend(BaseBackend):
 @pytest.fixture
 def recording(settings):
     RecordingBackend.sent = []
-    path = f"{__name__}.RecordingBackend"
-    settings.NOTIFICATION_BACKENDS = {"whatsapp": path, "sms": path}
+    settings.NOTIFICATION_BACKENDS = {"whatsapp": "test-assisted-recording", "sms": "test-assisted-recording"}
     _backend.cache_clear()
     yield RecordingBackend
     _backend.cache_clear()

@@ -35,8 +35,8 @@ from interviews.models import Interview, Reminder, ReminderPlan, ReminderStatus,
 from interviews.selectors import free_slots
 from interviews.tasks import reminders_send_due_task
 from lapakasik.celery import app as celery_app
-from notifications.backends.whatsapp import body_parameter
 from notifications.models import Message, MessageStatus
+from notifications.providers.whatsapp.backend import body_parameter
 from notifications.tasks import message_deliver_task, messages_reconcile_stuck_task
 from tests.console.conftest import make_submitted_claim
 from tests.factories import BranchFactory, StaffFactory
@@ -81,8 +81,8 @@ def provider(provider_server, broker):
 def provider_env(server: ProviderServer, tmp_path, **overrides: str) -> dict[str, str]:
     """A worker whose WhatsApp/SMS backends talk to the fake provider (base.py reads these)."""
     return worker_env(
-        NOTIFICATION_WHATSAPP_BACKEND="notifications.backends.whatsapp.WhatsAppCloudBackend",
-        NOTIFICATION_SMS_BACKEND="notifications.backends.twilio.TwilioSmsBackend",
+        NOTIFICATION_WHATSAPP_BACKEND="whatsapp",
+        NOTIFICATION_SMS_BACKEND="twilio",
         WHATSAPP_API_BASE=server.url,
         WHATSAPP_PHONE_NUMBER_ID=PHONE_NUMBER_ID,
         WHATSAPP_ACCESS_TOKEN=ACCESS_TOKEN,
@@ -188,7 +188,7 @@ def assert_recorded_once(server: ProviderServer, reminders: list[Reminder]) -> N
         key = str(message.pk)
         [delivery] = [d for d in server.state.deliveries if d.key == key]
         assert message.provider_message_id == delivery.provider_id
-        assert message.backend == "notifications.backends.whatsapp.WhatsAppCloudBackend"
+        assert message.backend == "whatsapp"
         assert delivery.to == message.to.lstrip("+")
         assert delivery.text == body_parameter(message.body)
         assert message.template == "interview_reminder" and message.claim_id == reminder.interview.claim_id
@@ -266,7 +266,7 @@ def test_worker_killed_between_send_and_record_is_reconciled_without_a_second_de
 
     What this proves: the resend carries the first call's key and the row ends "sent" with
     the first call's id. The fake provider honours the key for WhatsApp too; the real
-    WhatsApp Cloud API takes no idempotency key (see notifications/backends/whatsapp.py),
+    WhatsApp Cloud API takes no idempotency key (see notifications/providers/whatsapp/backend.py),
     so there the status webhook, not the key, must stop a second copy.
     """
     process = start_worker("reminders-killed", provider_env(provider, tmp_path, NOTIFICATION_STUCK_AFTER="2"))

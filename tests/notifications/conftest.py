@@ -1,6 +1,6 @@
 import pytest
 
-from notifications.backends import _backend
+from notifications.registry import _backend
 from notifications.tasks import message_deliver_task
 from tests.provider_server import ProviderServer, use_provider
 

@@ -8,11 +8,11 @@ import time_machine
 from django.urls import reverse
 
 from notifications import services, tasks
-from notifications.backends import PermanentFailure, TemporaryFailure
-from notifications.backends.gateway import HttpSmsGatewayBackend
-from notifications.backends.twilio import TwilioSmsBackend
-from notifications.backends.whatsapp import WhatsAppCloudBackend
 from notifications.models import FailureReason, Message, MessageChannel, MessageStatus
+from notifications.providers.base import PermanentFailure, TemporaryFailure
+from notifications.providers.gateway.backend import HttpSmsGatewayBackend
+from notifications.providers.twilio.backend import TwilioSmsBackend
+from notifications.providers.whatsapp.backend import WhatsAppCloudBackend
 from notifications.selectors import number_not_working
 from tests.provider_server import ACCESS_TOKEN, sign_whatsapp, whatsapp_status_payload
 

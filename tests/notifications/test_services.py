@@ -4,12 +4,14 @@ import time
 import pytest
 
 from notifications import services
-from notifications.backends import BaseBackend, PermanentFailure, SendResult, TemporaryFailure, _backend
 from notifications.models import Message, MessageStatus
+from notifications.providers.base import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
+from notifications.registry import _backend, provider_register
 
 pytestmark = pytest.mark.django_db
 
 
+@provider_register("test-recording")
 class RecordingBackend(BaseBackend):
     sent: list = []
     fail_with: Exception | None = None
@@ -25,8 +27,7 @@ class RecordingBackend(BaseBackend):
 def recording(settings):
     RecordingBackend.sent = []
     RecordingBackend.fail_with = None
-    path = "tests.notifications.test_services.RecordingBackend"
-    settings.NOTIFICATION_BACKENDS = {"whatsapp": path, "sms": path}
+    settings.NOTIFICATION_BACKENDS = {"whatsapp": "test-recording", "sms": "test-recording"}
     _backend.cache_clear()
     yield RecordingBackend
     _backend.cache_clear()
@@ -108,6 +109,7 @@ def test_message_queued_before_the_claim_was_marked_contact_through_branch_is_no
 # Batches (messages written together: the reminder burst) -------------------------------
 
 
+@provider_register("test-slow")
 class SlowBackend(BaseBackend):
     """Answers after 50 ms, as a provider across the internet does, and counts calls in flight."""
 
@@ -137,8 +139,7 @@ class SlowBackend(BaseBackend):
 def slow(settings):
     SlowBackend.in_flight = SlowBackend.most_in_flight = 0
     SlowBackend.failing, SlowBackend.sent = {}, []
-    path = "tests.notifications.test_services.SlowBackend"
-    settings.NOTIFICATION_BACKENDS = {"whatsapp": path, "sms": path}
+    settings.NOTIFICATION_BACKENDS = {"whatsapp": "test-slow", "sms": "test-slow"}
     settings.NOTIFICATION_SEND_CONCURRENCY = 4
     _backend.cache_clear()
     yield SlowBackend

@@ -83,7 +83,7 @@ def test_webhook_without_a_configured_secret_refuses_everything(client, provider
 
 def test_webhooks_take_post_only(client, provider):
     assert client.get(reverse("webhooks:twilio")).status_code == 405
-    assert client.get(reverse("webhooks:sms_gateway")).status_code == 405
+    assert client.get(reverse("webhooks:gateway")).status_code == 405
 
 
 def test_statuses_move_forward_and_a_replay_changes_nothing(client, provider):
@@ -172,7 +172,7 @@ def _post_gateway(client, payload: dict, *, secret=GATEWAY_SECRET):
     body = json.dumps(payload).encode()
     signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return client.post(
-        reverse("webhooks:sms_gateway"), body, content_type="application/json", HTTP_X_LAPAKASIK_SIGNATURE=signature
+        reverse("webhooks:gateway"), body, content_type="application/json", HTTP_X_LAPAKASIK_SIGNATURE=signature
     )
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from . import TemporaryFailure
+from .base import TemporaryFailure
 
 MAX_RESPONSE_BYTES = 64 * 1024
 

@@ -1,10 +1,12 @@
 import logging
 
-from . import BaseBackend, SendResult
+from ...registry import provider_register
+from ..base import BaseBackend, SendResult
 
 logger = logging.getLogger(__name__)
 
 
+@provider_register("outbox")
 class OutboxBackend(BaseBackend):
     """Development: nothing leaves the machine. The message row is the outbox staff can open."""
 

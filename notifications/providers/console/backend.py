@@ -2,10 +2,12 @@ import sys
 
 from core.masking import mask_phone
 
-from . import SendResult
-from .outbox import OutboxBackend
+from ...registry import provider_register
+from ..base import SendResult
+from ..outbox.backend import OutboxBackend
 
 
+@provider_register("console")
 class ConsoleBackend(OutboxBackend):
     """Development: print each message to the terminal (like Django's console e-mail backend).
 

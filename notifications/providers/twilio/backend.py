@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
-from . import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
-from .http import request
+from ...registry import provider_register
+from ..base import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
+from ..http import request
 
 # 21211 invalid 'To', 21614 not a mobile number, 21408/21612 cannot route there.
 INVALID_NUMBER_CODES = {21211, 21214, 21217, 21401, 21408, 21612, 21614}
@@ -23,6 +24,7 @@ def status_callback_url() -> str:
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{reverse('webhooks:twilio')}"
 
 
+@provider_register("twilio")
 class TwilioSmsBackend(BaseBackend):
     def send(self, *, to: str, body: str, template: str, idempotency_key: str) -> SendResult:
         url = f"{settings.TWILIO_API_BASE.rstrip('/')}/2010-04-01/Accounts/{settings.TWILIO_ACCOUNT_SID}/Messages.json"

@@ -16,8 +16,9 @@ import re
 
 from django.conf import settings
 
-from . import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
-from .http import request
+from ...registry import provider_register
+from ..base import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
+from ..http import request
 
 # Graph API error codes (developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes).
 NOT_ON_WHATSAPP_CODES = {131026}  # message undeliverable: not on WhatsApp, old app, terms not accepted
@@ -30,6 +31,7 @@ def body_parameter(body: str) -> str:
     return re.sub(r"\s{2,}", " ", re.sub(r"\s*\n\s*", " · ", body.strip())).replace("\t", " ")
 
 
+@provider_register("whatsapp")
 class WhatsAppCloudBackend(BaseBackend):
     def template_name(self, template: str) -> str:
         return settings.WHATSAPP_TEMPLATE_NAMES.get(template) or f"{settings.WHATSAPP_TEMPLATE_PREFIX}{template}"

@@ -1,10 +1,6 @@
-"""Provider backends, one per channel, chosen by settings.NOTIFICATION_BACKENDS."""
+"""What every provider backend is and answers: the interface the delivery service calls."""
 
 from dataclasses import dataclass
-from functools import cache
-
-from django.conf import settings
-from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -34,13 +30,3 @@ class BaseBackend:
 
     def send(self, *, to: str, body: str, template: str, idempotency_key: str) -> SendResult:
         raise NotImplementedError
-
-
-@cache
-def _backend(path: str) -> BaseBackend:
-    return import_string(path)()
-
-
-def get_backend(channel: str) -> tuple[str, BaseBackend]:
-    path = settings.NOTIFICATION_BACKENDS[channel]
-    return path, _backend(path)

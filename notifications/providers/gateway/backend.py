@@ -7,7 +7,7 @@ provider id is the `id` group of SMS_GATEWAY_ID_REGEX matched against the answer
 answer with no id is a rejection. `ref` (and the Idempotency-Key header) is our
 idempotency key.
 
-Delivery receipts come to /notifikasi/sms/gateway/ (see views.sms_gateway_webhook).
+Delivery receipts come to /notifikasi/sms/gateway/ (webhook.py beside this file).
 """
 
 import re
@@ -15,10 +15,12 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.conf import settings
 
-from . import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
-from .http import request
+from ...registry import provider_register
+from ..base import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
+from ..http import request
 
 
+@provider_register("gateway")
 class HttpSmsGatewayBackend(BaseBackend):
     def send(self, *, to: str, body: str, template: str, idempotency_key: str) -> SendResult:
         values = {

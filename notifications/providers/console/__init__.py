@@ -1,0 +1,1 @@
+"""Development: the outbox, and each message printed to the terminal."""

@@ -1,0 +1,1 @@
+"""A generic HTTP SMS gateway (most Indonesian gateways): sending (backend.py), receipts (webhook.py)."""

@@ -1,0 +1,1 @@
+"""Development: nothing leaves the machine; the message row is the outbox."""

@@ -1,0 +1,24 @@
+"""`manage.py check`: WhatsApp chosen for a channel, but without what the Cloud API needs."""
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+
+from ...registry import selected_providers
+
+REQUIRED = ("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET")
+
+
+@register("notifications")
+def whatsapp_settings_check(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    if "whatsapp" not in selected_providers():
+        return []
+    return [
+        Error(
+            f"The WhatsApp provider is selected but {name} is empty.",
+            hint="The Cloud API needs the phone number id and an access token to send, and the app "
+            "secret to verify its webhooks (WhatsApp Manager, app settings).",
+            id="notifications.whatsapp.E001",
+        )
+        for name in REQUIRED
+        if not getattr(settings, name)
+    ]
