@@ -18,16 +18,23 @@ logger = logging.getLogger(__name__)
 
 # --- WhatsApp replies -----------------------------------------------------------------
 
+# What a claimant may answer to an interview message (interview_booked, interview_reminder),
+# compared after trimming and upper-casing: " ya " and "Ya\n" are "YA".
+REPLY_CONFIRM = ("1", "YA")
+REPLY_RESCHEDULE = ("2",)
+
 
 def interview_reply_received(phone: str, text: str) -> bool:
     """A claimant's reply to an interview message: "1"/"YA" confirms, "2" asks to move it.
 
-    Registered with notifications.services.inbound_reply_handlers (InterviewsConfig.ready).
-    The reply belongs to the next active interview of a claim whose messages go to this
-    phone; for "2" the claimant gets the link where they pick another free slot.
+    Registered with notifications.replies (InterviewsConfig.ready), which hands over every
+    reply as received. The reply belongs to the next active interview of a claim whose
+    messages go to this phone; for "2" the claimant gets the link where they pick another
+    free slot. Any other reply is not ours: False, before any query.
     """
-    from notifications.services import REPLY_CONFIRM, REPLY_RESCHEDULE
-
+    text = text.strip().upper()
+    if text not in REPLY_CONFIRM + REPLY_RESCHEDULE:
+        return False
     interview = (
         Interview.objects.filter(status__in=ACTIVE_INTERVIEW_STATUSES, starts_at__gt=timezone.now())
         .filter(Q(claim__heir_phone=phone) | Q(claim__heir_phone="", claim__phone=phone))

@@ -11,7 +11,7 @@ from .delivery import (
     messages_unpublished,
     number_health_set,
 )
-from .inbound import REPLY_CONFIRM, REPLY_RESCHEDULE, inbound_reply_handlers, inbound_reply_receive
+from .inbound import inbound_reply_receive
 from .reports import message_status_report
 from .sending import (
     REDACTED,
@@ -24,10 +24,7 @@ from .sending import (
 __all__ = [
     "REDACTED",
     "REDACTED_UNSENT",
-    "REPLY_CONFIRM",
-    "REPLY_RESCHEDULE",
     "Outgoing",
-    "inbound_reply_handlers",
     "inbound_reply_receive",
     "message_deliver",
     "message_fail",

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from interviews.models import InterviewStatus
+from interviews.services import interview_reply_received
 from notifications.models import Message
 from notifications.services import inbound_reply_receive
 
@@ -21,7 +22,7 @@ def booked(setup_zone):
     return branch, claim, interview
 
 
-@pytest.mark.parametrize("text", ["YA", "ya ", "1"])
+@pytest.mark.parametrize("text", ["YA", "ya ", " Ya\n", "1"])
 def test_reply_ya_or_1_confirms_the_interview(booked, text):
     branch, claim, interview = booked
     with travel(local(branch, MONDAY, 9)):
@@ -56,3 +57,20 @@ def test_reply_from_a_number_without_an_interview_is_recorded_and_ignored(booked
     assert inbound.handled_by == ""
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.BOOKED
+
+
+@pytest.mark.parametrize("text", ["siapa ini?", "3", "ya ya", ""])
+def test_a_reply_that_answers_nothing_is_recorded_and_left_unhandled(booked, text):
+    branch, claim, interview = booked
+    with travel(local(branch, MONDAY, 9)):
+        inbound = inbound_reply_receive(from_number=claim.contact_phone, text=text, provider_message_id="wamid.q")
+    assert inbound.handled_by == "" and inbound.text == text
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.BOOKED
+    assert not Message.objects.filter(claim=claim, template="interview_reschedule_link").exists()
+
+
+def test_the_interview_handler_tells_its_own_words_from_others_without_a_query(booked, django_assert_num_queries):
+    _, claim, _ = booked
+    with django_assert_num_queries(0):
+        assert interview_reply_received(claim.contact_phone, "siapa ini?") is False
