@@ -19,18 +19,39 @@ class MessageStatus(models.TextChoices):
     SKIPPED = "skipped", _("Tidak dikirim")
 
 
-# Statuses only ever move forward along this order: a late or replayed provider report
-# ("sent" arriving after "read") changes nothing.
-STATUS_ORDER = {
-    MessageStatus.QUEUED: 0,
-    MessageStatus.SENDING: 1,
-    MessageStatus.SENT: 2,
-    MessageStatus.DELIVERED: 3,
-    MessageStatus.READ: 4,
+# Every move a message makes; notifications.services.message_transition() (one row) and
+# messages_transition() (a batch) are the only writers of Message.status and refuse any
+# other. A message is written "queued", or "skipped" when its claim is held at write time
+# (messages_send): no move. Provider reports only move a message forward ("sent" arriving
+# after "read" changes nothing), "failed" only before it reached the phone, and nothing
+# leaves "read", "failed" or "skipped".
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    MessageStatus.QUEUED: frozenset(
+        {
+            MessageStatus.SENDING,  # claimed by a delivery task
+            # A report for a row given back after a timeout the provider had in fact taken.
+            MessageStatus.SENT,
+            MessageStatus.DELIVERED,
+            MessageStatus.READ,
+            MessageStatus.FAILED,  # retries exhausted, or the provider reports a failure
+        }
+    ),
+    MessageStatus.SENDING: frozenset(
+        {
+            MessageStatus.QUEUED,  # a temporary failure gives the row back for the retry
+            MessageStatus.SENT,  # the provider's answer, or its report
+            MessageStatus.DELIVERED,  # a report that came before the provider's answer was written
+            MessageStatus.READ,
+            MessageStatus.FAILED,
+            MessageStatus.SKIPPED,  # the claim was held after the message was written
+        }
+    ),
+    MessageStatus.SENT: frozenset({MessageStatus.DELIVERED, MessageStatus.READ, MessageStatus.FAILED}),
+    MessageStatus.DELIVERED: frozenset({MessageStatus.READ}),
+    MessageStatus.READ: frozenset(),
+    MessageStatus.FAILED: frozenset(),
+    MessageStatus.SKIPPED: frozenset(),
 }
-# A provider may report a failure only before the message reached the phone: "failed"
-# after "delivered" is ignored.
-FAILABLE_STATUSES = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT)
 
 
 class FailureReason(models.TextChoices):
@@ -44,15 +65,6 @@ class FailureReason(models.TextChoices):
 
 # Reasons that say something about the number itself (not the provider's health).
 NUMBER_REASONS = (FailureReason.NOT_ON_WHATSAPP, FailureReason.INVALID_NUMBER, FailureReason.UNDELIVERABLE)
-
-
-def allows_transition(current: str, new: str) -> bool:
-    """Forward-only: failed only before delivery; nothing leaves failed or skipped."""
-    if current in (MessageStatus.FAILED, MessageStatus.SKIPPED):
-        return False
-    if new == MessageStatus.FAILED:
-        return current in FAILABLE_STATUSES
-    return STATUS_ORDER.get(new, -1) > STATUS_ORDER.get(current, 99)
 
 
 class Message(models.Model):

@@ -1,5 +1,6 @@
 """Every write of the notifications app, by topic: sending (rows), delivery (provider calls),
-reports (status webhooks), inbound (claimants' replies)."""
+reports (status webhooks), inbound (claimants' replies), transitions (the only writers of
+Message.status)."""
 
 from .delivery import (
     message_deliver,
@@ -20,8 +21,10 @@ from .sending import (
     message_send,
     messages_send,
 )
+from .transitions import MessageTransitionNotAllowed, message_transition, messages_transition
 
 __all__ = [
+    "MessageTransitionNotAllowed",
     "REDACTED",
     "REDACTED_UNSENT",
     "Outgoing",
@@ -32,9 +35,11 @@ __all__ = [
     "message_retries_exhausted",
     "message_send",
     "message_status_report",
+    "message_transition",
     "messages_deliver",
     "messages_send",
     "messages_stuck",
+    "messages_transition",
     "messages_unpublished",
     "number_health_set",
 ]

@@ -18,11 +18,11 @@ from ..models import (
     MessageChannel,
     MessageStatus,
     NumberHealth,
-    allows_transition,
 )
 from ..providers.base import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
 from ..registry import backend_for
 from .sending import REDACTED, REDACTED_UNSENT, _deliver_on_commit
+from .transitions import message_transition, messages_transition
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +35,11 @@ def message_deliver(*, message_id: int) -> Message | None:
     killed between the provider call and the write leaves the row "sending"; the
     reconcile sweep resends it with the same idempotency key.
     """
-    claimed = Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
-        status=MessageStatus.SENDING, status_changed_at=timezone.now(), attempts=F("attempts") + 1
+    claimed = messages_transition(
+        messages=Message.objects.filter(pk=message_id),
+        from_statuses=(MessageStatus.QUEUED,),
+        to=MessageStatus.SENDING,
+        attempts=F("attempts") + 1,
     )
     if not claimed:
         return None
@@ -63,8 +66,11 @@ def messages_deliver(*, message_ids: list[int]) -> list[int]:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        Message.objects.filter(pk__in=claimed).update(
-            status=MessageStatus.SENDING, status_changed_at=timezone.now(), attempts=F("attempts") + 1
+        messages_transition(
+            messages=Message.objects.filter(pk__in=claimed),
+            from_statuses=(MessageStatus.QUEUED,),
+            to=MessageStatus.SENDING,
+            attempts=F("attempts") + 1,
         )
     messages = list(Message.objects.filter(pk__in=claimed))
     held = _held(messages)
@@ -124,18 +130,14 @@ def _held(messages: list[Message]) -> set[int]:
     skipped = set()
     for message in messages:
         if message.claim_id in holds:
-            message.status, message.error = MessageStatus.SKIPPED, holds[message.claim_id]
-            message.status_changed_at = timezone.now()
-            message.save(update_fields=["status", "error", "status_changed_at"])
+            message_transition(message=message, to=MessageStatus.SKIPPED, error=holds[message.claim_id])
             skipped.add(message.pk)
     return skipped
 
 
 def _give_back(message: Message) -> None:
     """Back to "queued", so the retry can claim the row again."""
-    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-        status=MessageStatus.QUEUED, status_changed_at=timezone.now()
-    )
+    message_transition(message=message, to=MessageStatus.QUEUED, from_statuses=(MessageStatus.SENDING,))
 
 
 def _hand_to_provider(message: Message) -> Message:
@@ -155,28 +157,35 @@ def _record_sent(message: Message, *, provider: str, result: SendResult, blank_b
         "backend": provider,
         "provider_message_id": result.provider_message_id,
         "sent_at": now,
-        "status": MessageStatus.SENT,
         "status_changed_at": now,
     }
     if blank:
         changes["body"] = REDACTED
-    if Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING, provider_message_id="").update(**changes):
+    if messages_transition(
+        messages=Message.objects.filter(pk=message.pk, provider_message_id=""),
+        from_statuses=(MessageStatus.SENDING,),
+        to=MessageStatus.SENT,
+        **changes,
+    ):
+        message.status = MessageStatus.SENT
         for name, value in changes.items():
             setattr(message, name, value)
         return message
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
-        fields = ["backend", "provider_message_id", "sent_at"]
-        message.backend = provider
-        message.provider_message_id = message.provider_message_id or result.provider_message_id
-        message.sent_at = message.sent_at or now
-        if message.status == MessageStatus.SENDING:
-            message.status, message.status_changed_at = MessageStatus.SENT, now
-            fields += ["status", "status_changed_at"]
+        merged = {
+            "backend": provider,
+            "provider_message_id": message.provider_message_id or result.provider_message_id,
+            "sent_at": message.sent_at or now,
+        }
         if blank:
-            message.body = REDACTED
-            fields.append("body")
-        message.save(update_fields=fields)
+            merged["body"] = REDACTED
+        if message.status == MessageStatus.SENDING:
+            message_transition(message=message, to=MessageStatus.SENT, status_changed_at=now, **merged)
+        else:
+            for name, value in merged.items():
+                setattr(message, name, value)
+            message.save(update_fields=list(merged))
     return message
 
 
@@ -188,11 +197,10 @@ def message_fail(*, message_id: int, reason: str, error: str = "") -> Message:
     """
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        if not allows_transition(message.status, MessageStatus.FAILED):
+        if not message_transition(
+            message=message, to=MessageStatus.FAILED, failure_reason=reason, error=(error or reason)[:300]
+        ):
             return message
-        message.status, message.status_changed_at = MessageStatus.FAILED, timezone.now()
-        message.failure_reason, message.error = reason, (error or reason)[:300]
-        message.save(update_fields=["status", "status_changed_at", "failure_reason", "error"])
         if message.channel == MessageChannel.WHATSAPP:
             _fallback_to_sms(message)
         elif reason in NUMBER_REASONS:

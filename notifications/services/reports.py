@@ -5,10 +5,16 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import FailureReason, Message, MessageStatus, ProviderEvent, allows_transition
+from ..models import FailureReason, Message, MessageStatus, ProviderEvent
 from .delivery import message_fail, number_health_set
+from .transitions import message_transition
 
 logger = logging.getLogger(__name__)
+
+# What a report may move a message to (a failure goes through message_fail and its fallback).
+# The table lets a row in "sending" go back to "queued" or on to "skipped": those are our
+# own moves, never a provider's.
+REPORTED_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ)
 
 
 def message_status_report(
@@ -51,14 +57,13 @@ def message_status_report(
             return message_fail(
                 message_id=message.pk, reason=failure_reason or FailureReason.UNDELIVERABLE, error=detail
             )
-        if not allows_transition(message.status, status):
+        if status not in REPORTED_STATUSES:
             return message
-        message.status, message.status_changed_at = status, timezone.now()
-        fields = ["status", "status_changed_at"]
+        changes = {}
         if status == MessageStatus.SENT and message.sent_at is None:
-            message.sent_at = timezone.now()
-            fields.append("sent_at")
-        message.save(update_fields=fields)
+            changes["sent_at"] = timezone.now()
+        if not message_transition(message=message, to=MessageStatus(status), **changes):
+            return message  # out of order or after a failure: changes nothing
         if status in (MessageStatus.DELIVERED, MessageStatus.READ):
             number_health_set(message.to, not_working=False, reason="")
     return message
