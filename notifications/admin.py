@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.masking import mask_phone
@@ -39,10 +40,10 @@ class MessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
     @admin.display(description=_("kepada"), ordering="to")
@@ -50,7 +51,7 @@ class MessageAdmin(admin.ModelAdmin):
         return mask_phone(obj.to)
 
     @admin.display(description=_("isi pesan"))
-    def shown_body(self, obj: Message) -> str:
+    def shown_body(self, obj: Message) -> str | Promise:
         # A one-time code stays secret even from staff: it would let them open the claim.
         return _("[disembunyikan: berisi kode sekali pakai]") if obj.sensitive else obj.body
 
@@ -59,10 +60,10 @@ class _ReadOnly(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

@@ -1,6 +1,6 @@
 import random
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 
 from . import services
@@ -13,7 +13,7 @@ def retry_countdown(retries: int) -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
-def message_deliver_task(self, message_id: int) -> None:
+def message_deliver_task(self: Task, message_id: int) -> None:
     """Deliver one message; a provider that stays down hands the message to the fallback channel.
 
     Retries are explicit rather than autoretry_for: after the last one the message must be

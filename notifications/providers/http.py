@@ -35,6 +35,10 @@ class Response:
 
 def request(method: str, url: str, *, headers: dict[str, str], body: bytes | None = None) -> Response:
     parts = urlsplit(url)
+    if not parts.hostname:
+        # A provider URL without a host (an empty SMS_GATEWAY_URL_TEMPLATE, a base URL with
+        # no scheme): http.client would raise AttributeError here, outside the network errors.
+        raise TemporaryFailure(f"no host in the provider URL {url[:60]!r}")
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = connection_class(parts.hostname, parts.port, timeout=settings.NOTIFICATION_HTTP_CONNECT_TIMEOUT)
     target = parts.path or "/"

@@ -1,9 +1,11 @@
 """Handing written messages to their provider: at most once, then falling back or reconciling."""
 
 import logging
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -89,7 +91,12 @@ def _pool(size: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=size, thread_name_prefix="provider")
 
 
-def _send_one(message: Message) -> tuple[Message, str, BaseBackend, SendResult | Exception]:
+# What one provider call came to: the row, the provider's name, its backend, and its answer
+# or the failure (any other exception a backend raises is turned into a TemporaryFailure).
+Sent = tuple[Message, str, BaseBackend, SendResult | TemporaryFailure | PermanentFailure]
+
+
+def _send_one(message: Message) -> Sent:
     """Call the provider for one claimed row; the answer, or the failure, is returned, not raised."""
     name, backend = backend_for(message.channel)
     try:
@@ -104,7 +111,9 @@ def _send_one(message: Message) -> tuple[Message, str, BaseBackend, SendResult |
     return message, name, backend, result
 
 
-def _settle(message: Message, provider: str, backend: BaseBackend, outcome: SendResult | Exception) -> Message:
+def _settle(
+    message: Message, provider: str, backend: BaseBackend, outcome: SendResult | TemporaryFailure | PermanentFailure
+) -> Message:
     """Record one provider answer on its row. A temporary failure gives the row back
     ("queued", for the retry) and is raised again; a permanent one fails the message."""
     if isinstance(outcome, TemporaryFailure):
@@ -116,7 +125,7 @@ def _settle(message: Message, provider: str, backend: BaseBackend, outcome: Send
     return _record_sent(message, provider=provider, result=outcome, blank_body=not backend.keeps_sensitive_bodies)
 
 
-def _send_side_by_side(messages: list[Message]):
+def _send_side_by_side(messages: list[Message]) -> Iterable[Sent]:
     concurrency = settings.NOTIFICATION_SEND_CONCURRENCY
     if len(messages) < 2 or concurrency < 2:
         return map(_send_one, messages)
@@ -173,7 +182,7 @@ def _record_sent(message: Message, *, provider: str, result: SendResult, blank_b
         return message
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
-        merged = {
+        merged: dict[str, Any] = {
             "backend": provider,
             "provider_message_id": message.provider_message_id or result.provider_message_id,
             "sent_at": message.sent_at or now,
@@ -238,7 +247,7 @@ def message_retries_exhausted(*, message_id: int) -> Message:
     )
 
 
-def messages_stuck(*, now=None) -> list[int]:
+def messages_stuck(*, now: datetime | None = None) -> list[int]:
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.NOTIFICATION_STUCK_AFTER)
     return list(
         Message.objects.filter(status=MessageStatus.SENDING, status_changed_at__lt=cutoff).values_list("pk", flat=True)[
@@ -247,7 +256,7 @@ def messages_stuck(*, now=None) -> list[int]:
     )
 
 
-def messages_unpublished(*, now=None) -> list[int]:
+def messages_unpublished(*, now: datetime | None = None) -> list[int]:
     """Messages still "queued" longer than any retry waits: their delivery task was never
     published (the broker was down when they were written: core.queue.publish gave up).
     Each is claimed by moving its timestamp, so two sweeps queue it once."""

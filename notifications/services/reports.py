@@ -1,6 +1,7 @@
 """Provider status reports (webhooks): applied once, and only forward."""
 
 import logging
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -59,7 +60,7 @@ def message_status_report(
             )
         if status not in REPORTED_STATUSES:
             return message
-        changes = {}
+        changes: dict[str, Any] = {}
         if status == MessageStatus.SENT and message.sent_at is None:
             changes["sent_at"] = timezone.now()
         if not message_transition(message=message, to=MessageStatus(status), **changes):

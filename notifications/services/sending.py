@@ -2,14 +2,16 @@
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.queue import publish
 
+from .. import tasks
 from ..holds import held_claims
 from ..models import Message, MessageStatus
 
@@ -28,7 +30,8 @@ class Outgoing:
     to: str
     template: str
     context: dict
-    claim: object | None = None
+    # A claims.Claim: notifications imports no domain app, so any saved model row will do.
+    claim: models.Model | None = None
     language: str = "id"
     sensitive: bool = False
     channel: str | None = None
@@ -39,7 +42,7 @@ def message_send(
     to: str,
     template: str,
     context: dict,
-    claim=None,
+    claim: models.Model | None = None,
     language: str = "id",
     sensitive: bool = False,
     channel: str | None = None,
@@ -79,7 +82,7 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
         skipped = bool(hold)
         rows.append(
             Message(
-                claim=item.claim,
+                claim_id=item.claim.pk if item.claim is not None else None,
                 channel=item.channel or settings.NOTIFICATION_DEFAULT_CHANNEL,
                 to=item.to,
                 template=item.template,
@@ -109,14 +112,15 @@ def _render(item: Outgoing) -> str:
 
 
 def _deliver_on_commit(*message_ids: int) -> None:
-    """One delivery task per message alone, one per NOTIFICATION_DELIVERY_BATCH when many."""
-    from ..tasks import message_deliver_task, messages_deliver_task
+    """One delivery task per message alone, one per NOTIFICATION_DELIVERY_BATCH when many.
 
+    tasks.py imports the services too: the tasks are looked up on the module when queued.
+    """
     if len(message_ids) == 1:
         [message_id] = message_ids
-        transaction.on_commit(lambda: publish(message_deliver_task, message_id, sweep=RECONCILE))
+        transaction.on_commit(partial(publish, tasks.message_deliver_task, message_id, sweep=RECONCILE))
         return
     size = settings.NOTIFICATION_DELIVERY_BATCH
     for start in range(0, len(message_ids), size):
         chunk = list(message_ids[start : start + size])
-        transaction.on_commit(lambda chunk=chunk: publish(messages_deliver_task, chunk, sweep=RECONCILE))
+        transaction.on_commit(partial(publish, tasks.messages_deliver_task, chunk, sweep=RECONCILE))

@@ -11,6 +11,7 @@ from notifications import services, tasks
 from notifications.models import FailureReason, Message, MessageChannel, MessageStatus
 from notifications.providers.base import PermanentFailure, TemporaryFailure
 from notifications.providers.gateway.backend import HttpSmsGatewayBackend
+from notifications.providers.http import request
 from notifications.providers.twilio.backend import TwilioSmsBackend
 from notifications.providers.whatsapp.backend import WhatsAppCloudBackend
 from notifications.selectors import number_not_working
@@ -248,3 +249,21 @@ def test_message_stuck_past_the_attempt_limit_fails_and_falls_back(
     assert message.status == MessageStatus.FAILED and message.failure_reason == FailureReason.STUCK
     assert not provider.requests_to("whatsapp")
     assert message.fallback.status == MessageStatus.SENT
+
+
+@pytest.mark.parametrize("url", ["", "/send?to=1", "graph.facebook.com/v23.0/1/messages"])
+def test_a_provider_url_without_a_host_is_a_temporary_failure(url):
+    # mypy: http.client was given hostname None; it raised AttributeError, not TemporaryFailure.
+    with pytest.raises(TemporaryFailure, match="no host"):
+        request("POST", url, headers={})
+
+
+def test_a_gateway_without_a_url_template_is_retried_not_logged_as_a_backend_bug(settings, caplog):
+    settings.NOTIFICATION_BACKENDS = {"whatsapp": "gateway", "sms": "gateway"}
+    settings.SMS_GATEWAY_URL_TEMPLATE = ""
+    message = Message.objects.create(channel="sms", to=PHONE, template="claim_cancelled", body="Halo")
+    with pytest.raises(TemporaryFailure, match="no host"):
+        services.message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED
+    assert not [record for record in caplog.records if "backend raised" in record.getMessage()]

@@ -68,7 +68,9 @@ class WhatsAppCloudBackend(BaseBackend):
                 return SendResult(provider_message_id=data["messages"][0]["id"])
             except (KeyError, IndexError, TypeError) as exc:
                 raise TemporaryFailure(f"WhatsApp {response.status}: no message id") from exc
-        error = data.get("error") if isinstance(data.get("error"), dict) else {}
+        error = data.get("error")
+        if not isinstance(error, dict):
+            error = {}
         code = error.get("code")
         detail = f"WhatsApp {response.status} code {code}: {error.get('message', '')}"[:300]
         if code in NOT_ON_WHATSAPP_CODES:
