@@ -33,8 +33,8 @@ RUN export DJANGO_SETTINGS_MODULE=lapakasik.settings.prod \
         REDIS_URL=redis://localhost:6379/0 \
         STORAGE_BACKEND=s3 \
         AWS_STORAGE_BUCKET_NAME=build-only \
-        NOTIFICATION_WHATSAPP_BACKEND=notifications.backends.whatsapp.WhatsAppCloudBackend \
-        NOTIFICATION_SMS_BACKEND=notifications.backends.twilio.TwilioSmsBackend \
+        NOTIFICATION_WHATSAPP_BACKEND=whatsapp \
+        NOTIFICATION_SMS_BACKEND=twilio \
     && if [ -n "$(find . -type d -name locale)" ]; then python manage.py compilemessages; fi \
     && python manage.py collectstatic --noinput \
     && python -m compileall -q /app

@@ -2,7 +2,7 @@
 #
 #   make run     a local server with demo data on http://127.0.0.1:8000 (SQLite in var/)
 #   make test    everything CI checks: lint, migrations, the whole pytest suite
-#   make lint    ruff lint + format check, import contracts (lint-imports)
+#   make lint    ruff lint + format check, import contracts (lint-imports), mypy
 #   make format  let ruff fix what it can
 #   make clean   remove .venv, var/ (the dev database and files) and test-output/
 #
@@ -42,6 +42,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: venv
 	$(BIN)/ruff format .

@@ -87,7 +87,7 @@ class Document(models.Model):
 # rejection, rejecting what the checks let through, or restating a verdict with their
 # own reason (accepted → accepted, rejected → rejected). Nothing goes back to "checking":
 # a new file is a new document.
-DOCUMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+ALLOWED_DOCUMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     DocumentStatus.CHECKING: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
     DocumentStatus.ACCEPTED: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
     DocumentStatus.REJECTED: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
@@ -227,7 +227,7 @@ class Envelope(models.Model):
 # writer. An envelope is created "matched" (the reference on it found its claim) or
 # "unmatched"; an unmatched one is settled once (matched by a reference, made into a new
 # claim, returned or disposed of) and is then "resolved" for good.
-ENVELOPE_TRANSITIONS: dict[str, frozenset[str]] = {
+ALLOWED_ENVELOPE_TRANSITIONS: dict[str, frozenset[str]] = {
     EnvelopeStatus.MATCHED: frozenset(),
     EnvelopeStatus.UNMATCHED: frozenset({EnvelopeStatus.RESOLVED}),
     EnvelopeStatus.RESOLVED: frozenset(),

@@ -24,6 +24,7 @@ row; the store changes only the row's ``parts``/``pending``/``multipart_id`` fie
 the caller saves the row.
 """
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -68,10 +69,8 @@ class FilesystemStore:
 
     def discard(self, upload: ResumableUpload) -> None:
         if upload.storage_key.startswith("uploads/"):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.remove(self.storage.path(upload.storage_key))
-            except FileNotFoundError:
-                pass
 
 
 class S3MultipartStore:
@@ -139,12 +138,10 @@ class S3MultipartStore:
 
     def discard(self, upload: ResumableUpload) -> None:
         if upload.multipart_id:
-            try:
+            with contextlib.suppress(self.client.exceptions.NoSuchUpload):
                 self.client.abort_multipart_upload(
                     Bucket=self.bucket, Key=self._key(upload.storage_key), UploadId=upload.multipart_id
                 )
-            except self.client.exceptions.NoSuchUpload:
-                pass
             upload.multipart_id = ""
         self._delete_prefix(upload)
 

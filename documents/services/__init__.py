@@ -27,7 +27,12 @@ from .resumable import (
     resumable_terminate,
 )
 from .review import REVIEW_STATUSES, ReviewDecision, document_review, documents_review
-from .transitions import DocumentTransitionRefused, EnvelopeTransitionRefused, document_transition, envelope_transition
+from .transitions import (
+    DocumentTransitionNotAllowed,
+    EnvelopeTransitionNotAllowed,
+    document_transition,
+    envelope_transition,
+)
 from .uploads import (
     check_accepts_uploads,
     clean_original_name,
@@ -77,8 +82,8 @@ __all__ = [
     "ReviewDecision",
     "document_review",
     "documents_review",
-    "DocumentTransitionRefused",
-    "EnvelopeTransitionRefused",
+    "DocumentTransitionNotAllowed",
+    "EnvelopeTransitionNotAllowed",
     "document_transition",
     "envelope_transition",
 ]

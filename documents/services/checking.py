@@ -31,7 +31,7 @@ from ..models import Document, DocumentStatus, ScanPage, new_document_key, new_t
 from ..pipeline import check_config
 from ..storage import documents_storage
 from .progress import claim_documents_changed
-from .transitions import DocumentTransitionRefused, document_transition
+from .transitions import DocumentTransitionNotAllowed, document_transition
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def _record_verdict(document: Document, *, code: str, candidate: Candidate | Non
                 event="virus_found" if virus else "",
                 note=f"{document.document_type_id}: file deleted" if virus else "",
             )
-        except DocumentTransitionRefused:
+        except DocumentTransitionNotAllowed:
             # Another run gave the verdict first: throw this run's copies away.
             transaction.on_commit(lambda: _delete_names(new_file, new_thumbnail))
             return None

@@ -26,7 +26,7 @@ from ..models import Document, DocumentStatus
 from ..rejections import OFFICER_REJECTION_NEEDS_NOTE, OFFICER_REJECTIONS
 from ..selectors import claim_checklist, claim_current_documents
 from .progress import DOCUMENT_DRIVEN_STATUSES, claim_documents_changed, claim_send_fix_list
-from .transitions import DocumentTransitionRefused, document_transition
+from .transitions import DocumentTransitionNotAllowed, document_transition
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def _review_one(claim: Claim, current: dict[int, Document], decision: ReviewDeci
             note=note,
             by=by,
         )
-    except DocumentTransitionRefused:
+    except DocumentTransitionNotAllowed:
         raise OfficerActionRefused(
             _("Dokumen %(name)s baru saja berubah. Muat ulang halaman.") % {"name": name}
         ) from None

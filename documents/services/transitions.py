@@ -25,12 +25,19 @@ from django.db import transaction
 from claims.models import Claim
 from claims.services import claim_record_event
 
-from ..models import DOCUMENT_TRANSITIONS, ENVELOPE_TRANSITIONS, Document, DocumentStatus, Envelope, EnvelopeStatus
+from ..models import (
+    ALLOWED_DOCUMENT_TRANSITIONS,
+    ALLOWED_ENVELOPE_TRANSITIONS,
+    Document,
+    DocumentStatus,
+    Envelope,
+    EnvelopeStatus,
+)
 
 logger = logging.getLogger(__name__)
 
 
-class DocumentTransitionRefused(Exception):
+class DocumentTransitionNotAllowed(Exception):
     """The document is not in a status the move may start from (per the table, and the caller)."""
 
     def __init__(self, document_id: object, from_status: str | None, to: str):
@@ -39,7 +46,7 @@ class DocumentTransitionRefused(Exception):
         self.from_status, self.to_status = from_status, to
 
 
-class EnvelopeTransitionRefused(Exception):
+class EnvelopeTransitionNotAllowed(Exception):
     """The envelope is not in a status the move may start from."""
 
     def __init__(self, envelope_id: object, from_status: str | None, to: str):
@@ -71,12 +78,12 @@ def document_transition(
 
     One conditional UPDATE ``WHERE status IN (sources)``, and ``claim_id = claim`` when a
     claim is given (the caller holds that claim's lock): when no row matches, nothing is
-    written and ``DocumentTransitionRefused`` says from what. ``event`` writes a
+    written and ``DocumentTransitionNotAllowed`` says from what. ``event`` writes a
     ClaimEvent on ``claim`` (``document.claim`` by default) in the same transaction.
     The caller queues its own side effects on commit (files to delete, the claim's
     next step), after this returns.
     """
-    sources = _sources(DOCUMENT_TRANSITIONS, to, only_from)
+    sources = _sources(ALLOWED_DOCUMENT_TRANSITIONS, to, only_from)
     fields = {**(changes or {}), "status": to}
     with transaction.atomic():
         rows = Document.objects.filter(pk=document.pk, status__in=sources)
@@ -84,7 +91,7 @@ def document_transition(
             rows = rows.filter(claim_id=claim.pk)
         if not sources or not rows.update(**fields):
             current = Document.objects.filter(pk=document.pk).values_list("status", flat=True).first()
-            raise DocumentTransitionRefused(document.pk, current, to)
+            raise DocumentTransitionNotAllowed(document.pk, current, to)
         from_status = document.status
         for name, value in fields.items():
             setattr(document, name, value)
@@ -108,12 +115,12 @@ def envelope_transition(
     Envelopes have no history of their own: the claim's history records them
     (``dropbox_envelope`` events, written by the caller).
     """
-    sources = _sources(ENVELOPE_TRANSITIONS, to, None)
+    sources = _sources(ALLOWED_ENVELOPE_TRANSITIONS, to, None)
     fields = {**(changes or {}), "status": to}
     with transaction.atomic():
         if not sources or not Envelope.objects.filter(pk=envelope.pk, status__in=sources).update(**fields):
             current = Envelope.objects.filter(pk=envelope.pk).values_list("status", flat=True).first()
-            raise EnvelopeTransitionRefused(envelope.pk, current, to)
+            raise EnvelopeTransitionNotAllowed(envelope.pk, current, to)
         from_status = envelope.status
         for name, value in fields.items():
             setattr(envelope, name, value)

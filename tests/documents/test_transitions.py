@@ -1,12 +1,12 @@
 """The one writer of each status: document_transition and envelope_transition, held to
-their tables (documents.models.DOCUMENT_TRANSITIONS and ENVELOPE_TRANSITIONS)."""
+their tables (documents.models.DOCUMENT_TRANSITIONS and ALLOWED_ENVELOPE_TRANSITIONS)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents.models import (
-    DOCUMENT_TRANSITIONS,
-    ENVELOPE_TRANSITIONS,
+    ALLOWED_DOCUMENT_TRANSITIONS,
+    ALLOWED_ENVELOPE_TRANSITIONS,
     Document,
     DocumentStatus,
     Envelope,
@@ -14,8 +14,8 @@ from documents.models import (
     EnvelopeStatus,
 )
 from documents.services import (
-    DocumentTransitionRefused,
-    EnvelopeTransitionRefused,
+    DocumentTransitionNotAllowed,
+    EnvelopeTransitionNotAllowed,
     document_transition,
     document_upload,
     dropbox_batch_open,
@@ -65,7 +65,7 @@ def test_no_document_goes_back_to_checking(branch):
     document = _checking_document(branch)
     document_transition(document=document, to=DocumentStatus.ACCEPTED)
 
-    with pytest.raises(DocumentTransitionRefused, match="accepted → checking is not allowed"):
+    with pytest.raises(DocumentTransitionNotAllowed, match="accepted → checking is not allowed"):
         document_transition(document=document, to=DocumentStatus.CHECKING, event="document_accepted")
 
     assert _status(document) == DocumentStatus.ACCEPTED
@@ -76,11 +76,11 @@ def test_the_table_decides_which_moves_are_allowed(branch, monkeypatch):
     document = _checking_document(branch)
     document_transition(document=document, to=DocumentStatus.ACCEPTED)
     # With "accepted → rejected" taken out of the table, an officer's rejection is refused.
-    monkeypatch.setitem(DOCUMENT_TRANSITIONS, DocumentStatus.ACCEPTED, frozenset({DocumentStatus.ACCEPTED}))
+    monkeypatch.setitem(ALLOWED_DOCUMENT_TRANSITIONS, DocumentStatus.ACCEPTED, frozenset({DocumentStatus.ACCEPTED}))
 
     rejection = {"rejection_code": "officer_expired"}
 
-    with pytest.raises(DocumentTransitionRefused):
+    with pytest.raises(DocumentTransitionNotAllowed):
         document_transition(document=document, to=DocumentStatus.REJECTED, changes=rejection)
 
     assert _status(document) == DocumentStatus.ACCEPTED
@@ -96,7 +96,7 @@ def test_a_second_verdict_of_the_checks_is_refused_and_the_first_stands(branch):
     document_transition(document=first, to=DocumentStatus.ACCEPTED, only_from=[DocumentStatus.CHECKING])
 
     # Allowed by the table (accepted → rejected), but not from where the checks start.
-    with pytest.raises(DocumentTransitionRefused, match="accepted → rejected"):
+    with pytest.raises(DocumentTransitionNotAllowed, match="accepted → rejected"):
         document_transition(
             document=second,
             to=DocumentStatus.REJECTED,
@@ -111,12 +111,12 @@ def test_a_second_verdict_of_the_checks_is_refused_and_the_first_stands(branch):
 def test_an_officer_verdict_is_refused_while_the_checks_run_and_for_another_claim(branch):
     document = _checking_document(branch)
     verdicts = [DocumentStatus.ACCEPTED, DocumentStatus.REJECTED]
-    with pytest.raises(DocumentTransitionRefused, match="checking → accepted"):
+    with pytest.raises(DocumentTransitionNotAllowed, match="checking → accepted"):
         document_transition(document=document, to=DocumentStatus.ACCEPTED, only_from=verdicts)
     document_transition(document=document, to=DocumentStatus.ACCEPTED)
 
     other_claim = make_claim(branch=branch)
-    with pytest.raises(DocumentTransitionRefused):
+    with pytest.raises(DocumentTransitionNotAllowed):
         document_transition(document=document, to=DocumentStatus.REJECTED, only_from=verdicts, claim=other_claim)
     assert _status(document) == DocumentStatus.ACCEPTED
 
@@ -135,7 +135,7 @@ def test_an_unmatched_envelope_is_resolved_once(officer):
 
     stored = Envelope.objects.get(pk=envelope.pk)
     assert (stored.status, stored.resolution) == (EnvelopeStatus.RESOLVED, EnvelopeResolution.DISPOSED)
-    with pytest.raises(EnvelopeTransitionRefused, match="resolved → resolved is not allowed"):
+    with pytest.raises(EnvelopeTransitionNotAllowed, match="resolved → resolved is not allowed"):
         envelope_transition(
             envelope=envelope, to=EnvelopeStatus.RESOLVED, changes={"resolution": EnvelopeResolution.RETURNED}
         )
@@ -148,7 +148,7 @@ def test_a_matched_envelope_has_nothing_to_resolve(officer):
     envelope = envelope_open(batch=batch, typed_reference=claim.reference, by=officer)
     assert envelope.status == EnvelopeStatus.MATCHED
 
-    with pytest.raises(EnvelopeTransitionRefused, match="matched → resolved"):
+    with pytest.raises(EnvelopeTransitionNotAllowed, match="matched → resolved"):
         envelope_transition(envelope=envelope, to=EnvelopeStatus.RESOLVED, changes={"claim": None})
 
     stored = Envelope.objects.get(pk=envelope.pk)
@@ -158,9 +158,9 @@ def test_a_matched_envelope_has_nothing_to_resolve(officer):
 def test_the_envelope_table_decides_which_moves_are_allowed(officer, monkeypatch):
     batch = dropbox_batch_open(branch=officer.branch, by=officer)
     envelope = envelope_open(batch=batch, typed_reference="", note="tanpa nomor", by=officer)
-    monkeypatch.setitem(ENVELOPE_TRANSITIONS, EnvelopeStatus.UNMATCHED, frozenset())
+    monkeypatch.setitem(ALLOWED_ENVELOPE_TRANSITIONS, EnvelopeStatus.UNMATCHED, frozenset())
 
-    with pytest.raises(EnvelopeTransitionRefused, match="unmatched → resolved"):
+    with pytest.raises(EnvelopeTransitionNotAllowed, match="unmatched → resolved"):
         envelope_transition(envelope=envelope, to=EnvelopeStatus.RESOLVED)
 
     assert Envelope.objects.get(pk=envelope.pk).status == EnvelopeStatus.UNMATCHED

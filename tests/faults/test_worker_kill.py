@@ -10,7 +10,7 @@ every message, and that each phone got its reminder exactly once.
 
 The worker runs with NOTIFICATION_STUCK_AFTER=2 instead of minutes (its clock cannot be
 moved). The fake provider honours our idempotency key for WhatsApp too; the real WhatsApp
-Cloud API takes none (see notifications/backends/whatsapp.py), where the status webhook
+Cloud API takes none (see notifications/providers/whatsapp/backend.py), where the status webhook
 is what stops a second copy.
 """
 
@@ -94,9 +94,11 @@ def test_worker_killed_while_sending_a_burst_of_reminders_delivers_each_exactly_
 
     assert all(r.status == ReminderStatus.SENT for r in sent)
     keys = requests_per_key(provider)
-    assert len(keys) == BURST and set(keys.values()) == {2}, "first call + one resend with the same key"
+    assert len(keys) == BURST, "first call + one resend with the same key"
+    assert set(keys.values()) == {2}, "first call + one resend with the same key"
     delivered = Counter(d.key for d in provider.state.deliveries)
-    assert len(delivered) == BURST and set(delivered.values()) == {1}, "no phone got a reminder twice"
+    assert len(delivered) == BURST, "no phone got a reminder twice"
+    assert set(delivered.values()) == {1}, "no phone got a reminder twice"
     for reminder in sent:
         message = reminder.message
         [delivery] = [d for d in provider.state.deliveries if d.key == str(message.pk)]
