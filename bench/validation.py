@@ -256,7 +256,8 @@ def pipeline(content: bytes, name: str) -> None:
     # The config as the worker builds it: the settings of configure_django(), ClamdScanner.
     candidate = run_checks(Candidate(content=content, name=name), check_config())
     if name.endswith(".jpg"):
-        assert candidate.clean and candidate.thumbnail, "no clean copy"
+        assert candidate.clean, "no clean copy"
+        assert candidate.thumbnail, "no clean copy"
     assert candidate.details["antivirus"]["scanner"] == "ClamdScanner"
 
 

@@ -115,7 +115,8 @@ def claimant_data_export(*, claim: Claim, by, ip: str, user_agent: str):
         "claims": [_claim_record(c, files) for c in claims],
         **_kept_by_phone(claims),
     }
-    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    # Handed back open (the caller's FileResponse closes it), so no context manager here.
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
     with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
         for path, field in files:

@@ -17,6 +17,7 @@ With ``CI=true`` a clamd that is missing or will not start fails the tests; else
 tests are skipped.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -294,10 +295,8 @@ def _alive(pid: int) -> bool:
 
 
 def _signal(pid: int, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # it went on its own
         os.kill(pid, signum)
-    except ProcessLookupError:
-        pass  # it went on its own
 
 
 def _wait_gone(pid: int, timeout: float) -> bool:

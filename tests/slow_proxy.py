@@ -4,6 +4,7 @@ Put between a client and a real server (clamd) it makes a step slow enough to ki
 worker in the middle of it, without touching the code under test.
 """
 
+import contextlib
 import socket
 import threading
 import time
@@ -52,10 +53,8 @@ class SlowProxy:
             pass
         finally:
             for sock in (source, target):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def close(self) -> None:
         self._stop.set()

@@ -47,7 +47,8 @@ def test_the_production_settings_get_what_they_refuse_to_start_without():
 def test_every_required_secret_has_a_line_in_the_example_env_file():
     required = set(re.findall(r"\$\{([A-Z0-9_]+):\?", (REPO / "compose.yaml").read_text()))
     example = set(re.findall(r"^([A-Z0-9_]+)=", (REPO / "compose.env.example").read_text(), re.MULTILINE))
-    assert required and required <= example, required - example
+    assert required, required - example
+    assert required <= example, required - example
 
 
 def test_the_mail_server_of_the_weekly_summary_is_taken_from_the_env_file():

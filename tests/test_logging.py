@@ -55,7 +55,8 @@ def test_log_lines_of_a_request_are_json_with_its_id_and_no_nik(client, seeded_c
     for line in lines:
         assert set(line) >= {"time", "level", "logger", "message", "request_id"}
         assert line["request_id"] != "-"
-        assert claim.nik not in json.dumps(line) and claim.phone not in json.dumps(line)
+        assert claim.nik not in json.dumps(line)
+        assert claim.phone not in json.dumps(line)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -88,7 +89,8 @@ def test_the_request_id_follows_the_task_into_the_worker(tmp_path):
     finally:
         process.stop()
     assert line["request_id"] == "req-trace-000042"
-    assert line["logger"] == "notifications.providers.outbox.backend" and line["level"] == "INFO"
+    assert line["logger"] == "notifications.providers.outbox.backend"
+    assert line["level"] == "INFO"
     # The worker's own lines go through LOGGING too, not Celery's "[date: INFO/Process]" format
     # (only its start-up banner is printed as is).
     log = process.log()

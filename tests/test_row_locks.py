@@ -122,7 +122,9 @@ def test_a_verdict_the_database_fails_is_retried_with_the_attempt_given_back():
             document_check(document_id=document.pk)  # the verdict waits for the claim, then times out
         other.rollback()
     document.refresh_from_db()
-    assert document.status == DocumentStatus.CHECKING and document.check_attempts == 0
+    assert document.status == DocumentStatus.CHECKING
+    assert document.check_attempts == 0
 
     document = document_check(document_id=document.pk)  # the retry, once the claim is free
-    assert document.status == DocumentStatus.ACCEPTED and document.check_attempts == 1
+    assert document.status == DocumentStatus.ACCEPTED
+    assert document.check_attempts == 1

@@ -115,7 +115,8 @@ def test_deploy_check_reports_a_chosen_provider_missing_its_settings(missing, ch
     result = _run(["manage.py", "check", "--deploy"], env)
 
     assert result.returncode != 0
-    assert check in result.stderr and missing in result.stderr
+    assert check in result.stderr
+    assert missing in result.stderr
 
 
 def test_the_images_build_step_can_load_the_production_settings():

@@ -49,7 +49,8 @@ def test_five_wrong_passwords_lock_the_login_even_for_the_right_password(client,
 
     assert sixth.status_code == 429
     body = sixth.content.decode()
-    assert "Tunggu 15 menit" in body and "hubungi admin kantor cabang" in body
+    assert "Tunggu 15 menit" in body
+    assert "hubungi admin kantor cabang" in body
     assert "no-store" in sixth["Cache-Control"]
     assert not _logged_in(client)
 
@@ -179,7 +180,8 @@ def test_staff_session_cookie_follows_the_idle_limit(client, admin_user):
 
     assert response.status_code == 302
     assert response.cookies[django_settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
-    assert LOGIN_AT_KEY in client.session and SEEN_AT_KEY in client.session
+    assert LOGIN_AT_KEY in client.session
+    assert SEEN_AT_KEY in client.session
 
 
 # --- caching ---------------------------------------------------------------------------------
@@ -193,7 +195,8 @@ def test_staff_pages_are_never_cached(client, staff_client):
         Client().get("/petugas/bantuan/baru/"),
     ):
         cache_control = response["Cache-Control"]
-        assert "no-store" in cache_control and "private" in cache_control
+        assert "no-store" in cache_control
+        assert "private" in cache_control
 
 
 def test_claimant_pages_keep_their_caching_and_their_30_day_session(client, db):

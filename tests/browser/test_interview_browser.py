@@ -193,8 +193,11 @@ def test_claimant_reads_the_explainer_confirms_and_moves_the_call_on_a_360px_pho
         picture.scroll_into_view_if_needed()
         assert picture.is_visible(), f"picture {index + 1} of the explainer is not visible"
         box = picture.bounding_box()
-        assert box and box["width"] > 0 and box["height"] > 0, f"picture {index + 1} has no size: {box}"
-        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, f"picture {index + 1} leaves the screen: {box}"
+        assert box, f"picture {index + 1} has no size: {box}"
+        assert box["width"] > 0, f"picture {index + 1} has no size: {box}"
+        assert box["height"] > 0, f"picture {index + 1} has no size: {box}"
+        assert box["x"] >= 0, f"picture {index + 1} leaves the screen: {box}"
+        assert box["x"] + box["width"] <= PHONE_WIDTH, f"picture {index + 1} leaves the screen: {box}"
         assert picture.get_attribute("aria-label"), f"picture {index + 1} has no text alternative"
     page.evaluate("window.scrollTo(0, 0)")
     shots.shot("explainer")
@@ -203,7 +206,8 @@ def test_claimant_reads_the_explainer_confirms_and_moves_the_call_on_a_360px_pho
     page.goto(f"{base}{reverse('portal:interview', args=[token])}")
     summary = page.locator("main .summary").inner_text()
     when = local_time_text(interview.starts_at, branch)
-    assert when in summary and when.endswith(" WITA"), summary
+    assert when in summary, summary
+    assert when.endswith(" WITA"), summary
     assert re.search(r"pukul 10\.00 (WIB|WITA|WIT)\b", summary), summary
     assert "Petugas: Rina Wulandari" in summary
     assert BRANCH_NUMBER in summary
@@ -211,7 +215,8 @@ def test_claimant_reads_the_explainer_confirms_and_moves_the_call_on_a_360px_pho
 
     _go(page, page.get_by_role("button", name="Ya, saya siap pada jam ini"), rf"/wawancara/{re.escape(token)}/$")
     interview.refresh_from_db()
-    assert interview.status == InterviewStatus.CONFIRMED and interview.claimant_confirmed_at is not None
+    assert interview.status == InterviewStatus.CONFIRMED
+    assert interview.claimant_confirmed_at is not None
     assert "Jadwal sudah Anda konfirmasi" in page.locator("main p.note-success").first.inner_text()
     assert "Anda sudah mengonfirmasi jadwal ini." in page.locator("main .summary").inner_text()
     assert page.get_by_role("button", name="Ya, saya siap pada jam ini").count() == 0
@@ -236,7 +241,8 @@ def test_claimant_reads_the_explainer_confirms_and_moves_the_call_on_a_360px_pho
     interview.refresh_from_db()
     new_start = dt.datetime.strptime(new_value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     assert interview.starts_at == new_start != slot.starts_at
-    assert interview.status == InterviewStatus.BOOKED and interview.claimant_confirmed_at is None
+    assert interview.status == InterviewStatus.BOOKED
+    assert interview.claimant_confirmed_at is None
     assert interview.reschedule_count == 1
     # The old reminders are cancelled; the new ones are planned for the new time (those still ahead).
     old = Reminder.objects.filter(pk__in=first_reminders)
@@ -250,7 +256,8 @@ def test_claimant_reads_the_explainer_confirms_and_moves_the_call_on_a_360px_pho
         for_starts_at=new_start
     )
     message = Message.objects.filter(claim=claim, template="interview_booked").order_by("-pk").first()
-    assert "DIUBAH" in message.body and local_time_text(new_start, branch) in message.body
+    assert "DIUBAH" in message.body
+    assert local_time_text(new_start, branch) in message.body
     claim.refresh_from_db()
     assert claim.status == Status.INTERVIEW_SCHEDULED
     assert "Jadwal sudah diubah" in page.locator("main p.note-success").first.inner_text()
@@ -298,11 +305,13 @@ def test_officer_books_a_video_call_and_records_the_identity_confirmed(live_serv
     assert "Video call dijadwalkan" in page.locator("main p.note-success").inner_text()
     interview = Interview.objects.get(claim=claim)
     assert interview.starts_at.strftime("%Y-%m-%dT%H:%M:%SZ") == first_value
-    assert interview.officer == officer and interview.status == InterviewStatus.BOOKED
+    assert interview.officer == officer
+    assert interview.status == InterviewStatus.BOOKED
     message = Message.objects.get(claim=claim, template="interview_booked")
     when = local_time_text(interview.starts_at, branch)
     link = f"{settings.PUBLIC_BASE_URL}{reverse('portal:interview', args=[interview_token(interview)])}"
-    assert f"Waktu: {when}" in message.body and when.endswith(" WIT"), message.body
+    assert f"Waktu: {when}" in message.body, message.body
+    assert when.endswith(" WIT"), message.body
     assert link in message.body, message.body
     assert message.to == claim.contact_phone
     shots.shot("claim-interview-scheduled")

@@ -286,7 +286,8 @@ def test_officer_matches_an_envelope_by_typed_reference_and_turns_its_scans_into
     assert set(documents) == {"ektp", "kk"}
     # The checks ran when the assignment committed (tasks run in process here).
     assert {code: d.status for code, d in documents.items()} == {"ektp": "accepted", "kk": "accepted"}
-    assert documents["ektp"].content_type == "application/pdf" and documents["kk"].content_type == "image/jpeg"
+    assert documents["ektp"].content_type == "application/pdf"
+    assert documents["kk"].content_type == "image/jpeg"
     assert all(d.uploaded_by == officer for d in documents.values())
     pages = list(ScanPage.objects.filter(envelope=envelope).order_by("page_number"))
     assert [p.claim_id for p in pages] == [claim.pk] * 3
@@ -308,7 +309,8 @@ def test_officer_matches_an_envelope_by_typed_reference_and_turns_its_scans_into
     assert row.count() == 1
     body = row.locator("pre").inner_text()
     assert f"dokumen klaim {claim.reference} dari dropbox {branch.name} sudah kami terima" in body
-    assert "- e-KTP" in body and "- Kartu Keluarga" in body
+    assert "- e-KTP" in body
+    assert "- Kartu Keluarga" in body
     assert f"{reverse('portal:status_start')}?nomor={claim.reference}" in body
     shots.shot("outbox-dropbox-received")
 

@@ -447,7 +447,8 @@ def test_file_that_is_not_a_photo_or_pdf_is_rejected_by_the_check(
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(claimant, claim.reference, "ektp", content=b"#!/bin/sh\necho hi\n")
 
-    assert response.status_code == 201 and response.json()["status"] == "checking"
+    assert response.status_code == 201
+    assert response.json()["status"] == "checking"
     document = checklist_documents(claimant, claim.reference)["ektp"]
     assert document["status"] == "rejected"
 

@@ -28,7 +28,7 @@ def at_identity_step(client, branch):
 
 
 @pytest.mark.parametrize(
-    "nik,message",
+    ("nik", "message"),
     [
         ("317401120590000", "NIK harus 16 angka. Anda mengisi 15 angka"),
         ("31740112059000031", "NIK harus 16 angka. Anda mengisi 17 angka"),

@@ -28,8 +28,10 @@ def test_every_programme_has_reasons_and_every_reason_requires_a_document():
 
 def test_every_document_type_explains_itself_and_how_to_photograph_it():
     for document_type in DocumentType.objects.all():
-        assert document_type.explanation and document_type.explanation_en, document_type.code
-        assert document_type.photo_hint and document_type.photo_hint_en, document_type.code
+        assert document_type.explanation, document_type.code
+        assert document_type.explanation_en, document_type.code
+        assert document_type.photo_hint, document_type.code
+        assert document_type.photo_hint_en, document_type.code
 
 
 def test_jkm_death_needs_an_heir_and_requires_the_death_certificate():
@@ -44,7 +46,8 @@ def test_fatal_work_accident_and_survivor_pension_need_heirs():
     fatal = ClaimReason.objects.get(programme__code="JKK", code="fatal")
     survivor = ClaimReason.objects.get(programme__code="JPN", code="survivor")
 
-    assert fatal.needs_heir and survivor.needs_heir
+    assert fatal.needs_heir
+    assert survivor.needs_heir
     assert fatal.requirements.filter(document_type__code="death_certificate", required=True).exists()
     assert survivor.requirements.filter(document_type__code="marriage_or_birth_certificate", required=True).exists()
 

@@ -33,7 +33,8 @@ def _start(client: Client, reason: ClaimReason, *, phone: str = "0812 3456 7890"
     """Programme → reason → identity → contact → (heir) → branch: one draft claim, ready for documents."""
     client.get(reverse("portal:start_programme") + "?baru=1")
     response = client.post(reverse("portal:start_programme"), {"programme": reason.programme.code})
-    assert response.status_code == 302 and response["Location"] == reverse("portal:start_reason")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:start_reason")
     response = client.post(reverse("portal:start_reason"), {"reason": reason.pk})
     assert response["Location"] == reverse("portal:start_identity")
     response = client.post(reverse("portal:start_identity"), identity or IDENTITY)
@@ -80,7 +81,7 @@ def _upload_required(client: Client, claim: Claim, capture=None) -> None:
 
 
 @pytest.mark.parametrize(
-    "programme,reason_code", [("JHT", "resign"), ("JKK", "fatal"), ("JKM", "death"), ("JPN", "old_age")]
+    ("programme", "reason_code"), [("JHT", "resign"), ("JKK", "fatal"), ("JKM", "death"), ("JPN", "old_age")]
 )
 def test_claimant_starts_uploads_and_submits_a_claim(
     client, branch, programme, reason_code, django_capture_on_commit_callbacks
@@ -89,11 +90,13 @@ def test_claimant_starts_uploads_and_submits_a_claim(
     claim = _start(client, reason)
 
     assert claim.status == Status.DRAFT
-    assert claim.nik == VALID_NIK and claim.kpj_number == "12345678901"
+    assert claim.nik == VALID_NIK
+    assert claim.kpj_number == "12345678901"
     assert claim.full_name == "Siti Aminah"
     assert claim.phone == "+6281234567890"
     if reason.needs_heir:
-        assert claim.heir_phone == "+6285712345678" and claim.heir_relation == "spouse"
+        assert claim.heir_phone == "+6285712345678"
+        assert claim.heir_relation == "spouse"
 
     checklist = client.get(reverse("portal:checklist", args=[claim.reference]))
     for requirement in reason.requirements.all():
@@ -106,17 +109,20 @@ def test_claimant_starts_uploads_and_submits_a_claim(
 
     _upload_required(client, claim, capture=django_capture_on_commit_callbacks)
     checklist = client.get(reverse("portal:checklist", args=[claim.reference])).content.decode()
-    assert "Sedang diperiksa" not in checklist and "Diterima" in checklist
+    assert "Sedang diperiksa" not in checklist
+    assert "Diterima" in checklist
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("portal:submit", args=[claim.reference]))
     assert response["Location"] == reverse("portal:submitted", args=[claim.reference])
     claim.refresh_from_db()
     # Every document was checked and accepted already: straight on to the branch officers.
-    assert claim.status == Status.IN_REVIEW and claim.submitted_at is not None
+    assert claim.status == Status.IN_REVIEW
+    assert claim.submitted_at is not None
 
     done = client.get(response["Location"]).content.decode()
-    assert claim.reference in done and "Apa selanjutnya?" in done
+    assert claim.reference in done
+    assert "Apa selanjutnya?" in done
 
     message = Message.objects.get(claim=claim, template="claim_submitted")
     assert message.to == claim.contact_phone
@@ -124,7 +130,8 @@ def test_claimant_starts_uploads_and_submits_a_claim(
     assert message.status == MessageStatus.SENT
 
     status_page = client.get(reverse("portal:status", args=[claim.reference])).content.decode()
-    assert "Klaim sudah kami terima" in status_page and "Petugas cabang sedang memeriksa" in status_page
+    assert "Klaim sudah kami terima" in status_page
+    assert "Petugas cabang sedang memeriksa" in status_page
     assert [e.to_status for e in claim.events.all()] == [
         Status.DRAFT,
         Status.SUBMITTED,
@@ -136,7 +143,8 @@ def test_claimant_starts_uploads_and_submits_a_claim(
 def test_the_whole_flow_works_in_english(client, branch, django_capture_on_commit_callbacks):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     home = client.get(reverse("portal:home")).content.decode()
-    assert 'lang="en"' in home and "Make a new claim" in home
+    assert 'lang="en"' in home
+    assert "Make a new claim" in home
     reason = ClaimReason.objects.get(programme__code="JHT", code="resign")
     claim = _start(client, reason)
     assert claim.language == "en"
@@ -148,7 +156,8 @@ def test_the_whole_flow_works_in_english(client, branch, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("portal:submit", args=[claim.reference]))
     body = Message.objects.get(claim=claim, template="claim_submitted").body
-    assert "BPJS Ketenagakerjaan" in body and "kami terima" not in body
+    assert "BPJS Ketenagakerjaan" in body
+    assert "kami terima" not in body
 
 
 def test_submit_is_refused_while_a_required_document_is_missing(client, branch):
@@ -319,14 +328,16 @@ def test_code_requests_are_throttled_per_phone_and_per_ip(
     statuses = [
         _request_code(same_ip, f"LA-AAAA-AA{n}{n}", django_capture_on_commit_callbacks).status_code for n in range(3, 8)
     ]
-    assert statuses[:3] == [302, 302, 302] and statuses[3:] == [400, 400]
+    assert statuses[:3] == [302, 302, 302]
+    assert statuses[3:] == [400, 400]
 
 
 def test_code_is_stored_only_as_a_hash(branch, draft_claim, django_capture_on_commit_callbacks):
     _request_code(Client(), draft_claim.reference, django_capture_on_commit_callbacks)
     code = _last_code(draft_claim)
     record = draft_claim.one_time_codes.get()
-    assert code not in record.code_hash and len(record.code_hash) == 64
+    assert code not in record.code_hash
+    assert len(record.code_hash) == 64
 
 
 # --- cancelling ------------------------------------------------------------------------------
@@ -342,8 +353,10 @@ def test_claimant_cancels_with_a_reason(client, branch, django_capture_on_commit
         )
     assert response.status_code == 302
     claim.refresh_from_db()
-    assert claim.status == Status.CANCELLED and claim.cancel_reason == "claimant_request"
+    assert claim.status == Status.CANCELLED
+    assert claim.cancel_reason == "claimant_request"
     event = claim.events.last()
-    assert event.reason == "claimant_request" and "kantor cabang" in event.note
+    assert event.reason == "claimant_request"
+    assert "kantor cabang" in event.note
     assert Message.objects.filter(claim=claim, template="claim_cancelled").exists()
     assert "Klaim dibatalkan" in client.get(reverse("portal:status", args=[claim.reference])).content.decode()

@@ -47,12 +47,15 @@ def test_link_goes_to_the_claims_phone_and_brings_another_phone_to_the_first_mis
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:resume_later", args=[claim.reference]) + "?terkirim=1"
     page = client.get(response["Location"]).content.decode()
-    assert "Tautan sudah dikirim" in page and "berakhiran 7890" in page
+    assert "Tautan sudah dikirim" in page
+    assert "berakhiran 7890" in page
 
     message = Message.objects.get(claim=claim, template=LINK_TEMPLATE)
-    assert message.to == claim.contact_phone and message.channel == "whatsapp"
+    assert message.to == claim.contact_phone
+    assert message.channel == "whatsapp"
     assert message.sensitive, "the link opens the claim, like a one-time code: its body is blanked once sent"
-    assert claim.reference in message.body and "7 hari" in message.body
+    assert claim.reference in message.body
+    assert "7 hari" in message.body
     path = _link_path(message)
     # Nothing personal in the address: no NIK, phone, name or even the claim number.
     for personal in (VALID_NIK, claim.phone, claim.phone.lstrip("+"), "Siti", "Aminah", claim.reference):
@@ -62,7 +65,8 @@ def test_link_goes_to_the_claims_phone_and_brings_another_phone_to_the_first_mis
     other = Client()
     assert other.get(reverse("portal:checklist", args=[claim.reference])).status_code == 404
     opened = other.get(path)
-    assert opened.status_code == 302 and opened["Location"] == reverse("portal:resume", args=[claim.reference])
+    assert opened.status_code == 302
+    assert opened["Location"] == reverse("portal:resume", args=[claim.reference])
     assert "no-store" in opened["Cache-Control"] or "max-age=0" in opened["Cache-Control"]
     first, second, *_ = required_types(claim)
     response = other.get(opened["Location"])
@@ -112,7 +116,8 @@ def test_link_stops_working_once_the_claim_is_sent(branch):
     claim_transition(claim=claim, to=Status.SUBMITTED)
 
     stranger = Client().get(path)
-    assert stranger.status_code == 410 and "Klaim ini sudah dikirim" in stranger.content.decode()
+    assert stranger.status_code == 410
+    assert "Klaim ini sudah dikirim" in stranger.content.decode()
     # A phone that already holds the claim simply sees its status.
     assert phone.get(path)["Location"] == reverse("portal:status", args=[claim.reference])
 
@@ -123,7 +128,8 @@ def test_link_stops_working_once_the_claim_is_cancelled(branch):
     path = _sent_link(claim)
     claim_cancel(claim=claim, reason=CancelReason.CLAIMANT_REQUEST)
     response = Client().get(path)
-    assert response.status_code == 410 and "sudah dibatalkan" in response.content.decode()
+    assert response.status_code == 410
+    assert "sudah dibatalkan" in response.content.decode()
     assert reverse("portal:checklist", args=[claim.reference]) not in response.content.decode()
 
 
@@ -142,7 +148,8 @@ def test_forged_link_opens_nothing(branch, tamper):
     token = resume_token(claim)
     browser = Client()
     response = browser.get(reverse("portal:resume_open", args=[tamper(token, other)]))
-    assert response.status_code == 404 and "Tautan ini tidak berlaku" in response.content.decode()
+    assert response.status_code == 404
+    assert "Tautan ini tidak berlaku" in response.content.decode()
     for target in (claim, other):
         assert browser.get(reverse("portal:checklist", args=[target.reference])).status_code == 404
 
@@ -177,7 +184,8 @@ def test_no_link_for_a_claim_that_is_no_longer_a_draft_or_has_no_phone(client, b
     open_claim_in(client, claim)
     Claim.objects.filter(pk=claim.pk).update(contact_via_branch=True)
     response = _ask_for_link(client, claim)
-    assert response.status_code == 400 and "tidak punya nomor HP" in response.content.decode()
+    assert response.status_code == 400
+    assert "tidak punya nomor HP" in response.content.decode()
     assert not Message.objects.filter(claim=claim, template=LINK_TEMPLATE).exists()
 
     claim_transition(claim=claim, to=Status.SUBMITTED)
@@ -189,7 +197,8 @@ def test_link_message_in_english_for_an_english_claim(branch):
     Claim.objects.filter(pk=claim.pk).update(language="en")
     claim.refresh_from_db()
     message = resume_link_send(claim=claim)
-    assert "continue claim" in message.body and "valid for 7 days" in message.body
+    assert "continue claim" in message.body
+    assert "valid for 7 days" in message.body
     assert "Do not share this link" in message.body
 
 

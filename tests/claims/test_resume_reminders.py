@@ -38,8 +38,10 @@ def test_one_reminder_with_a_fresh_working_link_a_day_after_the_link(branch):
     now = timezone.now() + timedelta(hours=1, minutes=1)
     assert resume_reminders_send(now=now) == 1
     reminder = _reminders(claim).get()
-    assert reminder.to == claim.contact_phone and reminder.sensitive
-    assert "belum selesai dan belum dikirim" in reminder.body and claim.reference in reminder.body
+    assert reminder.to == claim.contact_phone
+    assert reminder.sensitive
+    assert "belum selesai dan belum dikirim" in reminder.body
+    assert claim.reference in reminder.body
     path = re.search(r"/lanjut/\S+/", reminder.body).group(0)
     assert Client().get(path)["Location"] == reverse("portal:resume", args=[claim.reference])
 
@@ -78,7 +80,8 @@ def test_the_beat_task_runs_the_sweep(branch):
     from lapakasik.celery import app
 
     entry = settings.CELERY_BEAT_SCHEDULE["claims-resume-reminders"]
-    assert entry["task"] == claims_resume_reminders_task.name and entry["schedule"] <= 600
+    assert entry["task"] == claims_resume_reminders_task.name
+    assert entry["schedule"] <= 600
     assert entry["task"] in app.tasks
     claim = make_claim(branch=branch)
     _link_sent_hours_ago(claim, HOURS + 1)

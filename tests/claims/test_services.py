@@ -43,14 +43,19 @@ def test_closed_claims_cannot_move(branch, closed):
         with pytest.raises(TransitionNotAllowed):
             claim_transition(claim=claim, to=to_status, reason="duplicate")
     claim.refresh_from_db()
-    assert claim.status == closed and not claim.events.exclude(to_status=Status.DRAFT).exists()
+    assert claim.status == closed
+    assert not claim.events.exclude(to_status=Status.DRAFT).exists()
 
 
 def test_cancel_records_reason_and_closes(branch, officer):
     claim = claim_cancel(claim=make_claim(branch=branch), reason=CancelReason.DUPLICATE, by=officer, note="sama")
-    assert claim.status == Status.CANCELLED and claim.cancel_reason == "duplicate" and claim.closed_at
+    assert claim.status == Status.CANCELLED
+    assert claim.cancel_reason == "duplicate"
+    assert claim.closed_at
     event = claim.events.last()
-    assert event.actor == officer and event.reason == "duplicate" and event.note == "sama"
+    assert event.actor == officer
+    assert event.reason == "duplicate"
+    assert event.note == "sama"
 
 
 def test_submit_refuses_missing_documents_and_keeps_the_draft(branch):
@@ -72,5 +77,6 @@ def test_reference_is_random_and_readable(branch):
     references = {make_claim(branch=branch).reference for _ in range(20)}
     assert len(references) == 20
     for reference in references:
-        assert reference.startswith("LA-") and len(reference) == 12
+        assert reference.startswith("LA-")
+        assert len(reference) == 12
         assert not set(reference[3:].replace("-", "")) & set("0O1IL5S2Z")

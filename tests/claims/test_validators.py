@@ -14,7 +14,7 @@ def test_valid_nik_is_accepted_and_cleaned(nik):
 
 
 @pytest.mark.parametrize(
-    "nik,code",
+    ("nik", "code"),
     [
         ("317401120590000", "nik_length"),
         ("31740112059000031", "nik_length"),

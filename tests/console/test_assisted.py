@@ -104,9 +104,11 @@ def test_officer_starts_a_claim_for_their_branch_recording_who_and_where(staff, 
     assert response["Location"] == reverse("console:assisted_phone", args=[claim.reference])
     assert claim.created_by == officer
     assert claim.branch == officer.branch
-    assert claim.status == Status.DRAFT and claim.channel == Channel.ELECTRONIC
+    assert claim.status == Status.DRAFT
+    assert claim.channel == Channel.ELECTRONIC
     assert claim.phone == "+6281234567890"
-    assert claim.phone_verified_at is None and not claim.contact_via_branch
+    assert claim.phone_verified_at is None
+    assert not claim.contact_via_branch
     event = ClaimEvent.objects.get(claim=claim, reason="assisted_start")
     assert event.actor == officer
     assert "lewat telepon (call centre)" in event.note
@@ -153,7 +155,9 @@ def test_regional_manager_chooses_among_the_branches_of_their_region(client):
     assert refused.status_code == 400
     assert accepted.status_code == 302
     claim = Claim.objects.get()
-    assert claim.branch == inside and claim.channel == Channel.DROPBOX and claim.created_by == manager
+    assert claim.branch == inside
+    assert claim.channel == Channel.DROPBOX
+    assert claim.created_by == manager
 
 
 def test_the_same_form_posted_twice_makes_one_claim(staff, officer):
@@ -186,7 +190,8 @@ def test_heir_claim_needs_the_heir_block(staff, officer):
     assert "Tulis nama lengkap ahli waris." in refused.content.decode()
     assert accepted.status_code == 302
     claim = Claim.objects.get()
-    assert claim.heir_name == "Budi Santoso" and claim.contact_phone == "+6285712345678"
+    assert claim.heir_name == "Budi Santoso"
+    assert claim.contact_phone == "+6285712345678"
 
 
 def test_identity_is_checked_like_the_claimants_own_form(staff, officer):
@@ -203,7 +208,8 @@ def test_claim_without_a_phone_is_contacted_through_the_branch_from_the_start(st
 
     claim = Claim.objects.get()
     assert response["Location"] == f"/petugas/klaim/{claim.reference}/"
-    assert claim.phone == "" and claim.contact_via_branch
+    assert claim.phone == ""
+    assert claim.contact_via_branch
     assert ClaimEvent.objects.filter(claim=claim, reason="contact_via_branch").exists()
 
 
@@ -212,7 +218,8 @@ def test_only_staff_reach_the_assisted_pages(client, officer):
 
     for url in (START_URL, reverse("console:assisted_phone", args=[claim.reference])):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
 
 
 def test_officer_without_a_branch_cannot_start_a_claim(client):
@@ -242,7 +249,9 @@ def test_code_goes_to_the_claimants_phone_through_the_outbox(
 
     assert response.status_code == 302
     message = Message.objects.get(claim=claim)
-    assert message.template == "phone_confirm_code" and message.to == "+6281234567890" and message.sensitive
+    assert message.template == "phone_confirm_code"
+    assert message.to == "+6281234567890"
+    assert message.sensitive
     assert message.status == MessageStatus.SENT
     code = re.search(r"\b(\d{6})\b", recording.sent[0][2]).group(1)
     assert recording.sent[0][0] == "+6281234567890"
@@ -262,15 +271,18 @@ def test_wrong_code_is_refused_and_the_right_one_confirms_the_phone(staff, offic
 
     refused = staff.post(url, {"action": "verify", "code": wrong})
     claim.refresh_from_db()
-    assert refused.status_code == 400 and "Kode salah" in refused.content.decode()
+    assert refused.status_code == 400
+    assert "Kode salah" in refused.content.decode()
     assert claim.phone_verified_at is None
 
     accepted = staff.post(url, {"action": "verify", "code": f"{code[:3]} {code[3:]}"})
     claim.refresh_from_db()
-    assert accepted.status_code == 302 and accepted["Location"] == f"/petugas/klaim/{claim.reference}/"
+    assert accepted.status_code == 302
+    assert accepted["Location"] == f"/petugas/klaim/{claim.reference}/"
     assert claim.phone_verified_at is not None
     event = ClaimEvent.objects.get(claim=claim, reason="phone_verified")
-    assert event.actor == officer and "+62 812-****-890" in event.note
+    assert event.actor == officer
+    assert "+62 812-****-890" in event.note
 
 
 def test_sixth_try_fails_even_with_the_right_code(officer):
@@ -284,7 +296,8 @@ def test_sixth_try_fails_even_with_the_right_code(officer):
 
     assert [check.tries_left for check in checks] == [4, 3, 2, 1, 0]
     assert checks[-1].exhausted
-    assert not sixth.verified and sixth.exhausted
+    assert not sixth.verified
+    assert sixth.exhausted
     claim.refresh_from_db()
     assert claim.phone_verified_at is None
 
@@ -309,7 +322,8 @@ def test_code_expires(officer, settings):
 
     check = assisted_phone_code_verify(claim=claim, code=code, by=officer)
 
-    assert not check.verified and check.expired
+    assert not check.verified
+    assert check.expired
 
 
 def test_code_sends_share_the_phones_limit_with_the_claimants_codes(staff, officer, settings):
@@ -338,7 +352,8 @@ def test_no_working_phone_sends_nothing_from_then_on(staff, officer, recording, 
     url = reverse("console:assisted_phone", args=[claim.reference])
 
     refused = staff.post(url, {"action": "no_phone"})
-    assert refused.status_code == 400 and not Claim.objects.get(pk=claim.pk).contact_via_branch
+    assert refused.status_code == 400
+    assert not Claim.objects.get(pk=claim.pk).contact_via_branch
 
     response = staff.post(url, {"action": "no_phone", "confirm": "on"})
     claim.refresh_from_db()
@@ -356,7 +371,8 @@ def test_no_working_phone_sends_nothing_from_then_on(staff, officer, recording, 
     messages = Message.objects.filter(claim=claim)
     assert messages.count() == 2
     assert all(m.status == MessageStatus.SKIPPED and "lewat kantor cabang" in m.error for m in messages)
-    assert recording.sent == [] and callbacks == []
+    assert recording.sent == []
+    assert callbacks == []
 
 
 def test_phone_step_is_closed_once_the_claim_is_marked_contact_via_branch(staff, officer):
@@ -383,7 +399,8 @@ def test_a_typed_code_that_is_not_six_digits_does_not_use_a_try(staff, officer):
 
     response = staff.post(url, {"action": "verify", "code": "12"})
 
-    assert response.status_code == 400 and "Kode harus 6 angka" in response.content.decode()
+    assert response.status_code == 400
+    assert "Kode harus 6 angka" in response.content.decode()
     code = _sent_code(claim)
     wrong = "000000" if code != "000000" else "111111"
     assert assisted_phone_code_verify(claim=claim, code=wrong, by=officer).tries_left == 4

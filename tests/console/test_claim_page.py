@@ -45,14 +45,17 @@ def test_claim_page_shows_the_claim_documents_and_timeline(claim_in_review, offi
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
-    assert claim_in_review.reference in html and "Siti Aminah" in html
-    assert "0812-3456-7890" in html and claim_in_review.branch.name in html
+    assert claim_in_review.reference in html
+    assert "Siti Aminah" in html
+    assert "0812-3456-7890" in html
+    assert claim_in_review.branch.name in html
     for document in current_documents(claim_in_review):
         assert document.document_type.name in html
         assert reverse("documents:thumbnail", args=[document.pk]) in html
         assert f'href="{reverse("documents:file", args=[document.pk])}" target="_blank"' in html
     assert "1200×800 piksel" in html
-    assert "Riwayat klaim" in html and "Sedang diverifikasi petugas" in html
+    assert "Riwayat klaim" in html
+    assert "Sedang diverifikasi petugas" in html
     assert "Jadwalkan video call" in html
     assert reverse("console:interview_book", args=[claim_in_review.reference]) in html
 
@@ -62,7 +65,8 @@ def test_viewing_the_page_fetches_no_document_and_thumbnails_load_lazily(claim_i
     assert not DocumentAccess.objects.exists()
     html = response.content.decode()
     thumbnails = re.findall(r"<img [^>]*>", _main(response))
-    assert thumbnails and all('loading="lazy"' in tag for tag in thumbnails)
+    assert thumbnails
+    assert all('loading="lazy"' in tag for tag in thumbnails)
     # The full file is only a link: the viewer (console.js) fetches it when opened.
     assert not re.search(r'<img [^>]*src="[^"]*/berkas/', html)
     assert 'src="/static/js/console.js"' in html
@@ -86,7 +90,9 @@ def test_interview_entry_is_shown_only_in_review(claim_in_review, officer):
 def test_nik_is_masked_until_revealed_and_the_reveal_is_logged(claim_in_review, officer):
     client = staff_client(officer)
     page = client.get(_url(claim_in_review)).content.decode()
-    assert VALID_NIK not in page and "3174********0003" in page and "Tampilkan NIK" in page
+    assert VALID_NIK not in page
+    assert "3174********0003" in page
+    assert "Tampilkan NIK" in page
 
     revealed = client.post(_url(claim_in_review, "console:claim_nik"))
     assert revealed.status_code == 200
@@ -110,7 +116,9 @@ def test_nik_is_masked_until_revealed_and_the_reveal_is_logged(claim_in_review, 
 def test_heir_nik_is_masked_too(officer):
     claim = make_submitted_claim(branch=officer.branch, programme="JKM")
     page = staff_client(officer).get(_url(claim)).content.decode()
-    assert "3273015506850002" not in page and "3273********0002" in page and "Budi Santoso" in page
+    assert "3273015506850002" not in page
+    assert "3273********0002" in page
+    assert "Budi Santoso" in page
 
 
 # --- document review through the page ------------------------------------------------------
@@ -141,7 +149,8 @@ def test_a_batch_of_two_rejections_from_the_page_sends_one_message(claim_in_revi
     claim_in_review.refresh_from_db()
     assert claim_in_review.status == Status.NEEDS_FIX
     [message] = Message.objects.filter(claim=claim_in_review, template="claim_needs_fix")
-    assert first.document_type.name in message.body and second.document_type.name in message.body
+    assert first.document_type.name in message.body
+    assert second.document_type.name in message.body
     assert third.document_type.name not in message.body
     assert "keempat sudutnya terlihat" in message.body
     assert f"?nomor={claim_in_review.reference}" in message.body
@@ -170,9 +179,11 @@ def test_rejection_without_a_reason_or_without_any_decision_is_refused(claim_in_
     no_reason = client.post(
         _url(claim_in_review, "console:claim_review"), _review_post(claim_in_review, {first: ("tolak", "", "")})
     )
-    assert no_reason.status_code == 400 and "Pilih alasan penolakan." in no_reason.content.decode()
+    assert no_reason.status_code == 400
+    assert "Pilih alasan penolakan." in no_reason.content.decode()
     nothing = client.post(_url(claim_in_review, "console:claim_review"), {"versi": claim_in_review.version})
-    assert nothing.status_code == 400 and "Belum ada keputusan dokumen" in nothing.content.decode()
+    assert nothing.status_code == 400
+    assert "Belum ada keputusan dokumen" in nothing.content.decode()
     assert not ClaimEvent.objects.filter(reason__startswith="document_").exists()
 
 
@@ -251,7 +262,8 @@ def test_reject_from_the_page_needs_a_reason(claim_in_review, officer):
     other = client.post(
         _url(claim_in_review, "console:claim_reject"), {"versi": claim_in_review.version, "alasan": "other"}
     )
-    assert other.status_code == 400 and "Tulis catatan untuk alasan lainnya." in other.content.decode()
+    assert other.status_code == 400
+    assert "Tulis catatan untuk alasan lainnya." in other.content.decode()
     done = client.post(
         _url(claim_in_review, "console:claim_reject"),
         {"versi": claim_in_review.version, "alasan": "data_mismatch", "catatan": "Nama di buku tabungan berbeda."},
@@ -383,7 +395,8 @@ def test_audit_log_page_changes_nothing(logged_claims, branch_manager):
     response = staff_client(branch_manager).get(reverse("console:audit"))
     main = _main(response)
     assert 'method="post"' not in main.lower()
-    assert "<form" in main and 'method="get"' in main
+    assert "<form" in main
+    assert 'method="get"' in main
     assert staff_client(branch_manager).post(reverse("console:audit")).status_code == 405
 
 

@@ -77,13 +77,16 @@ def test_confirmed_posts_the_checklist_and_the_claim_page_then_offers_the_decisi
         response = client.post(
             url(claim, "terkonfirmasi"), {"versi": claim.version, "periksa": ALL_CHECKS, "catatan": "Lancar"}
         )
-        assert response.status_code == 302 and response["Location"] == f"/petugas/klaim/{claim.reference}/"
+        assert response.status_code == 302
+        assert response["Location"] == f"/petugas/klaim/{claim.reference}/"
         page = client.get(response["Location"]).content.decode()
     claim.refresh_from_db()
     assert claim.status == Status.INTERVIEW_DONE
     attempt = InterviewAttempt.objects.get()
-    assert attempt.checks == ALL_CHECKS and attempt.note == "Lancar"
-    assert "Setujui klaim" in page and "Tolak klaim" in page
+    assert attempt.checks == ALL_CHECKS
+    assert attempt.note == "Lancar"
+    assert "Setujui klaim" in page
+    assert "Tolak klaim" in page
 
 
 def test_no_answer_three_times_then_the_page_proposes_failed_confirmation(booked, settings):
@@ -96,7 +99,8 @@ def test_no_answer_three_times_then_the_page_proposes_failed_confirmation(booked
             response = staff_client(officer).post(
                 url(claim, "tidak-diangkat"), {"versi": claim.version, "catatan": f"jam {hour}"}
             )
-        assert response.status_code == 302 and response["Location"] == url(claim)
+        assert response.status_code == 302
+        assert response["Location"] == url(claim)
     assert InterviewAttempt.objects.filter(outcome=AttemptOutcome.NO_ANSWER).count() == 3
     with travel(local(branch, TUESDAY, 14)):
         text = staff_client(officer).get(url(claim)).content.decode()
@@ -180,7 +184,8 @@ def test_the_banner_shows_on_the_claim_and_interview_pages_when_the_number_does_
     for page in (client.get(f"/petugas/klaim/{claim.reference}/"), client.get(url(claim))):
         text = page.content.decode()
         assert "Nomor HP tidak bisa dihubungi" in text
-        assert "Perbarui nomor" in text and "Hubungi lewat kantor cabang" in text
+        assert "Perbarui nomor" in text
+        assert "Hubungi lewat kantor cabang" in text
 
 
 def test_update_number_changes_the_contact_phone_without_writing_it_in_the_history(booked):
@@ -191,13 +196,15 @@ def test_update_number_changes_the_contact_phone_without_writing_it_in_the_histo
     response = staff_client(officer).post(
         url(claim, "nomor-hp"), {"versi": claim.version, "nomor": "0813-9876 5432", "kembali": "wawancara"}
     )
-    assert response.status_code == 302 and response["Location"] == url(claim)
+    assert response.status_code == 302
+    assert response["Location"] == url(claim)
     claim.refresh_from_db()
     assert claim.contact_phone == "+6281398765432"
     assert claim.phone_verified_at is None
     assert claim.version > old_version
     event = ClaimEvent.objects.get(claim=claim, reason="contact_phone_updated")
-    assert "6281398765432" not in event.note and "9876" not in event.note
+    assert "6281398765432" not in event.note
+    assert "9876" not in event.note
     assert "Nomor HP tidak bisa dihubungi" not in staff_client(officer).get(url(claim)).content.decode()
 
 
@@ -221,14 +228,16 @@ def test_update_number_changes_the_heirs_phone_when_the_heir_is_the_contact(db):
     phone = claim.phone
     staff_client(officer).post(url(claim, "nomor-hp"), {"versi": claim.version, "nomor": "081398765432"})
     claim.refresh_from_db()
-    assert claim.heir_phone == "+6281398765432" and claim.phone == phone
+    assert claim.heir_phone == "+6281398765432"
+    assert claim.phone == phone
 
 
 def test_contact_through_branch_from_the_banner(booked):
     branch, officer, claim, interview = booked
     broken(claim)
     response = staff_client(officer).post(url(claim, "lewat-cabang"), {"versi": claim.version})
-    assert response.status_code == 302 and response["Location"] == f"/petugas/klaim/{claim.reference}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/petugas/klaim/{claim.reference}/"
     claim.refresh_from_db()
     assert claim.contact_via_branch
     assert ClaimEvent.objects.filter(claim=claim, reason="contact_via_branch").exists()

@@ -59,7 +59,8 @@ def test_officer_rejects_a_document_with_each_reason_and_the_claimant_is_told(cl
     event = ClaimEvent.objects.get(claim=claim, reason="document_rejected")
     assert event.actor == officer
     assert event.note == f"{document.document_type.code}: {reason}"
-    assert "Siti" not in event.note and "3174" not in event.note
+    assert "Siti" not in event.note
+    assert "3174" not in event.note
     [message] = _fix_messages(claim)
     assert str(OFFICER_REJECTIONS[reason]) in message.body
     assert document.fix_notified_at is not None
@@ -119,7 +120,8 @@ def test_a_batch_of_two_rejections_sends_one_message_listing_both_with_the_link(
     )
     assert claim.status == Status.NEEDS_FIX
     [message] = _fix_messages(claim)
-    assert first.document_type.name in message.body and second.document_type.name in message.body
+    assert first.document_type.name in message.body
+    assert second.document_type.name in message.body
     assert str(OFFICER_REJECTIONS["officer_unreadable"]) in message.body
     assert str(OFFICER_REJECTIONS["officer_expired"]) in message.body
     assert f"?nomor={claim.reference}" in message.body
@@ -136,7 +138,8 @@ def test_a_second_batch_tells_only_the_new_rejection(claim_in_review, officer):
     )
     messages = sorted(_fix_messages(claim), key=lambda message: message.pk)
     assert len(messages) == 2
-    assert second.document_type.name in messages[1].body and first.document_type.name not in messages[1].body
+    assert second.document_type.name in messages[1].body
+    assert first.document_type.name not in messages[1].body
 
 
 def test_accepting_every_remaining_document_moves_a_needs_fix_claim_to_review(claim_in_review, officer):
@@ -183,7 +186,8 @@ def test_officer_overrules_an_automatic_rejection(branch, officer):
 def test_a_document_whose_file_did_not_pass_the_file_checks_cannot_be_accepted(branch, officer):
     claim = _needs_fix_by_officer(make_submitted_claim(branch=branch), officer)
     broken = upload_checked(claim, current_documents(claim)[0].document_type, corpus.truncated_jpeg())
-    assert broken.status == DocumentStatus.REJECTED and not broken.sanitized
+    assert broken.status == DocumentStatus.REJECTED
+    assert not broken.sanitized
     claim = Claim.objects.get(pk=claim.pk)
     with pytest.raises(OfficerActionRefused):
         document_review(document=broken, accept=True, by=officer, claim_version=claim.version)
@@ -201,7 +205,8 @@ def test_a_document_still_being_checked_or_replaced_is_not_reviewed(claim_in_rev
         claim=claim, document_type=old.document_type, uploaded=SimpleUploadedFile("baru.jpg", make_jpeg(text="baru"))
     )
     claim = Claim.objects.get(pk=claim.pk)
-    assert claim.status == Status.CHECKING and new.status == DocumentStatus.CHECKING
+    assert claim.status == Status.CHECKING
+    assert new.status == DocumentStatus.CHECKING
     with pytest.raises(OfficerActionRefused, match="masih diperiksa"):
         document_review(document=new, accept=True, by=officer, claim_version=claim.version)
     with pytest.raises(OfficerActionRefused, match="sudah mengganti"):
@@ -263,7 +268,8 @@ def test_a_change_by_the_system_is_named_as_such(claim_in_review, officer):
 
 def test_officer_takes_a_claim_and_others_are_refused_while_the_hold_is_live(claim_in_review, officer, other_officer):
     claim = claim_take(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
-    assert claim.assigned_to == officer and claim.assigned_at is not None
+    assert claim.assigned_to == officer
+    assert claim.assigned_at is not None
     assert claim.version == claim_in_review.version  # taking changes nobody's view of the claim
     with pytest.raises(ClaimHeld, match="sedang ditangani oleh Petugas"):
         claim_take(claim=claim, by=other_officer, claim_version=claim.version)
@@ -271,7 +277,8 @@ def test_officer_takes_a_claim_and_others_are_refused_while_the_hold_is_live(cla
         claim_approve(claim=claim, by=other_officer, claim_version=claim.version)
     with pytest.raises(ClaimHeld):
         claim_release(claim=claim, by=other_officer)
-    assert _fresh(claim).assigned_to == officer and _fresh(claim).status == Status.IN_REVIEW
+    assert _fresh(claim).assigned_to == officer
+    assert _fresh(claim).status == Status.IN_REVIEW
 
 
 def test_the_hold_lapses_after_inactivity(claim_in_review, officer, other_officer, settings):
@@ -287,7 +294,8 @@ def test_every_officer_action_refreshes_the_hold(claim_in_review, officer):
     long_ago = timezone.now() - timedelta(minutes=20)
     Claim.objects.filter(pk=claim.pk).update(assigned_at=long_ago)
     claim = document_review(document=current_documents(claim)[0], accept=True, by=officer, claim_version=claim.version)
-    assert claim.assigned_to == officer and claim.assigned_at > long_ago
+    assert claim.assigned_to == officer
+    assert claim.assigned_at > long_ago
 
 
 def test_acting_on_an_unheld_claim_takes_it(claim_in_review, officer):
@@ -300,7 +308,8 @@ def test_acting_on_an_unheld_claim_takes_it(claim_in_review, officer):
 def test_holder_releases_the_claim(claim_in_review, officer, other_officer):
     claim = claim_take(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
     claim = claim_release(claim=claim, by=officer)
-    assert claim.assigned_to is None and claim.assigned_at is None
+    assert claim.assigned_to is None
+    assert claim.assigned_at is None
     assert claim_take(claim=claim, by=other_officer, claim_version=claim.version).assigned_to == other_officer
 
 
@@ -323,7 +332,8 @@ def test_a_closed_claim_cannot_be_taken(claim_in_review, officer):
 
 def test_officer_approves_a_claim_in_review(claim_in_review, officer):
     claim = claim_approve(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
-    assert claim.status == Status.APPROVED and claim.closed_at is not None
+    assert claim.status == Status.APPROVED
+    assert claim.closed_at is not None
     assert claim.assigned_to is None  # a closed claim is nobody's to hold
     event = claim.events.last()
     assert (event.from_status, event.to_status, event.actor) == (Status.IN_REVIEW, Status.APPROVED, officer)
@@ -349,7 +359,8 @@ def test_officer_rejects_a_claim_with_a_reason_and_the_claimant_is_told(claim_in
     event = claim.events.last()
     assert (event.to_status, event.reason, event.actor) == (Status.REJECTED, reason, officer)
     [message] = Message.objects.filter(claim=claim, template="claim_rejected")
-    assert claim.reference in message.body and f"?nomor={claim.reference}" in message.body
+    assert claim.reference in message.body
+    assert f"?nomor={claim.reference}" in message.body
 
 
 def test_rejecting_a_claim_for_another_reason_needs_a_note(claim_in_review, officer):
@@ -409,7 +420,8 @@ def test_officer_requests_more_documents(claim_in_review, officer):
     event = claim.events.last()
     assert (event.reason, event.actor) == ("more_documents", officer)
     [message] = Message.objects.filter(claim=claim, template="claim_more_documents")
-    assert npwp.name in message.body and "Saldo di atas Rp 50 juta." in message.body
+    assert npwp.name in message.body
+    assert "Saldo di atas Rp 50 juta." in message.body
     assert f"?nomor={claim.reference}" in message.body
     # The claimant uploads it; once checked, the claim is back with the officer.
     upload_checked(claim, npwp)

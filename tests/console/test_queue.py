@@ -27,7 +27,7 @@ MONDAY = dt.date(2026, 11, 2)
 
 
 @pytest.mark.parametrize(
-    "start,end,expected",
+    ("start", "end", "expected"),
     [
         (MONDAY, MONDAY, 0),  # same day
         (MONDAY, MONDAY + dt.timedelta(days=1), 1),  # Monday → Tuesday
@@ -183,9 +183,11 @@ def test_overdue_rows_are_marked(branch, officer, settings):
     fresh = _in_review(branch, submitted_at=timezone.now())
     response = staff_client(officer).get(reverse("console:queue"))
     rows = {row.claim.reference: row for row in response.context["rows"]}
-    assert rows[late.reference].age.overdue and not rows[fresh.reference].age.overdue
+    assert rows[late.reference].age.overdue
+    assert not rows[fresh.reference].age.overdue
     html = response.content.decode()
-    assert html.count('class="overdue"') == 1 and "Lewat target" in html
+    assert html.count('class="overdue"') == 1
+    assert "Lewat target" in html
     assert "/ 5 hari kerja" in html
 
 
@@ -209,9 +211,12 @@ def test_queue_is_paginated_by_fifty(branch, officer):
 
 def test_queue_is_for_staff_only_and_never_cached(branch, officer):
     anonymous = Client().get(reverse("console:queue"))
-    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("admin:login"))
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("admin:login"))
     not_staff = StaffFactory(branch=branch, is_staff=False)
     response = staff_client(not_staff).get(reverse("console:queue"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
     response = staff_client(officer).get(reverse("console:queue"))
-    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]

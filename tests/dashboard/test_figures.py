@@ -86,7 +86,8 @@ def test_an_empty_period_gives_no_rate_and_no_error(jakarta, national, regional,
         result = figures(user, period=empty)
         assert result.rows == []
         assert all(ratio.rate is None for ratio in result.total.ratios.values())
-        assert result.total.ttd_median is None and result.total.ttd_p90 is None
+        assert result.total.ttd_median is None
+        assert result.total.ttd_p90 is None
         assert all(ratio.rate is None for _bucket, ratios in result.reminders_by_count for ratio in ratios.values())
         assert [ratio.numerator for _key, _label, ratio in result.funnel] == [0] * 6
 

@@ -52,7 +52,8 @@ def test_officers_have_no_dashboard(jakarta):
 
 def test_dashboard_needs_a_staff_login(client):
     response = client.get(reverse("reports:dashboard"))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
 
 
 def test_dashboard_shows_each_figure_with_its_definition_and_svg_trends(week_of_claims, regional):
@@ -63,7 +64,8 @@ def test_dashboard_shows_each_figure_with_its_definition_and_svg_trends(week_of_
     for key in ("ecancel", "failed_confirmation", "channel_mix", "reminders", "time_to_decision", "reupload"):
         assert str(DEFINITIONS[key])[:60] in html
     assert html.count('<svg class="trend"') == 3
-    assert "Cabang Jakarta Uji" in html and "Cabang Jayapura Uji" in html
+    assert "Cabang Jakarta Uji" in html
+    assert "Cabang Jayapura Uji" in html
     assert response["Cache-Control"].startswith("max-age=0")
 
 
@@ -79,7 +81,8 @@ def test_every_number_drills_down_to_the_claims_it_counts(week_of_claims, region
     cancelled = [claim.reference for claim in week_of_claims[:3]]
     assert all(reference in listed for reference in cancelled)
     assert week_of_claims[5].reference not in listed
-    assert "Siti" not in listed and "3174011205900003" not in listed  # no names or NIK in lists
+    assert "Siti" not in listed
+    assert "3174011205900003" not in listed
 
 
 def test_list_and_table_export_as_streamed_csv(week_of_claims, regional, jakarta):
@@ -144,6 +147,7 @@ def test_weekly_summary_goes_once_to_each_manager_with_an_address(week_of_claims
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["wilayah@example.invalid"]
-    assert "30,0%" in message.body and "(3/10)" in message.body
+    assert "30,0%" in message.body
+    assert "(3/10)" in message.body
     assert f"minggu={WEEK.isoformat()}" in message.body
     assert "3174011205900003" not in message.body

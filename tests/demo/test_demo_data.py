@@ -60,12 +60,18 @@ def test_demo_logins_work_with_the_printed_password():
     output = run_demo_data("--force")
 
     assert DEMO_PASSWORD in output
-    assert "petugas.medan" in output and "/admin/" in output and "/petugas/pesan/" in output
+    assert "petugas.medan" in output
+    assert "/admin/" in output
+    assert "/petugas/pesan/" in output
     officer = authenticate(RequestFactory().post("/admin/login/"), username="petugas.medan", password=DEMO_PASSWORD)
     admin = authenticate(RequestFactory().post("/admin/login/"), username="admin", password=DEMO_PASSWORD)
-    assert officer is not None and officer.role == Role.OFFICER and officer.branch.city == "Medan"
-    assert admin is not None and admin.is_superuser
-    assert officer.has_perm("claims.view_programme") and not officer.has_perm("claims.change_programme")
+    assert officer is not None
+    assert officer.role == Role.OFFICER
+    assert officer.branch.city == "Medan"
+    assert admin is not None
+    assert admin.is_superuser
+    assert officer.has_perm("claims.view_programme")
+    assert not officer.has_perm("claims.change_programme")
     assert not officer.has_perm("claims.view_claim")
 
 

@@ -10,7 +10,7 @@ import socket
 import struct
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import pytest
 
@@ -213,10 +213,8 @@ def fake_clamd(handle: Callable[[socket.socket], None]) -> Iterator[int]:
                 continue
             with conn:
                 conn.settimeout(5)
-                try:
+                with suppress(OSError):
                     handle(conn)
-                except OSError:
-                    pass
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()

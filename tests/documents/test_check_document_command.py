@@ -19,8 +19,10 @@ def _run(tmp_path, capsys, content: bytes, name: str, *args: str) -> tuple[int, 
 def test_good_photo_is_accepted_with_exit_0(tmp_path, capsys):
     status, verdict = _run(tmp_path, capsys, corpus.good_jpeg(), "ktp.jpg", "--kind", "ektp")
     assert status == 0
-    assert verdict["verdict"] == "accepted" and verdict["code"] == ""
-    assert verdict["details"]["kind"] == "ektp" and verdict["details"]["content_type"] == "image/jpeg"
+    assert verdict["verdict"] == "accepted"
+    assert verdict["code"] == ""
+    assert verdict["details"]["kind"] == "ektp"
+    assert verdict["details"]["content_type"] == "image/jpeg"
 
 
 def test_dark_photo_is_rejected_with_both_messages_and_exit_1(tmp_path, capsys):
@@ -51,12 +53,14 @@ def test_checks_that_cannot_run_exit_2(tmp_path, capsys, settings):
     settings.ANTIVIRUS_BACKEND = "documents.checks.antivirus.ClamdScanner"
     settings.CLAMD_SOCKET = str(tmp_path / "no-clamd.sock")
     status, verdict = _run(tmp_path, capsys, corpus.good_jpeg(), "ktp.jpg")
-    assert status == 2 and verdict["code"] == "checks_unavailable"
+    assert status == 2
+    assert verdict["code"] == "checks_unavailable"
 
 
 def test_unknown_kind_exits_2(tmp_path, capsys):
     status, verdict = _run(tmp_path, capsys, corpus.good_jpeg(), "ktp.jpg", "--kind", "passport-of-mars")
-    assert status == 2 and verdict["code"] == "unknown_kind"
+    assert status == 2
+    assert verdict["code"] == "unknown_kind"
 
 
 def test_command_saves_nothing(tmp_path, capsys):

@@ -54,14 +54,18 @@ def test_good_photo_is_accepted_and_only_its_clean_copy_is_kept(branch, django_c
         raw_name = document.file.name
     assert callbacks, "the check is queued on commit"
     document.refresh_from_db()
-    assert document.status == DocumentStatus.ACCEPTED and document.sanitized
+    assert document.status == DocumentStatus.ACCEPTED
+    assert document.sanitized
     assert document.file.name != raw_name
     assert not documents_storage().exists(raw_name)
     clean = document.file.read()
-    assert clean != raw and document.content_type == "image/jpeg" and document.size == len(clean)
+    assert clean != raw
+    assert document.content_type == "image/jpeg"
+    assert document.size == len(clean)
     with Image.open(io.BytesIO(clean)) as image:
         assert not image.getexif()
-    assert document.thumbnail and document.checked_at
+    assert document.thumbnail
+    assert document.checked_at
 
 
 def test_document_is_not_served_before_its_check(branch):
@@ -76,7 +80,7 @@ def test_document_is_not_served_before_its_check(branch):
 
 
 @pytest.mark.parametrize(
-    "make,name,code",
+    ("make", "name", "code"),
     [
         (corpus.good_png, "ktp.jpg", "extension_mismatch"),
         (corpus.html_page, "surat.pdf", "type_not_allowed"),
@@ -91,7 +95,8 @@ def test_bad_file_is_rejected_with_its_fix_hint(branch, django_capture_on_commit
     document = _upload_checked(
         claim, _required_types(claim)[0], make(), name, capture=django_capture_on_commit_callbacks
     )
-    assert document.status == DocumentStatus.REJECTED and document.rejection_code == code
+    assert document.status == DocumentStatus.REJECTED
+    assert document.rejection_code == code
 
 
 def test_virus_is_rejected_the_file_deleted_and_the_claim_told(branch, django_capture_on_commit_callbacks):
@@ -100,7 +105,9 @@ def test_virus_is_rejected_the_file_deleted_and_the_claim_told(branch, django_ca
         document = _upload(claim, _required_types(claim)[0], corpus.jpeg_with_eicar())
         raw_name = document.file.name
     document.refresh_from_db()
-    assert document.rejection_code == "virus" and not document.file and not document.sanitized
+    assert document.rejection_code == "virus"
+    assert not document.file
+    assert not document.sanitized
     assert not documents_storage().exists(raw_name)
     assert claim.events.filter(reason="virus_found").exists()
 
@@ -119,7 +126,8 @@ def test_running_the_check_twice_gives_one_verdict(branch, django_capture_on_com
     document = _upload(claim, _required_types(claim)[0], corpus.good_jpeg())
     first = document_check(document_id=document.pk)
     name_after_first = Document.objects.get(pk=document.pk).file.name
-    assert first is not None and first.status == DocumentStatus.ACCEPTED
+    assert first is not None
+    assert first.status == DocumentStatus.ACCEPTED
     assert document_check(document_id=document.pk) is None
     assert Document.objects.get(pk=document.pk).file.name == name_after_first
 
@@ -130,7 +138,8 @@ def test_a_file_that_keeps_killing_the_worker_is_rejected_not_retried_forever(br
     # Three runs started and never finished (the worker was killed each time).
     Document.objects.filter(pk=document.pk).update(check_attempts=settings.DOCUMENT_CHECK_MAX_ATTEMPTS)
     document = document_check(document_id=document.pk)
-    assert document.status == DocumentStatus.REJECTED and document.rejection_code == "unreadable"
+    assert document.status == DocumentStatus.REJECTED
+    assert document.rejection_code == "unreadable"
 
 
 def test_unavailable_antivirus_keeps_the_document_checking(branch, settings):
@@ -143,7 +152,8 @@ def test_unavailable_antivirus_keeps_the_document_checking(branch, settings):
     with pytest.raises(CheckUnavailable):
         document_check(document_id=document.pk)
     document.refresh_from_db()
-    assert document.status == DocumentStatus.CHECKING and document.check_attempts == 0
+    assert document.status == DocumentStatus.CHECKING
+    assert document.check_attempts == 0
 
 
 # --- what the verdicts do to a submitted claim ------------------------------------------
@@ -183,7 +193,8 @@ def test_rejections_send_one_message_per_batch_listing_what_to_redo(branch, djan
     claim.refresh_from_db()
     assert claim.status == Status.NEEDS_FIX
     message = Message.objects.get(claim=claim, template="claim_needs_fix")
-    assert "Foto terlalu gelap" in message.body and "Foto kabur" in message.body
+    assert "Foto terlalu gelap" in message.body
+    assert "Foto kabur" in message.body
     assert documents[0].document_type.name in message.body
     assert f"?nomor={claim.reference}" in message.body
 
@@ -236,4 +247,5 @@ def test_orphan_sweep_removes_only_old_unreferenced_files(branch):
         os.utime(storage.path(name), (two_hours_ago, two_hours_ago))
     assert documents_sweep_orphans(min_age=timedelta(hours=1)) == 1
     assert not storage.exists(old_orphan)
-    assert storage.exists(young_orphan) and storage.exists(kept.file.name)
+    assert storage.exists(young_orphan)
+    assert storage.exists(kept.file.name)

@@ -90,14 +90,17 @@ def test_worker_checks_uploads_and_tells_the_claimant_once(worker, real_queue):
     for document in documents:
         _verdict(document)
     infected, dark, *good = documents
-    assert infected.rejection_code == "virus" and not infected.file
+    assert infected.rejection_code == "virus"
+    assert not infected.file
     assert ClaimEvent.objects.filter(claim=claim, reason="virus_found").count() == 1
     assert dark.rejection_code == "image_too_dark"
     for document in good:
-        assert document.status == DocumentStatus.ACCEPTED and document.sanitized
+        assert document.status == DocumentStatus.ACCEPTED
+        assert document.sanitized
         stored = real_queue.get_object(Bucket=BUCKET, Key=document.file.name)["Body"].read()
         with Image.open(io.BytesIO(stored)) as image:
-            assert image.format == "JPEG" and not image.getexif()
+            assert image.format == "JPEG"
+            assert not image.getexif()
 
     claim.refresh_from_db()
     assert claim.status == Status.NEEDS_FIX
@@ -105,7 +108,8 @@ def test_worker_checks_uploads_and_tells_the_claimant_once(worker, real_queue):
         lambda: Message.objects.filter(claim=claim, template="claim_needs_fix").first(), timeout=10, what="message"
     )
     assert Message.objects.filter(claim=claim, template="claim_needs_fix").count() == 1
-    assert "virus" in message.body and "Foto terlalu gelap" in message.body
+    assert "virus" in message.body
+    assert "Foto terlalu gelap" in message.body
 
 
 def _accepted(claim, document_type, content: bytes) -> Document:
@@ -162,7 +166,8 @@ def test_clamd_down_documents_wait_then_pass_when_it_is_back(worker, real_queue,
         with pytest.raises(AssertionError):
             _verdict(document, timeout=4)
         document.refresh_from_db()
-        assert document.status == DocumentStatus.CHECKING and not document.sanitized
+        assert document.status == DocumentStatus.CHECKING
+        assert not document.sanitized
     finally:
         clamd.start()
     document = _verdict(document, timeout=60)

@@ -31,10 +31,12 @@ def test_checklist_and_document_pages_offer_the_dropbox(client: Client, branch):
     open_claim_in(client, claim)
     offer = reverse("portal:dropbox_offer", args=[claim.reference])
     checklist = client.get(reverse("portal:checklist", args=[claim.reference])).content.decode()
-    assert LINK in checklist and offer in checklist
+    assert LINK in checklist
+    assert offer in checklist
     type_code = required_types(claim)[0].code
     document = client.get(reverse("portal:document", args=[claim.reference, type_code])).content.decode()
-    assert LINK in document and offer in document
+    assert LINK in document
+    assert offer in document
 
 
 def test_claimant_switches_to_dropbox_and_gets_a_cover_sheet_with_a_qr_of_the_reference_only(client: Client, branch):
@@ -46,7 +48,8 @@ def test_claimant_switches_to_dropbox_and_gets_a_cover_sheet_with_a_qr_of_the_re
     open_claim_in(client, claim)
 
     page = client.get(reverse("portal:dropbox_offer", args=[claim.reference]))
-    assert page.status_code == 200 and to_send[0].name in page.content.decode()
+    assert page.status_code == 200
+    assert to_send[0].name in page.content.decode()
     response = client.post(reverse("portal:dropbox_offer", args=[claim.reference]))
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:dropbox_cover", args=[claim.reference])
@@ -56,8 +59,12 @@ def test_claimant_switches_to_dropbox_and_gets_a_cover_sheet_with_a_qr_of_the_re
     assert claim.documents.count() == 1
 
     html = client.get(response["Location"]).content.decode()
-    assert claim.reference in html and branch.name in html and branch.address in html
-    assert "Tulis nomor klaim di amplop" in html and "data-print" in html and "css/cover." in html
+    assert claim.reference in html
+    assert branch.name in html
+    assert branch.address in html
+    assert "Tulis nomor klaim di amplop" in html
+    assert "data-print" in html
+    assert "css/cover." in html
     for document_type in to_send:
         assert document_type.name in html
     svg = _svg(html)
@@ -113,7 +120,8 @@ def test_cover_sheet_is_readable_on_a_small_phone(client: Client, branch):
     html = client.get(reverse("portal:dropbox_cover", args=[claim.reference])).content.decode()
     svg = _svg(html)
     # No fixed size on the SVG: CSS scales it to the screen (max 13rem) and to 42 mm on paper.
-    assert "viewBox" in svg and "width=" not in svg.split(">", 1)[0]
+    assert "viewBox" in svg
+    assert "width=" not in svg.split(">", 1)[0]
     assert 'name="viewport"' in html
 
 

@@ -57,10 +57,12 @@ def test_officer_opens_an_envelope_ticks_its_contents_and_scans_it_into_checked_
     claim = claim_switch_to_dropbox(claim=make_claim(branch=officer.branch))
     batch = _open_batch(console)
     page = console.get(reverse("console:dropbox_batch", args=[batch.pk])).content.decode()
-    assert "data-qrscan" in page and "js/qrscan.js" in page
+    assert "data-qrscan" in page
+    assert "js/qrscan.js" in page
 
     envelope = _add_envelope(console, batch, claim.reference.lower().replace("-", ""))
-    assert envelope.status == EnvelopeStatus.MATCHED and envelope.claim == claim
+    assert envelope.status == EnvelopeStatus.MATCHED
+    assert envelope.claim == claim
 
     ektp, kk = required_types(claim)[1:3]
     response = console.post(
@@ -78,7 +80,8 @@ def test_officer_opens_an_envelope_ticks_its_contents_and_scans_it_into_checked_
     assert len(pages) == 3
 
     html = console.get(reverse("console:dropbox_envelope", args=[envelope.pk])).content.decode()
-    assert claim.reference in html and f'name="page_{pages[2].pk}"' in html
+    assert claim.reference in html
+    assert f'name="page_{pages[2].pk}"' in html
 
     with django_capture_on_commit_callbacks(execute=True):
         response = console.post(
@@ -100,7 +103,8 @@ def test_officer_opens_an_envelope_ticks_its_contents_and_scans_it_into_checked_
     assert Message.objects.filter(claim=claim, template="dropbox_received").count() == 1
 
     html = console.get(reverse("console:dropbox_envelope", args=[envelope.pk])).content.decode()
-    assert "Dokumen dari amplop ini" in html and 'name="page_' not in html
+    assert "Dokumen dari amplop ini" in html
+    assert 'name="page_' not in html
 
 
 def test_an_assignment_of_nothing_is_refused_with_a_message(console: Client, officer):
@@ -119,14 +123,16 @@ def test_unknown_reference_goes_to_the_unmatched_list_and_is_resolved_there(cons
     assert envelope.status == EnvelopeStatus.UNMATCHED
 
     listing = console.get(reverse("console:dropbox_unmatched")).content.decode()
-    assert "LA-XXXX-XXXX" in listing and reverse("console:dropbox_envelope", args=[envelope.pk]) in listing
+    assert "LA-XXXX-XXXX" in listing
+    assert reverse("console:dropbox_envelope", args=[envelope.pk]) in listing
 
     match_url = reverse("console:dropbox_envelope_match", args=[envelope.pk])
     assert console.post(match_url, {"reference": "LA-YYYY-YYYY"}).status_code == 400
     response = console.post(match_url, {"reference": claim.reference})
     assert response.status_code == 302
     envelope.refresh_from_db()
-    assert envelope.status == EnvelopeStatus.RESOLVED and envelope.claim == claim
+    assert envelope.status == EnvelopeStatus.RESOLVED
+    assert envelope.claim == claim
     assert "LA-XXXX-XXXX" not in console.get(reverse("console:dropbox_unmatched")).content.decode()
 
 
@@ -157,15 +163,18 @@ def test_an_officer_of_another_branch_cannot_match_the_claim_and_nothing_is_reve
     for reference in (claim.reference, "LA-XXXX-XXXX"):  # another branch's claim, then a made-up number
         told.append(console.get(console.post(add, {"reference": reference})["Location"]).content.decode())
     first, second = Envelope.objects.order_by("number")
-    assert first.status == second.status == EnvelopeStatus.UNMATCHED and first.claim is None
+    assert first.status == second.status == EnvelopeStatus.UNMATCHED
+    assert first.claim is None
     for page in told:
         assert "Nomor klaim tidak ditemukan di kantor cabang ini" in page
         for personal in (claim.full_name, claim.nik, claim.get_status_display(), claim.programme.name):
             assert personal not in page
     refused = console.post(reverse("console:dropbox_envelope_match", args=[first.pk]), {"reference": claim.reference})
-    assert refused.status_code == 400 and claim.full_name not in refused.content.decode()
+    assert refused.status_code == 400
+    assert claim.full_name not in refused.content.decode()
     claim.refresh_from_db()
-    assert claim.status == Status.SUBMITTED and not claim.envelopes.exists()
+    assert claim.status == Status.SUBMITTED
+    assert not claim.envelopes.exists()
 
     # Nor can they open the first branch's batch or envelopes.
     home = Client()
@@ -199,7 +208,8 @@ def test_officer_creates_a_claim_from_an_envelope_without_a_reference(console: C
         "email": "",
     }
     bad = console.post(url, {**data, "nik": "123"})
-    assert bad.status_code == 400 and not Claim.objects.exists()
+    assert bad.status_code == 400
+    assert not Claim.objects.exists()
 
     response = console.post(url, data)
     assert response.status_code == 302
@@ -208,14 +218,17 @@ def test_officer_creates_a_claim_from_an_envelope_without_a_reference(console: C
 
     claim = Claim.objects.get()
     envelope = Envelope.objects.get()
-    assert envelope.claim == claim and envelope.claim_created_here and envelope.status == EnvelopeStatus.MATCHED
+    assert envelope.claim == claim
+    assert envelope.claim_created_here
+    assert envelope.status == EnvelopeStatus.MATCHED
     assert (claim.channel, claim.status, claim.created_by, claim.branch) == (
         Channel.DROPBOX,
         Status.SUBMITTED,
         officer,
         officer.branch,
     )
-    assert claim.nik == "3174011205900003" and claim.contact_via_branch
+    assert claim.nik == "3174011205900003"
+    assert claim.contact_via_branch
 
 
 def test_officer_settles_an_unmatched_envelope_by_creating_the_claim(console: Client, officer):
@@ -237,8 +250,10 @@ def test_officer_settles_an_unmatched_envelope_by_creating_the_claim(console: Cl
     )
     assert response["Location"] == reverse("console:dropbox_envelope", args=[envelope.pk])
     envelope.refresh_from_db()
-    assert envelope.status == EnvelopeStatus.RESOLVED and envelope.resolution == "new_claim"
-    assert envelope.claim.phone == "+6281234567890" and not envelope.claim.contact_via_branch
+    assert envelope.status == EnvelopeStatus.RESOLVED
+    assert envelope.resolution == "new_claim"
+    assert envelope.claim.phone == "+6281234567890"
+    assert not envelope.claim.contact_via_branch
 
 
 def test_a_claim_for_an_heir_from_an_envelope_asks_for_the_heir(console: Client, officer):
@@ -264,7 +279,8 @@ def test_a_claim_for_an_heir_from_an_envelope_asks_for_the_heir(console: Client,
     }
     assert console.post(url, {**base, **heir}).status_code == 302
     claim = Claim.objects.get()
-    assert claim.heir_name == "Siti Aminah" and claim.contact_phone == "+6285712345678"
+    assert claim.heir_name == "Siti Aminah"
+    assert claim.contact_phone == "+6285712345678"
 
 
 def test_several_images_for_one_document_through_the_page(console: Client, officer, django_capture_on_commit_callbacks):
@@ -282,6 +298,7 @@ def test_several_images_for_one_document_through_the_page(console: Client, offic
             {f"page_{one.pk}": kk.code, f"page_{two.pk}": kk.code, f"page_{cover.pk}": "-"},
         )
     (document,) = Document.objects.filter(claim=claim)
-    assert document.status == DocumentStatus.ACCEPTED and document.details["pages"] == 2
+    assert document.status == DocumentStatus.ACCEPTED
+    assert document.details["pages"] == 2
     cover.refresh_from_db()
     assert cover.ignored

@@ -97,7 +97,8 @@ def test_a_claim_waiting_for_a_fix_keeps_its_channel_when_the_claimant_chooses_d
     claim_switch_to_dropbox(claim=claim)
 
     claim.refresh_from_db()
-    assert claim.channel == Channel.ELECTRONIC and claim.status == Status.CHECKING
+    assert claim.channel == Channel.ELECTRONIC
+    assert claim.status == Status.CHECKING
     assert claim.events.filter(reason="dropbox_chosen").count() == 1
     assert Message.objects.filter(claim=claim, template="dropbox_cover_sheet").count() == 1
 
@@ -151,8 +152,10 @@ def test_an_envelope_is_matched_by_the_reference_however_it_was_typed(officer):
 
     envelope = envelope_open(batch=batch, typed_reference=typed, by=officer)
 
-    assert envelope.status == EnvelopeStatus.MATCHED and envelope.claim == claim
-    assert envelope.typed_reference == claim.reference and envelope.number == 1
+    assert envelope.status == EnvelopeStatus.MATCHED
+    assert envelope.claim == claim
+    assert envelope.typed_reference == claim.reference
+    assert envelope.number == 1
     assert claim.events.filter(reason="dropbox_envelope").exists()
     claim.refresh_from_db()
     assert claim.status == Status.SUBMITTED  # nothing scanned yet
@@ -170,7 +173,8 @@ def test_an_unknown_reference_leaves_the_envelope_unmatched_until_it_is_resolved
     claim = claim_switch_to_dropbox(claim=make_claim(branch=officer.branch))
     batch = dropbox_batch_open(branch=officer.branch, by=officer)
     envelope = envelope_open(batch=batch, typed_reference="LA-XXXX-XXXX", by=officer)
-    assert envelope.status == EnvelopeStatus.UNMATCHED and envelope.claim is None
+    assert envelope.status == EnvelopeStatus.UNMATCHED
+    assert envelope.claim is None
     # Pages can be scanned before the claim is known.
     envelope_scans_add(envelope=envelope, files=[jpeg_upload("ktp")], by=officer)
     assert ScanPage.objects.get(envelope=envelope).claim is None
@@ -180,8 +184,11 @@ def test_an_unknown_reference_leaves_the_envelope_unmatched_until_it_is_resolved
     envelope = envelope_match(envelope=envelope, typed_reference=claim.reference, by=officer)
 
     envelope.refresh_from_db()
-    assert envelope.status == EnvelopeStatus.RESOLVED and envelope.resolution == EnvelopeResolution.REFERENCE
-    assert envelope.claim == claim and envelope.resolved_by == officer and envelope.resolved_at
+    assert envelope.status == EnvelopeStatus.RESOLVED
+    assert envelope.resolution == EnvelopeResolution.REFERENCE
+    assert envelope.claim == claim
+    assert envelope.resolved_by == officer
+    assert envelope.resolved_at
     assert ScanPage.objects.get(envelope=envelope).claim == claim
     with pytest.raises(ValidationError):
         envelope_match(envelope=envelope, typed_reference=claim.reference, by=officer)
@@ -196,7 +203,8 @@ def test_an_officer_of_another_branch_cannot_match_the_claim_and_learns_nothing(
     unknown = envelope_open(batch=batch, typed_reference="LA-XXXX-XXXX", by=other)
 
     assert envelope.status == unknown.status == EnvelopeStatus.UNMATCHED
-    assert envelope.claim is None and not claim.events.filter(reason="dropbox_envelope").exists()
+    assert envelope.claim is None
+    assert not claim.events.filter(reason="dropbox_envelope").exists()
     with pytest.raises(ValidationError) as mine:
         envelope_match(envelope=envelope, typed_reference=claim.reference, by=other)
     with pytest.raises(ValidationError) as made_up:
@@ -212,7 +220,8 @@ def test_an_unmatched_envelope_is_returned_or_disposed_of_with_a_note(officer):
     envelope = envelope_set_aside(
         envelope=envelope, resolution=EnvelopeResolution.RETURNED, note="diambil pemiliknya", by=officer
     )
-    assert envelope.status == EnvelopeStatus.RESOLVED and envelope.resolution == EnvelopeResolution.RETURNED
+    assert envelope.status == EnvelopeStatus.RESOLVED
+    assert envelope.resolution == EnvelopeResolution.RETURNED
     assert envelope.note == "diambil pemiliknya"
     with pytest.raises(ValidationError):
         envelope_scans_add(envelope=envelope, files=[jpeg_upload("x")], by=officer)
@@ -235,9 +244,11 @@ def test_a_claim_is_created_from_an_envelope_once_per_form(officer):
     envelope = envelope_claim_create(batch=batch, intake_token=token, reason=reason, data=claimant_data(), by=officer)
     again = envelope_claim_create(batch=batch, intake_token=token, reason=reason, data=claimant_data(), by=officer)
 
-    assert again == envelope and Envelope.objects.count() == 1
+    assert again == envelope
+    assert Envelope.objects.count() == 1
     claim = envelope.claim
-    assert envelope.status == EnvelopeStatus.MATCHED and envelope.claim_created_here
+    assert envelope.status == EnvelopeStatus.MATCHED
+    assert envelope.claim_created_here
     assert (claim.channel, claim.status, claim.branch, claim.created_by) == (
         Channel.DROPBOX,
         Status.SUBMITTED,
@@ -257,8 +268,10 @@ def test_a_claim_from_an_envelope_without_a_phone_is_contacted_through_the_branc
     )
 
     assert envelope.pk == unmatched.pk
-    assert envelope.status == EnvelopeStatus.RESOLVED and envelope.resolution == EnvelopeResolution.NEW_CLAIM
-    assert envelope.claim.contact_via_branch and envelope.claim.phone == ""
+    assert envelope.status == EnvelopeStatus.RESOLVED
+    assert envelope.resolution == EnvelopeResolution.NEW_CLAIM
+    assert envelope.claim.contact_via_branch
+    assert envelope.claim.phone == ""
     assert envelope.claim.events.filter(reason="contact_via_branch").exists()
 
 
@@ -320,7 +333,8 @@ def test_several_photos_of_one_document_make_one_pdf_document(officer, django_ca
 
     (document,) = documents
     document.refresh_from_db()
-    assert document.status == DocumentStatus.ACCEPTED and document.content_type == "application/pdf"
+    assert document.status == DocumentStatus.ACCEPTED
+    assert document.content_type == "application/pdf"
     assert document.details["pages"] == 2
     assert Document.objects.filter(claim=claim).count() == 1
 
@@ -334,8 +348,10 @@ def test_a_single_photo_stays_a_photo_and_gets_the_image_checks(officer, django_
             envelope=envelope, assignments={page.pk: required_types(claim)[0].code}, by=officer
         )
     document.refresh_from_db()
-    assert document.status == DocumentStatus.ACCEPTED and document.content_type == "image/jpeg"
-    assert document.sanitized and document.thumbnail
+    assert document.status == DocumentStatus.ACCEPTED
+    assert document.content_type == "image/jpeg"
+    assert document.sanitized
+    assert document.thumbnail
 
 
 def test_every_required_document_from_the_envelope_moves_the_claim_to_review(
@@ -356,7 +372,9 @@ def test_every_required_document_from_the_envelope_moves_the_claim_to_review(
     claim.refresh_from_db()
     assert claim.status == Status.IN_REVIEW
     cover.refresh_from_db()
-    assert cover.ignored and cover.document is None and cover.claim == claim
+    assert cover.ignored
+    assert cover.document is None
+    assert cover.claim == claim
 
 
 def test_the_same_file_twice_on_one_claim_is_rejected_as_a_duplicate(officer, django_capture_on_commit_callbacks):
@@ -389,7 +407,8 @@ def test_we_received_your_documents_goes_out_once_per_envelope(officer, django_c
         envelope_pages_assign(envelope=envelope, assignments={second.pk: kk.code}, by=officer)
 
     (message,) = Message.objects.filter(claim=claim, template="dropbox_received")
-    assert claim.reference in message.body and ektp.name in message.body
+    assert claim.reference in message.body
+    assert ektp.name in message.body
     assert f"/cek-klaim/?nomor={claim.reference}" in message.body
     envelope.refresh_from_db()
     assert envelope.received_notified_at is not None
@@ -459,7 +478,8 @@ def test_a_draft_with_nothing_missing_moves_on_at_once_when_switched(branch, dja
         for document_type in required_types(claim):
             document_upload(claim=claim, document_type=document_type, uploaded=jpeg_upload(document_type.code))
     claim = claim_switch_to_dropbox(claim=claim)
-    assert claim.status == Status.IN_REVIEW and claim.channel == Channel.DROPBOX
+    assert claim.status == Status.IN_REVIEW
+    assert claim.channel == Channel.DROPBOX
 
 
 def test_services_refuse_an_envelope_of_another_branch(officer):
@@ -474,4 +494,5 @@ def test_services_refuse_an_envelope_of_another_branch(officer):
     ):
         with pytest.raises(ValidationError):
             attempt()
-    assert Envelope.objects.count() == 1 and not ScanPage.objects.exists()
+    assert Envelope.objects.count() == 1
+    assert not ScanPage.objects.exists()

@@ -14,6 +14,7 @@ Every test here is bounded: ``TEST_LIMIT_SECONDS`` stops it with an error if it 
 (each wait inside has its own shorter timeout).
 """
 
+import contextlib
 import signal
 import socket
 import subprocess
@@ -124,6 +125,9 @@ def private_broker(private_redis, monkeypatch):
         private_redis.start()
     redis.Redis(port=private_redis.port).flushdb()
     app = current_app
+    # Celery's conf.broker_url answers CELERY_BROKER_URL from the environment before its own
+    # value: exported (a developer's own Redis database), it would keep the publish away.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     previous = app.conf.broker_url
     _swap_broker(app, private_redis.url)
     monkeypatch.setitem(app.conf, "task_always_eager", False)
@@ -235,10 +239,9 @@ class RestartableS3:
         if starter.is_alive():
             fail_or_skip(f"moto's S3 server did not start on port {self.port} within 15 s")
         client = s3_client(self.endpoint)
-        try:
+        # moto keeps buckets in memory across restarts (and the session server shares them)
+        with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
             client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        except client.exceptions.BucketAlreadyOwnedByYou:
-            pass  # moto keeps buckets in memory across restarts (and the session server shares them)
 
     def stop(self) -> None:
         if self.server is not None:

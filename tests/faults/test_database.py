@@ -56,9 +56,11 @@ def test_connection_dropped_between_requests_is_absorbed_and_nothing_entered_is_
     assert drop_database_connections() >= 1  # this process's idle connection among them
 
     response = request_cycle(client, "post", reverse("portal:start_identity"), _identity_form())
-    assert response.status_code == 302 and response["Location"] == reverse("portal:start_contact")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:start_contact")
     intake = client.session["intake"]
-    assert intake["programme"] == "JHT" and intake["identity"]["nik"] == VALID_NIK
+    assert intake["programme"] == "JHT"
+    assert intake["identity"]["nik"] == VALID_NIK
 
     claim = make_claim(branch=BranchFactory())
     open_claim_in(client, claim)
@@ -87,15 +89,18 @@ def test_connection_dropped_while_saving_the_form_gives_the_503_page_with_the_fo
         response = request_cycle(client, "post", reverse("portal:start_identity"), _identity_form())
     assert drop.fired
     assert_friendly_503(response)
-    assert VALID_NIK not in caplog.text and "Siti Aminah" not in caplog.text
+    assert VALID_NIK not in caplog.text
+    assert "Siti Aminah" not in caplog.text
 
     action, fields = resend_form(response)
     assert action == reverse("portal:start_identity")
-    assert fields["nik"] == [VALID_NIK] and fields["full_name"] == ["Siti Aminah"]
+    assert fields["nik"] == [VALID_NIK]
+    assert fields["full_name"] == ["Siti Aminah"]
     assert fields["date_of_birth"] == [VALID_DOB.isoformat()]
     # "Kirim lagi": the same values again, now that the connection is back.
     response = request_cycle(client, "post", action, fields)
-    assert response.status_code == 302 and response["Location"] == reverse("portal:start_contact")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:start_contact")
     assert client.session["intake"]["identity"]["full_name"] == "Siti Aminah"
 
 
@@ -118,7 +123,8 @@ def test_connection_dropped_while_creating_the_claim_in_english_sends_again_into
     assert not Claim.objects.filter(intake_token=token).exists()
 
     action, fields = resend_form(response)
-    assert fields["intake_token"] == [token] and fields["branch"] == [branch.code]
+    assert fields["intake_token"] == [token]
+    assert fields["branch"] == [branch.code]
     for _ in range(2):  # pressed twice: still one claim
         response = request_cycle(client, "post", action, fields)
         assert response.status_code == 302
@@ -145,7 +151,8 @@ def test_connection_dropped_while_recording_an_upload_asks_for_the_file_again_an
         response = upload()
     assert drop.fired
     body = assert_friendly_503(response)
-    assert "Berkas yang Anda pilih belum terkirim" in body and f'href="{url}"' in body
+    assert "Berkas yang Anda pilih belum terkirim" in body
+    assert f'href="{url}"' in body
     assert not Document.objects.filter(claim=claim).exists()  # nothing half-recorded
 
     response = upload()

@@ -67,7 +67,8 @@ def test_s3_down_checks_wait_uploads_get_the_503_page_and_everything_finishes_on
         wait_for(lambda: "Retry in" in worker.log(), timeout=15, what="the check to meet the outage and retry")
         document_a.refresh_from_db()
         # Not the file's fault: no verdict, and the attempt is given back (a retry may be under way).
-        assert document_a.status == DocumentStatus.CHECKING and document_a.check_attempts <= 1
+        assert document_a.status == DocumentStatus.CHECKING
+        assert document_a.check_attempts <= 1
 
         response = _upload(client, claim, second.code, content_b)
         body = assert_friendly_503(response)
@@ -85,7 +86,8 @@ def test_s3_down_checks_wait_uploads_get_the_503_page_and_everything_finishes_on
             return document_a.status != DocumentStatus.CHECKING
 
         wait_for(checked, timeout=20, what="the first document's verdict after the outage")
-        assert document_a.status == DocumentStatus.ACCEPTED and document_a.check_attempts == 1
+        assert document_a.status == DocumentStatus.ACCEPTED
+        assert document_a.check_attempts == 1
 
         # The claimant tries again, as the page said.
         assert _upload(client, claim, second.code, content_b).status_code == 302

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from hypothesis import strategies as st
 
 import claims.forms
@@ -221,7 +222,8 @@ def test_branch_search_page_survives_junk(world):
     )
     statuses = run_target(target, world)
     # Every junk query gets the page back (check_page has read each one).
-    assert statuses and set(statuses) == {200}
+    assert statuses
+    assert set(statuses) == {200}
 
 
 def test_every_claimant_form_class_is_fuzzed():
@@ -245,9 +247,8 @@ def test_staff_login_with_a_long_username_is_refused_not_failing(client, usernam
 
 @pytest.mark.parametrize("value", ["²³¹⁴⁵⁶⁷⁸⁹⁰¹²³⁴⁵⁶", "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯"])
 def test_nik_of_digit_lookalikes_is_refused_with_a_message(value):
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         validate_nik(value)
-    assert type(refused.value).__name__ == "ValidationError"
     assert "angka" in refused.value.messages[0]
 
 
@@ -260,9 +261,8 @@ def test_nik_in_other_digit_scripts_is_stored_as_ascii_digits():
 
 
 def test_kpj_of_superscript_digits_is_refused():
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError):
         validate_kpj("²³¹⁴⁵⁶⁷⁸⁹⁰¹")
-    assert type(refused.value).__name__ == "ValidationError"
 
 
 def test_identity_step_with_superscript_nik_shows_the_error(world, client):

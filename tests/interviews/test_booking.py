@@ -25,7 +25,8 @@ def test_booking_plans_three_reminders_at_the_right_utc_instants_and_sends_one_m
 
     claim.refresh_from_db()
     assert claim.status == Status.INTERVIEW_SCHEDULED
-    assert interview.starts_at == starts_at and interview.ends_at == starts_at + dt.timedelta(minutes=20)
+    assert interview.starts_at == starts_at
+    assert interview.ends_at == starts_at + dt.timedelta(minutes=20)
     reminders = list(interview.reminders.order_by("due_at"))
     assert [r.offset_minutes for r in reminders] == [1440, 120, 15]
     assert [r.due_at for r in reminders] == [
@@ -93,7 +94,8 @@ def test_reschedule_replaces_pending_reminders_and_tells_the_new_time(setup_zone
         (1440, local(branch, MONDAY, 14)),
     ]
     last = Message.objects.filter(claim=claim, template="interview_booked").order_by("-id").first()
-    assert "DIUBAH" in last.body and "pukul 14.00 WITA" in last.body
+    assert "DIUBAH" in last.body
+    assert "pukul 14.00 WITA" in last.body
     claim.refresh_from_db()
     assert claim.status == Status.INTERVIEW_SCHEDULED
     assert claim.events.filter(reason="interview_rescheduled_by_claimant").exists()

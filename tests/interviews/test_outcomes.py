@@ -90,7 +90,8 @@ def test_no_answer_is_logged_and_the_interview_stays(booked):
     assert claim.status == Status.INTERVIEW_SCHEDULED
     assert interview.is_active
     attempt = InterviewAttempt.objects.get(interview=interview)
-    assert attempt.outcome == AttemptOutcome.NO_ANSWER and attempt.note == "Nada sibuk"
+    assert attempt.outcome == AttemptOutcome.NO_ANSWER
+    assert attempt.note == "Nada sibuk"
     assert ClaimEvent.objects.filter(claim=claim, reason="interview_no_answer", note__startswith="1/3").exists()
 
 
@@ -102,7 +103,8 @@ def test_after_max_attempts_failure_is_proposed_and_no_more_no_answers_are_taken
             assert not interview_attempt_summary(interview).propose_failure
             interview_mark_no_answer(interview=interview, by=officer, claim_version=version(claim))
     summary = interview_attempt_summary(interview)
-    assert summary.no_answer == 3 and summary.propose_failure
+    assert summary.no_answer == 3
+    assert summary.propose_failure
     with travel(local(branch, TUESDAY, 14)), pytest.raises(InterviewRefused):
         interview_mark_no_answer(interview=interview, by=officer, claim_version=version(claim))
     assert InterviewAttempt.objects.filter(interview=interview).count() == 3
@@ -169,7 +171,8 @@ def test_after_failed_confirmation_the_branch_can_book_again(booked):
         again = book(claim, officer, local(branch, TUESDAY + dt.timedelta(days=1), 10))
     claim.refresh_from_db()
     assert claim.status == Status.INTERVIEW_SCHEDULED
-    assert again.pk != interview.pk and again.is_active
+    assert again.pk != interview.pk
+    assert again.is_active
 
 
 def test_claimant_asked_to_reschedule_moves_the_call_and_logs_the_request(booked):
@@ -179,7 +182,8 @@ def test_claimant_asked_to_reschedule_moves_the_call_and_logs_the_request(booked
         moved = interview_move_on_request(
             interview=interview, starts_at=new_start, note="Sedang di jalan", by=officer, claim_version=version(claim)
         )
-    assert moved.starts_at == new_start and moved.is_active
+    assert moved.starts_at == new_start
+    assert moved.is_active
     claim.refresh_from_db()
     assert claim.status == Status.INTERVIEW_SCHEDULED
     attempt = InterviewAttempt.objects.get(interview=interview)

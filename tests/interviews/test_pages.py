@@ -38,8 +38,11 @@ def test_the_claimant_page_shows_time_officer_and_number_only(booked):
         page = Client().get(url)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "pukul 10.00 WITA" in text and "Rina Wulandari" in text and branch.whatsapp_number in text
-    assert claim.nik not in text and claim.full_name not in text
+    assert "pukul 10.00 WITA" in text
+    assert "Rina Wulandari" in text
+    assert branch.whatsapp_number in text
+    assert claim.nik not in text
+    assert claim.full_name not in text
     assert page["Cache-Control"].startswith("max-age=0")
 
 
@@ -62,7 +65,8 @@ def test_the_claimant_confirms(booked):
         response = Client().post(url + "konfirmasi/")
     assert response.status_code == 302
     interview.refresh_from_db()
-    assert interview.status == InterviewStatus.CONFIRMED and interview.claimant_confirmed_at
+    assert interview.status == InterviewStatus.CONFIRMED
+    assert interview.claimant_confirmed_at
 
 
 def test_the_claimant_asks_for_a_phone_call_instead_of_video(booked):
@@ -70,7 +74,8 @@ def test_the_claimant_asks_for_a_phone_call_instead_of_video(booked):
     with travel(local(branch, MONDAY, 12)):
         Client().post(url + "telepon/")
     interview.refresh_from_db()
-    assert interview.channel == CallChannel.PHONE_CALL and interview.phone_call_requested
+    assert interview.channel == CallChannel.PHONE_CALL
+    assert interview.phone_call_requested
     assert claim.events.filter(reason="interview_phone_call_requested").exists()
 
 
@@ -94,7 +99,8 @@ def test_the_explainer_page_has_pictures_and_short_steps(client):
     page = client.get("/wawancara/cara-kerja/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert text.count("<svg") == 4 and "e-KTP asli" in text
+    assert text.count("<svg") == 4
+    assert "e-KTP asli" in text
 
 
 def test_the_officer_books_from_the_first_free_slots(setup_zone):
@@ -103,7 +109,8 @@ def test_the_officer_books_from_the_first_free_slots(setup_zone):
     url = f"/petugas/wawancara/{claim.reference}/jadwalkan/"
     with travel(local(branch, MONDAY, 9)):
         page = client.get(url)
-        assert page.status_code == 200 and "10:00 WIT" in page.content.decode()
+        assert page.status_code == 200
+        assert "10:00 WIT" in page.content.decode()
         value = local(branch, MONDAY, 10).strftime("%Y-%m-%dT%H:%M:%SZ")
         response = client.post(url, {"versi": claim.version, "waktu": value, "cara": "whatsapp_video"})
     assert response.status_code == 302

@@ -37,7 +37,9 @@ def test_each_reminder_goes_out_at_its_time_once(setup_zone, django_capture_on_c
             assert reminders_send_due().sent == 0  # a second beat in the same minute
         assert reminder_messages(claim).count() == count
         body = reminder_messages(claim).order_by("-id").first().body
-        assert time_left in body and "pukul 10.00 WIT" in body and "Rina Wulandari" in body
+        assert time_left in body
+        assert "pukul 10.00 WIT" in body
+        assert "Rina Wulandari" in body
         assert "/wawancara/cara-kerja/" in body
 
     for reminder in interview.reminders.all():
@@ -98,7 +100,8 @@ def test_a_stale_reminder_is_skipped_when_the_interview_moved_after_it_was_claim
         # Moved behind the sweep's back between claiming and sending.
         Interview.objects.filter(pk=interview.pk).update(starts_at=local(branch, TUESDAY, 14))
         reminder = reminder_send_claimed(reminder_id=reminder_id, claimed_at=claimed_at)
-    assert reminder.status == ReminderStatus.SKIPPED and reminder.note == "interview moved"
+    assert reminder.status == ReminderStatus.SKIPPED
+    assert reminder.note == "interview moved"
     assert not reminder_messages(claim).exists()
 
 
@@ -182,4 +185,5 @@ def test_two_sweeps_at_once_send_every_reminder_exactly_once(seeded_catalogue, m
         reminder.refresh_from_db()
         assert reminder.status == ReminderStatus.SENT
         assert Message.objects.filter(claim=reminder.interview.claim, template="interview_reminder").count() == 1
-        assert reminder.message.status == MessageStatus.SENT and reminder.message.provider_message_id
+        assert reminder.message.status == MessageStatus.SENT
+        assert reminder.message.provider_message_id

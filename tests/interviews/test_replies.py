@@ -37,7 +37,8 @@ def test_reply_2_sends_the_link_to_choose_another_slot(booked):
     with travel(local(branch, MONDAY, 9)):
         inbound_reply_receive(from_number=claim.contact_phone, text="2", provider_message_id="wamid.in2")
     message = Message.objects.get(claim=claim, template="interview_reschedule_link")
-    assert "/wawancara/" in message.body and claim.reference in message.body
+    assert "/wawancara/" in message.body
+    assert claim.reference in message.body
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.BOOKED
 
@@ -64,7 +65,8 @@ def test_a_reply_that_answers_nothing_is_recorded_and_left_unhandled(booked, tex
     branch, claim, interview = booked
     with travel(local(branch, MONDAY, 9)):
         inbound = inbound_reply_receive(from_number=claim.contact_phone, text=text, provider_message_id="wamid.q")
-    assert inbound.handled_by == "" and inbound.text == text
+    assert inbound.handled_by == ""
+    assert inbound.text == text
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.BOOKED
     assert not Message.objects.filter(claim=claim, template="interview_reschedule_link").exists()

@@ -191,7 +191,8 @@ def assert_recorded_once(server: ProviderServer, reminders: list[Reminder]) -> N
         assert message.backend == "whatsapp"
         assert delivery.to == message.to.lstrip("+")
         assert delivery.text == body_parameter(message.body)
-        assert message.template == "interview_reminder" and message.claim_id == reminder.interview.claim_id
+        assert message.template == "interview_reminder"
+        assert message.claim_id == reminder.interview.claim_id
 
 
 def test_each_due_reminder_reaches_the_provider_once_with_its_id_recorded(worker, provider):
@@ -203,7 +204,8 @@ def test_each_due_reminder_reaches_the_provider_once_with_its_id_recorded(worker
         sent = wait_sent(due)
         assert_recorded_once(provider, sent)
         keys = requests_per_key(provider)
-        assert len(keys) == 3 * round_number and set(keys.values()) == {1}, keys
+        assert len(keys) == 3 * round_number, keys
+        assert set(keys.values()) == {1}, keys
         # The next beat a minute later finds nothing new to send.
         finished = sweeps(worker)
         enqueue(reminders_send_due_task)
@@ -234,7 +236,8 @@ def test_two_sweeps_at_once_send_each_reminder_once(provider, tmp_path):
             sent = wait_sent(due)
             assert_recorded_once(provider, sent)
             keys = requests_per_key(provider)
-            assert len(keys) == 12 and set(keys.values()) == {1}, keys
+            assert len(keys) == 12, keys
+            assert set(keys.values()) == {1}, keys
             # Both processes really swept.
             for process in (first, second):
                 wait_for(
@@ -284,7 +287,8 @@ def test_worker_killed_between_send_and_record_is_reconciled_without_a_second_de
         reminder.refresh_from_db()
         assert reminder.status == ReminderStatus.SENT  # the reminder's part was committed before delivery
         message = Message.objects.get(pk=reminder.message_id)
-        assert message.status == MessageStatus.SENDING and message.provider_message_id == ""
+        assert message.status == MessageStatus.SENDING
+        assert message.provider_message_id == ""
         [first] = provider.deliveries_to(phone)
         assert first.key == str(message.pk)
 

@@ -38,7 +38,9 @@ def test_whatsapp_backend_sends_an_approved_template_carrying_our_key(provider):
     request = provider.requests_to("whatsapp")[0]
     assert request["headers"]["Authorization"] == f"Bearer {ACCESS_TOKEN}"
     sent = request["json"]
-    assert sent["messaging_product"] == "whatsapp" and sent["type"] == "template" and sent["to"] == PHONE.lstrip("+")
+    assert sent["messaging_product"] == "whatsapp"
+    assert sent["type"] == "template"
+    assert sent["to"] == PHONE.lstrip("+")
     assert sent["template"]["name"] == "lapakasik_claim_cancelled"
     assert sent["template"]["language"] == {"code": "id"}
     # Template parameters may hold no newline.
@@ -129,10 +131,13 @@ def test_timeout_is_retried_with_the_same_key_and_the_phone_gets_one_copy(provid
 def test_not_on_whatsapp_falls_back_to_one_sms(provider, django_capture_on_commit_callbacks):
     provider.always(PHONE, "not_on_whatsapp")
     message = _send(django_capture_on_commit_callbacks)
-    assert message.status == MessageStatus.FAILED and message.failure_reason == FailureReason.NOT_ON_WHATSAPP
+    assert message.status == MessageStatus.FAILED
+    assert message.failure_reason == FailureReason.NOT_ON_WHATSAPP
     assert len(provider.requests_to("whatsapp")) == 1  # no retry
     sms = message.fallback
-    assert sms.channel == MessageChannel.SMS and sms.status == MessageStatus.SENT and sms.body == message.body
+    assert sms.channel == MessageChannel.SMS
+    assert sms.status == MessageStatus.SENT
+    assert sms.body == message.body
     assert [d.api for d in provider.deliveries_to(PHONE)] == ["twilio"]
     # A second failure report for the WhatsApp message makes no second SMS.
     with django_capture_on_commit_callbacks(execute=True):
@@ -145,7 +150,8 @@ def test_not_on_whatsapp_falls_back_to_one_sms(provider, django_capture_on_commi
 def test_invalid_number_fails_at_once_without_retry(provider, django_capture_on_commit_callbacks):
     provider.always(PHONE, "invalid_number")
     message = _send(django_capture_on_commit_callbacks, channel="sms")
-    assert message.status == MessageStatus.FAILED and message.failure_reason == FailureReason.INVALID_NUMBER
+    assert message.status == MessageStatus.FAILED
+    assert message.failure_reason == FailureReason.INVALID_NUMBER
     assert "21211" in message.error
     assert len(provider.requests_to("twilio")) == 1
     assert number_not_working(PHONE)
@@ -166,7 +172,8 @@ def test_number_failing_on_both_channels_is_flagged_not_working(provider, django
 def test_whatsapp_down_through_every_retry_falls_back_to_sms(provider, django_capture_on_commit_callbacks, settings):
     provider.plan(PHONE, *["500"] * (settings.NOTIFICATION_MAX_RETRIES + 1))
     message = _send(django_capture_on_commit_callbacks)
-    assert message.status == MessageStatus.FAILED and message.failure_reason == FailureReason.PROVIDER_UNAVAILABLE
+    assert message.status == MessageStatus.FAILED
+    assert message.failure_reason == FailureReason.PROVIDER_UNAVAILABLE
     assert len(provider.requests_to("whatsapp")) == settings.NOTIFICATION_MAX_RETRIES + 1
     assert message.fallback.status == MessageStatus.SENT
     assert not number_not_working(PHONE)  # the provider was down, not the number
@@ -197,7 +204,8 @@ def test_worker_killed_between_provider_call_and_write_is_reconciled_with_one_de
         with pytest.raises(SystemExit):
             services.message_deliver(message_id=message.pk)
     message.refresh_from_db()
-    assert message.status == MessageStatus.SENDING and not message.provider_message_id
+    assert message.status == MessageStatus.SENDING
+    assert not message.provider_message_id
     # A second beat or task run does nothing to a row another run has claimed.
     assert services.message_deliver(message_id=message.pk) is None
     assert services.messages_stuck() == []  # too recent to call stuck
@@ -210,7 +218,8 @@ def test_worker_killed_between_provider_call_and_write_is_reconciled_with_one_de
     assert len(provider.requests_to(api)) == 2
     deliveries = provider.deliveries_to(PHONE, api)
     assert len(deliveries) == 1
-    assert message.status == MessageStatus.SENT and message.provider_message_id == deliveries[0].provider_id
+    assert message.status == MessageStatus.SENT
+    assert message.provider_message_id == deliveries[0].provider_id
 
 
 def test_status_webhook_with_our_key_settles_a_crashed_send_without_a_resend(provider, client, monkeypatch, settings):
@@ -229,7 +238,8 @@ def test_status_webhook_with_our_key_settles_a_crashed_send_without_a_resend(pro
     )
     assert response.status_code == 200
     message.refresh_from_db()
-    assert message.status == MessageStatus.SENT and message.provider_message_id == wamid
+    assert message.status == MessageStatus.SENT
+    assert message.provider_message_id == wamid
     with time_machine.travel(message.status_changed_at + timedelta(seconds=settings.NOTIFICATION_STUCK_AFTER + 5)):
         tasks.messages_reconcile_stuck_task.delay()
     assert len(provider.requests_to("whatsapp")) == 1
@@ -242,11 +252,12 @@ def test_message_stuck_past_the_attempt_limit_fails_and_falls_back(
         channel="whatsapp", to=PHONE, template="claim_cancelled", body="Halo", status=MessageStatus.SENDING, attempts=10
     )
     settings.NOTIFICATION_MAX_ATTEMPTS = 10
-    with time_machine.travel(message.status_changed_at + timedelta(seconds=settings.NOTIFICATION_STUCK_AFTER + 5)):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.message_reconcile(message_id=message.pk)
+    later = message.status_changed_at + timedelta(seconds=settings.NOTIFICATION_STUCK_AFTER + 5)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        services.message_reconcile(message_id=message.pk)
     message.refresh_from_db()
-    assert message.status == MessageStatus.FAILED and message.failure_reason == FailureReason.STUCK
+    assert message.status == MessageStatus.FAILED
+    assert message.failure_reason == FailureReason.STUCK
     assert not provider.requests_to("whatsapp")
     assert message.fallback.status == MessageStatus.SENT
 

@@ -29,9 +29,11 @@ def test_every_provider_package_is_registered_under_its_name():
 def test_settings_choose_the_provider_of_each_channel_by_name(settings):
     settings.NOTIFICATION_BACKENDS = {"whatsapp": "whatsapp", "sms": "gateway"}
     name, backend = registry.backend_for("sms")
-    assert name == "gateway" and isinstance(backend, HttpSmsGatewayBackend)
+    assert name == "gateway"
+    assert isinstance(backend, HttpSmsGatewayBackend)
     name, backend = registry.backend_for("whatsapp")
-    assert name == "whatsapp" and isinstance(backend, WhatsAppCloudBackend)
+    assert name == "whatsapp"
+    assert isinstance(backend, WhatsAppCloudBackend)
 
 
 def test_a_name_no_provider_has_is_refused_with_the_known_names(settings):

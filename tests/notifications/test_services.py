@@ -44,7 +44,8 @@ def test_message_is_delivered_once_even_when_the_task_runs_twice(recording):
     services.message_deliver(message_id=message.pk)
     assert len(recording.sent) == 1
     message.refresh_from_db()
-    assert message.status == MessageStatus.SENT and message.provider_message_id == f"wamid.{message.pk}"
+    assert message.status == MessageStatus.SENT
+    assert message.provider_message_id == f"wamid.{message.pk}"
 
 
 def test_code_is_blanked_after_a_real_provider_has_it(recording):
@@ -64,7 +65,8 @@ def test_outbox_backend_keeps_the_body_for_the_demo():
     )
     services.message_deliver(message_id=message.pk)
     message.refresh_from_db()
-    assert message.status == MessageStatus.SENT and "123456" in message.body
+    assert message.status == MessageStatus.SENT
+    assert "123456" in message.body
 
 
 def test_temporary_failure_gives_the_row_back_for_a_retry(recording):
@@ -84,7 +86,8 @@ def test_permanent_failure_is_recorded_and_not_retried(recording):
     recording.fail_with = PermanentFailure("not a WhatsApp number")
     services.message_deliver(message_id=message.pk)
     message.refresh_from_db()
-    assert message.status == MessageStatus.FAILED and "WhatsApp" in message.error
+    assert message.status == MessageStatus.FAILED
+    assert "WhatsApp" in message.error
 
 
 def test_message_is_written_in_the_claimants_language():
@@ -103,7 +106,8 @@ def test_message_queued_before_the_claim_was_marked_contact_through_branch_is_no
     Claim.objects.filter(pk=claim.pk).update(contact_via_branch=True)
     services.message_deliver(message_id=message.pk)
     message.refresh_from_db()
-    assert message.status == MessageStatus.SKIPPED and not recording.sent
+    assert message.status == MessageStatus.SKIPPED
+    assert not recording.sent
 
 
 # Batches (messages written together: the reminder burst) -------------------------------
@@ -166,7 +170,8 @@ def test_a_batch_is_sent_with_calls_side_by_side_and_each_recorded_once(slow, dj
     began = time.monotonic()
     assert services.messages_deliver(message_ids=ids) == []
     elapsed = time.monotonic() - began
-    assert slow.most_in_flight > 1 and elapsed < 8 * 0.05
+    assert slow.most_in_flight > 1
+    assert elapsed < 8 * 0.05
     assert sorted(slow.sent) == sorted(str(pk) for pk in ids)
     assert set(Message.objects.filter(pk__in=ids).values_list("status", flat=True)) == {MessageStatus.SENT}
     assert {m.provider_message_id for m in Message.objects.filter(pk__in=ids)} == {f"wamid.{pk}" for pk in ids}
@@ -188,9 +193,12 @@ def test_in_a_batch_a_temporary_failure_is_given_back_and_a_permanent_one_falls_
     assert retry == [down.pk]
     for message in (down, not_on_whatsapp, fine):
         message.refresh_from_db()
-    assert down.status == MessageStatus.QUEUED and down.attempts == 1
-    assert not_on_whatsapp.status == MessageStatus.FAILED and not_on_whatsapp.failure_reason == "not_on_whatsapp"
-    assert Message.objects.get(fallback_for=not_on_whatsapp).channel == "sms" and len(callbacks) == 1
+    assert down.status == MessageStatus.QUEUED
+    assert down.attempts == 1
+    assert not_on_whatsapp.status == MessageStatus.FAILED
+    assert not_on_whatsapp.failure_reason == "not_on_whatsapp"
+    assert Message.objects.get(fallback_for=not_on_whatsapp).channel == "sms"
+    assert len(callbacks) == 1
     assert fine.status == MessageStatus.SENT
 
 

@@ -53,7 +53,8 @@ def test_nothing_leaves_read_failed_or_skipped(final, to):
     before = message.status_changed_at
     assert message_transition(message=message, to=MessageStatus(to)) is False
     message.refresh_from_db()
-    assert message.status == final and message.status_changed_at == before
+    assert message.status == final
+    assert message.status_changed_at == before
 
 
 def test_a_move_follows_the_table_not_a_rule_of_its_own(monkeypatch):
@@ -70,10 +71,12 @@ def test_a_move_writes_its_fields_and_the_time_and_updates_the_instance():
     message = _message(MessageStatus.SENDING)
     before = message.status_changed_at
     assert message_transition(message=message, to=MessageStatus.FAILED, failure_reason="invalid_number", error="x")
-    assert message.status == MessageStatus.FAILED and message.failure_reason == "invalid_number"
+    assert message.status == MessageStatus.FAILED
+    assert message.failure_reason == "invalid_number"
     stored = Message.objects.get(pk=message.pk)
     assert (stored.status, stored.failure_reason, stored.error) == (MessageStatus.FAILED, "invalid_number", "x")
-    assert stored.status_changed_at > before and message.status_changed_at == stored.status_changed_at
+    assert stored.status_changed_at > before
+    assert message.status_changed_at == stored.status_changed_at
 
 
 def test_a_caller_asking_for_a_move_the_table_lacks_is_refused_before_any_query(django_assert_num_queries):
@@ -107,11 +110,14 @@ def test_a_batch_claim_moves_only_the_rows_still_queued_in_one_statement():
             to=MessageStatus.SENDING,
             attempts=F("attempts") + 1,
         )
-    assert moved == 1 and len(queries) == 1
-    assert "IN" in queries[0]["sql"] and "status" in queries[0]["sql"]
+    assert moved == 1
+    assert len(queries) == 1
+    assert "IN" in queries[0]["sql"]
+    assert "status" in queries[0]["sql"]
     statuses = dict(Message.objects.filter(pk__in=ids).values_list("pk", "status"))
     assert statuses == {queued.pk: "sending", sending.pk: "sending", sent.pk: "sent"}
-    assert Message.objects.get(pk=queued.pk).attempts == 1 and Message.objects.get(pk=sending.pk).attempts == 0
+    assert Message.objects.get(pk=queued.pk).attempts == 1
+    assert Message.objects.get(pk=sending.pk).attempts == 0
 
 
 # The services go through the table ---------------------------------------------------
@@ -122,7 +128,8 @@ def test_delivery_claims_a_row_only_as_the_table_allows(answering, monkeypatch):
     monkeypatch.setitem(ALLOWED_TRANSITIONS, MessageStatus.QUEUED, frozenset({MessageStatus.FAILED}))
     with pytest.raises(MessageTransitionNotAllowed):
         services.message_deliver(message_id=message.pk)
-    assert answering.sent == [] and Message.objects.get(pk=message.pk).status == MessageStatus.QUEUED
+    assert answering.sent == []
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.QUEUED
 
 
 def test_a_temporary_failure_gives_the_row_back_through_the_table(answering, monkeypatch):

@@ -54,7 +54,8 @@ def test_whatsapp_verification_echoes_the_challenge_for_our_token(client, provid
     ok = client.get(
         url, {"hub.mode": "subscribe", "hub.verify_token": "fake-verify-token", "hub.challenge": "1158201444"}
     )
-    assert ok.status_code == 200 and ok.content == b"1158201444"
+    assert ok.status_code == 200
+    assert ok.content == b"1158201444"
     wrong = client.get(url, {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"})
     assert wrong.status_code == 403
 
@@ -103,7 +104,8 @@ def test_read_arriving_before_sent_ends_at_read(client, provider):
     for status in ("read", "delivered", "sent"):
         _status(client, status, key=str(message.pk))
     message.refresh_from_db()
-    assert message.status == MessageStatus.READ and message.provider_message_id == "wamid.A1"
+    assert message.status == MessageStatus.READ
+    assert message.provider_message_id == "wamid.A1"
 
 
 def test_failed_after_delivered_is_ignored(client, provider):
@@ -122,7 +124,8 @@ def test_failed_status_falls_back_to_one_sms_even_when_replayed(client, provider
         _status(client, "failed", errors=errors)
         _status(client, "failed", errors=errors)
     message.refresh_from_db()
-    assert message.status == MessageStatus.FAILED and message.failure_reason == "not_on_whatsapp"
+    assert message.status == MessageStatus.FAILED
+    assert message.failure_reason == "not_on_whatsapp"
     assert message.fallback.status == MessageStatus.SENT
     assert len(provider.deliveries_to(PHONE, "twilio")) == 1
 
@@ -209,10 +212,13 @@ def test_every_reply_reaches_the_registered_handlers_once_as_received(client, pr
     # What a reply means is the handlers' business: notifications passes it on as written.
     assert handlers == [(PHONE, text)]
     inbound = InboundMessage.objects.get()
-    assert inbound.from_number == PHONE and inbound.text == text and inbound.handled_by.endswith("interviews_handler")
+    assert inbound.from_number == PHONE
+    assert inbound.text == text
+    assert inbound.handled_by.endswith("interviews_handler")
     # The same webhook again: recorded once, dispatched once.
     _post_whatsapp(client, whatsapp_reply_payload("6281234567890", text, "wamid.IN1"))
-    assert len(handlers) == 1 and InboundMessage.objects.count() == 1
+    assert len(handlers) == 1
+    assert InboundMessage.objects.count() == 1
 
 
 def test_a_reply_no_handler_takes_is_recorded_and_unhandled(client, provider, handlers):
@@ -220,14 +226,16 @@ def test_a_reply_no_handler_takes_is_recorded_and_unhandled(client, provider, ha
     response = _post_whatsapp(client, whatsapp_reply_payload("6281234567890", "siapa ini?", "wamid.IN2"))
     assert response.status_code == 200
     inbound = InboundMessage.objects.get()
-    assert inbound.text == "siapa ini?" and inbound.handled_by == ""
+    assert inbound.text == "siapa ini?"
+    assert inbound.handled_by == ""
 
 
 def test_the_first_handler_to_take_a_reply_ends_the_dispatch(client, provider, handlers):
     later = []
     replies.reply_handlers.append(lambda phone, text: later.append(text) or True)
     _post_whatsapp(client, whatsapp_reply_payload("6281234567890", "2", "wamid.IN3"))
-    assert handlers == [(PHONE, "2")] and later == []
+    assert handlers == [(PHONE, "2")]
+    assert later == []
 
 
 @pytest.mark.django_db(transaction=True)

@@ -72,12 +72,18 @@ def test_a_claim_closed_past_the_retention_period_loses_its_files_and_personal_f
     claim.refresh_from_db()
     assert claim.anonymised_at is not None
     assert (claim.nik, claim.kpj_number, claim.phone, claim.email) == ("", "", "", "")
-    assert claim.full_name == ANONYMISED and claim.date_of_birth == dt.date(1900, 1, 1)
+    assert claim.full_name == ANONYMISED
+    assert claim.date_of_birth == dt.date(1900, 1, 1)
     # What the figures count stays.
-    assert claim.status == "cancelled" and claim.cancel_reason == CancelReason.INCOMPLETE_DOCUMENTS
+    assert claim.status == "cancelled"
+    assert claim.cancel_reason == CancelReason.INCOMPLETE_DOCUMENTS
     document.refresh_from_db()
-    assert not document.file and not document.thumbnail and document.original_name == "" and document.sha256 == ""
-    assert document.status == "accepted" and document.checked_at is not None
+    assert not document.file
+    assert not document.thumbnail
+    assert document.original_name == ""
+    assert document.sha256 == ""
+    assert document.status == "accepted"
+    assert document.checked_at is not None
     assert set(Message.objects.filter(claim=claim).values_list("to", "body")) == {("", ANONYMISED)}
     assert not ClaimEvent.objects.filter(claim=claim).exclude(note="").exists()
     assert ClaimEvent.objects.filter(claim=claim, reason="anonymised").count() == 1
@@ -85,9 +91,11 @@ def test_a_claim_closed_past_the_retention_period_loses_its_files_and_personal_f
     assert DocumentAccess.objects.filter(document=document, user=officer).count() == 1
     # Not yet due, and open claims: untouched.
     recent.refresh_from_db(), open_claim.refresh_from_db()
-    assert recent.anonymised_at is None and recent.nik == "3174011205900011"
+    assert recent.anonymised_at is None
+    assert recent.nik == "3174011205900011"
     assert storage.exists(recent_document.file.name)
-    assert open_claim.anonymised_at is None and open_claim.full_name != ANONYMISED
+    assert open_claim.anonymised_at is None
+    assert open_claim.full_name != ANONYMISED
     # A second run finds nothing.
     assert claims_anonymise_due().claims == 0
 
@@ -98,7 +106,8 @@ def test_staff_see_that_the_data_is_gone_and_the_file_is_not_found(settings, bra
     claims_anonymise_due()
     client.force_login(StaffFactory(branch=branch))
     page = client.get(reverse("console:claim", args=[claim.reference])).content.decode()
-    assert "dihapus pada" in page and reverse("privacy:claim_export", args=[claim.reference]) not in page
+    assert "dihapus pada" in page
+    assert reverse("privacy:claim_export", args=[claim.reference]) not in page
     assert client.get(reverse("documents:file", args=[document.pk])).status_code == 404
 
 
@@ -123,17 +132,21 @@ def test_export_gives_every_claim_of_the_person_in_scope_with_files_and_is_recor
     assert client.get(url).status_code == 405
     response = client.post(url)
 
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
     assert "no-store" in response["Cache-Control"]
-    assert first.nik not in response["Content-Disposition"] and first.reference in response["Content-Disposition"]
+    assert first.nik not in response["Content-Disposition"]
+    assert first.reference in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     data = json.loads(archive.read("data.json"))
     assert {c["reference"] for c in data["claims"]} == {first.reference, second.reference}
     assert elsewhere.reference not in archive.read("data.json").decode()
     assert stranger.reference not in archive.read("data.json").decode()
     record = next(c for c in data["claims"] if c["reference"] == first.reference)
-    assert record["nik"] == first.nik and record["full_name"] == first.full_name
-    assert record["history"] and record["messages"]
+    assert record["nik"] == first.nik
+    assert record["full_name"] == first.full_name
+    assert record["history"]
+    assert record["messages"]
     assert {"user": officer.username, "what": "nik"}.items() <= record["staff_access"][0].items()
     [path] = [d["file_in_this_zip"] for d in record["documents"]]
     with document.file.open("rb") as stored:
