@@ -1,0 +1,31 @@
+"""Claims: the officer console's holds and targets, claimants' one-time codes and finish-later links, API tokens,
+retention of personal data."""
+
+from .environment import BASE_DIR, env  # noqa: F401
+
+# The officer console.
+# Working days from submission to decision the branches aim for (the queue shows age against it).
+CLAIM_SERVICE_TARGET_DAYS = env.int("CLAIM_SERVICE_TARGET_DAYS", default=5)
+# An officer's hold on a claim lapses after this many minutes without a change.
+CLAIM_ASSIGNMENT_LAPSE_MINUTES = env.int("CLAIM_ASSIGNMENT_LAPSE_MINUTES", default=30)
+
+# One-time codes for claimants coming back to a claim.
+OTP_TTL_SECONDS = env.int("OTP_TTL_SECONDS", default=600)
+OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
+OTP_PER_PHONE_LIMIT = env.int("OTP_PER_PHONE_LIMIT", default=3)
+OTP_PER_PHONE_WINDOW = env.int("OTP_PER_PHONE_WINDOW", default=900)
+OTP_PER_IP_LIMIT = env.int("OTP_PER_IP_LIMIT", default=10)
+OTP_PER_IP_WINDOW = env.int("OTP_PER_IP_WINDOW", default=900)
+# "Finish later" links to a draft claim (claims/services/resume.py): valid this many days,
+# at most LIMIT sent per claim per WINDOW seconds; one reminder REMINDER_HOURS after the last.
+CLAIM_RESUME_LINK_DAYS = env.int("CLAIM_RESUME_LINK_DAYS", default=7)
+CLAIM_RESUME_LINK_LIMIT = env.int("CLAIM_RESUME_LINK_LIMIT", default=3)
+CLAIM_RESUME_LINK_WINDOW = env.int("CLAIM_RESUME_LINK_WINDOW", default=3600)
+CLAIM_RESUME_REMINDER_HOURS = env.int("CLAIM_RESUME_REMINDER_HOURS", default=24)
+CLAIM_RESUME_REMINDER_BATCH = env.int("CLAIM_RESUME_REMINDER_BATCH", default=200)
+# Claim tokens for the JSON API.
+CLAIM_TOKEN_MAX_AGE = env.int("CLAIM_TOKEN_MAX_AGE", default=30 * 24 * 3600)
+# Personal data (UU PDP No. 27/2022): a claim closed this many days ago loses its files and
+# the claimant's personal fields (privacy/retention.py); the daily sweep takes BATCH.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)
+PERSONAL_DATA_RETENTION_BATCH = env.int("PERSONAL_DATA_RETENTION_BATCH", default=500)
