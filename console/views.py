@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.access import normalize_reference
 from claims.models import Claim, Status
 from claims.services import (
+    ClaimTransitionNotAllowed,
     OfficerActionRefused,
-    TransitionNotAllowed,
     claim_holder,
     claim_release,
     claim_request_documents,
@@ -138,7 +138,7 @@ def act(
         action()
     except OfficerActionRefused as refused:
         messages.error(request, refused.message)
-    except TransitionNotAllowed as refused:
+    except ClaimTransitionNotAllowed as refused:
         messages.error(
             request,
             _("Tindakan ini tidak bisa dilakukan pada klaim berstatus “%(status)s”.")

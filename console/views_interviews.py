@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.models import Claim, Status
-from claims.services import OfficerActionRefused, TransitionNotAllowed
+from claims.services import ClaimTransitionNotAllowed, OfficerActionRefused
 from claims.services.contact import claim_contact_phone_update, claim_contact_via_branch
 from core.masking import mask_nik
 from core.staff import staff_only
@@ -61,7 +61,7 @@ def interview_book_view(request: HttpRequest, reference: str) -> HttpResponse:
         except OfficerActionRefused as refused:
             messages.error(request, refused.message)
             return redirect("console:interview_book", reference=claim.reference)
-        except TransitionNotAllowed:
+        except ClaimTransitionNotAllowed:
             messages.error(request, _("Klaim ini tidak sedang menunggu jadwal video call."))
             return redirect("console:claim", reference=claim.reference)
         messages.success(request, _("Video call dijadwalkan. Peserta mendapat pesan dengan jam dan tautannya."))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from claims import access
 from claims.models import CancelReason, Status
 from claims.selectors import claim_timeline, requirements_for_reason
-from claims.services import TransitionNotAllowed, claim_cancel
+from claims.services import ClaimTransitionNotAllowed, claim_cancel
 from core.throttle import Throttled, client_ip
 from documents.models import Document, DocumentStatus
 from documents.selectors import claim_checklist, claim_missing_requirements
@@ -168,7 +168,7 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
         note = f"{explanation}. {form.cleaned_data['note']}".strip(" .")
         try:
             claim_cancel(claim=claim, reason=CancelReason.CLAIMANT_REQUEST, note=note)
-        except TransitionNotAllowed:
+        except ClaimTransitionNotAllowed:
             messages.error(request, _("Klaim ini tidak bisa dibatalkan lagi."))
         else:
             messages.success(request, _("Klaim sudah dibatalkan."))

@@ -18,7 +18,7 @@ from .assisted import (
 )
 from .lifecycle import (
     ClaimantData,
-    TransitionNotAllowed,
+    ClaimTransitionNotAllowed,
     claim_cancel,
     claim_create,
     claim_record_event,
@@ -53,7 +53,7 @@ __all__ = [
     "claim_notify",
     "claim_status_path",
     "ClaimantData",
-    "TransitionNotAllowed",
+    "ClaimTransitionNotAllowed",
     "claim_cancel",
     "claim_create",
     "claim_record_event",

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.transitions import TransitionNotAllowed
 from notifications.services import message_send
 
 from ..models import (
@@ -26,10 +27,9 @@ from ..models import (
 logger = logging.getLogger(__name__)
 
 
-class TransitionNotAllowed(Exception):
+class ClaimTransitionNotAllowed(TransitionNotAllowed):
     def __init__(self, claim: Claim, to: str):
-        super().__init__(f"claim {claim.pk}: {claim.status} → {to} is not allowed")
-        self.from_status, self.to_status = claim.status, to
+        super().__init__(f"claim {claim.pk}", claim.status, to)
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def claim_transition(*, claim: Claim, to: Status, by=None, reason: str = "", not
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if to not in ALLOWED_TRANSITIONS[locked.status]:
-            raise TransitionNotAllowed(locked, to)
+            raise ClaimTransitionNotAllowed(locked, to)
         now = timezone.now()
         from_status = locked.status
         locked.status = to

@@ -24,6 +24,7 @@ from django.db import transaction
 
 from claims.models import Claim
 from claims.services import claim_record_event
+from core.transitions import Table, TransitionNotAllowed, sources_of
 
 from ..models import (
     ALLOWED_DOCUMENT_TRANSITIONS,
@@ -37,27 +38,23 @@ from ..models import (
 logger = logging.getLogger(__name__)
 
 
-class DocumentTransitionNotAllowed(Exception):
+class DocumentTransitionNotAllowed(TransitionNotAllowed):
     """The document is not in a status the move may start from (per the table, and the caller)."""
 
     def __init__(self, document_id: object, from_status: str | None, to: str):
-        where = from_status if from_status is not None else "(no such document)"
-        super().__init__(f"document {document_id}: {where} → {to} is not allowed")
-        self.from_status, self.to_status = from_status, to
+        super().__init__(f"document {document_id}", from_status or "", to)
 
 
-class EnvelopeTransitionNotAllowed(Exception):
+class EnvelopeTransitionNotAllowed(TransitionNotAllowed):
     """The envelope is not in a status the move may start from."""
 
     def __init__(self, envelope_id: object, from_status: str | None, to: str):
-        where = from_status if from_status is not None else "(no such envelope)"
-        super().__init__(f"envelope {envelope_id}: {where} → {to} is not allowed")
-        self.from_status, self.to_status = from_status, to
+        super().__init__(f"envelope {envelope_id}", from_status or "", to)
 
 
-def _sources(table: Mapping[str, frozenset[str]], to: str, only_from: Iterable[str] | None) -> set[str]:
+def _sources(table: Table, to: str, only_from: Iterable[str] | None) -> set[str]:
     """The statuses ``to`` may be reached from, narrowed to ``only_from`` when given."""
-    sources = {status for status, targets in table.items() if to in targets}
+    sources = set(sources_of(table, to))
     if only_from is not None:
         sources &= set(only_from)
     return sources

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from claims.models import CancelReason, Claim, Status
 from claims.services import (
     REJECT_EXPLANATIONS,
+    ClaimTransitionNotAllowed,
     RejectReason,
-    TransitionNotAllowed,
     claim_cancel,
     claim_lock_for_change,
     claim_notify,
@@ -76,7 +76,7 @@ def claim_cancel_by_staff(*, claim: Claim, reason: CancelReason, note: str = "",
     with transaction.atomic():
         locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
         if locked.status == Status.CANCELLED:
-            raise TransitionNotAllowed(locked, Status.CANCELLED)
+            raise ClaimTransitionNotAllowed(locked, Status.CANCELLED)
         locked = claim_cancel(claim=locked, reason=CancelReason(reason), by=by, note=(note or "").strip())
         _interview_call_off(locked, by=by)
         locked = claim_touch(claim=locked, by=by)

@@ -15,6 +15,7 @@ from django.db.models.functions import Cast
 
 from accounts.models import User
 from claims.services import claim_record_event
+from core.transitions import TransitionNotAllowed, checked_sources
 
 from ..models import (
     ALLOWED_INTERVIEW_TRANSITIONS,
@@ -26,17 +27,14 @@ from ..models import (
 )
 
 
-class InterviewTransitionNotAllowed(Exception):
+class InterviewTransitionNotAllowed(TransitionNotAllowed):
     def __init__(self, interview: Interview, from_status: str, to: str):
-        super().__init__(f"interview {interview.pk}: {from_status} → {to} is not allowed")
-        self.from_status, self.to_status = from_status, to
+        super().__init__(f"interview {interview.pk}", from_status, to)
 
 
-class ReminderTransitionNotAllowed(Exception):
+class ReminderTransitionNotAllowed(TransitionNotAllowed):
     def __init__(self, from_status: str, to: str, *, reminder_id: int | None = None):
-        which = f"reminder {reminder_id}" if reminder_id is not None else "reminders"
-        super().__init__(f"{which}: {from_status} → {to} is not allowed")
-        self.from_status, self.to_status = from_status, to
+        super().__init__(f"reminder {reminder_id}" if reminder_id is not None else "reminders", from_status, to)
 
 
 def interview_transition(
@@ -73,11 +71,7 @@ def interview_transition(
 
 
 def _check_reminder_moves(from_statuses: Iterable[str], to: str) -> frozenset[str]:
-    sources = frozenset(from_statuses)
-    for status in sorted(sources):
-        if to not in ALLOWED_REMINDER_TRANSITIONS[status]:
-            raise ReminderTransitionNotAllowed(status, to)
-    return sources
+    return checked_sources(ALLOWED_REMINDER_TRANSITIONS, from_statuses, to, ReminderTransitionNotAllowed)
 
 
 def reminders_transition(

@@ -15,23 +15,20 @@ from django.db.models import QuerySet
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
+from core.transitions import TransitionNotAllowed, checked_sources
+
 from ..models import ALLOWED_TRANSITIONS, Message, MessageStatus
 
 
-class MessageTransitionNotAllowed(Exception):
+class MessageTransitionNotAllowed(TransitionNotAllowed):
     """A caller asked for a move the table does not have: a bug in the caller, not a late report."""
 
     def __init__(self, from_status: str, to: str):
-        super().__init__(f"message: {from_status} → {to} is not allowed")
-        self.from_status, self.to_status = from_status, to
+        super().__init__("message", from_status, to)
 
 
 def _sources(from_statuses: Iterable[str], to: str) -> frozenset[str]:
-    sources = frozenset(from_statuses)
-    for status in sorted(sources):
-        if to not in ALLOWED_TRANSITIONS[status]:
-            raise MessageTransitionNotAllowed(status, to)
-    return sources
+    return checked_sources(ALLOWED_TRANSITIONS, from_statuses, to, MessageTransitionNotAllowed)
 
 
 def messages_transition(

@@ -14,7 +14,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from claims.models import Status
-from claims.services import TransitionNotAllowed
+from claims.services import ClaimTransitionNotAllowed
 from core.throttle import Throttled
 
 # Service error codes that are not "your input is wrong" and get their own HTTP status.
@@ -56,7 +56,7 @@ def _translate(exc: Exception) -> Exception:
         # WWW-Authenticate. Neither side is in the stubs.
         plain.auth_header = getattr(exc, "auth_header", None)  # type: ignore[attr-defined]
         return plain
-    if isinstance(exc, TransitionNotAllowed):
+    if isinstance(exc, ClaimTransitionNotAllowed):
         return ApiError(
             _('Klaim ini berstatus "%(status)s", jadi tidak bisa diubah menjadi "%(to)s".')
             % {"status": Status(exc.from_status).label, "to": Status(exc.to_status).label},

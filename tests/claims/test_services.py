@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from claims.models import ALLOWED_TRANSITIONS, CancelReason, Claim, Status
-from claims.services import TransitionNotAllowed, claim_cancel, claim_transition
+from claims.services import ClaimTransitionNotAllowed, claim_cancel, claim_transition
 from documents.services import claim_submit
 from tests.factories import make_claim
 
@@ -27,7 +27,7 @@ def test_transition_follows_the_table_exactly(branch, from_status, to_status):
         event = claim.events.last()
         assert (event.from_status, event.to_status) == (from_status, to_status)
     else:
-        with pytest.raises(TransitionNotAllowed):
+        with pytest.raises(ClaimTransitionNotAllowed):
             claim_transition(claim=claim, to=to_status)
         claim.refresh_from_db()
         assert claim.status == from_status
@@ -40,7 +40,7 @@ def test_closed_claims_cannot_move(branch, closed):
     fails if the table gains a way out of a closed status or the service stops reading it."""
     claim = _force(make_claim(branch=branch), closed)
     for to_status in Status:
-        with pytest.raises(TransitionNotAllowed):
+        with pytest.raises(ClaimTransitionNotAllowed):
             claim_transition(claim=claim, to=to_status, reason="duplicate")
     claim.refresh_from_db()
     assert claim.status == closed

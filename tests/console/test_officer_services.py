@@ -10,10 +10,10 @@ from django.utils import timezone
 from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent, DocumentType, Status
 from claims.services import (
     ClaimHeld,
+    ClaimTransitionNotAllowed,
     OfficerActionRefused,
     RejectReason,
     StaleEdit,
-    TransitionNotAllowed,
     claim_release,
     claim_request_documents,
     claim_reveal_nik,
@@ -347,7 +347,7 @@ def test_approving_a_claim_that_waits_for_documents_is_refused(claim_in_review, 
         by=officer,
         claim_version=claim_in_review.version,
     )
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(ClaimTransitionNotAllowed):
         claim_approve(claim=claim, by=officer, claim_version=claim.version)
     assert _fresh(claim).status == Status.NEEDS_FIX
 
@@ -391,7 +391,7 @@ def test_officer_cancels_with_a_reason(claim_in_review, officer):
     assert (claim.status, claim.cancel_reason) == (Status.CANCELLED, CancelReason.DUPLICATE)
     event = claim.events.last()
     assert (event.reason, event.actor, event.note) == (CancelReason.DUPLICATE, officer, "Sama dengan klaim lain")
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(ClaimTransitionNotAllowed):
         claim_cancel_by_staff(
             claim=claim, reason=CancelReason.DUPLICATE, by=officer, claim_version=_fresh(claim).version
         )
