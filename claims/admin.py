@@ -20,6 +20,7 @@ from .models import (
     ClaimReason,
     DocumentRequirement,
     DocumentType,
+    NonWorkingDay,
     Programme,
     Region,
 )
@@ -56,12 +57,31 @@ class RegionAdmin(admin.ModelAdmin):
         return obj.branches.count()
 
 
+class NonWorkingDayInline(admin.TabularInline):
+    """The branch's own closures (national holidays and cuti bersama are known already)."""
+
+    model = NonWorkingDay
+    fields = ("date", "name")
+    extra = 0
+
+
 @admin.register(Branch)
 class BranchAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "city", "region", "time_zone", "whatsapp_number", "is_active")
     list_filter = ("region", "time_zone", "is_active")
     list_select_related = ("region",)
     search_fields = ("city", "name", "code")
+    inlines = [NonWorkingDayInline]
+
+
+@admin.register(NonWorkingDay)
+class NonWorkingDayAdmin(admin.ModelAdmin):
+    """Days off beyond what the holidays package knows: a branch's, or (no branch) a national one."""
+
+    list_display = ("date", "name", "branch")
+    list_filter = ("branch__region", "branch")
+    list_select_related = ("branch",)
+    date_hierarchy = "date"
 
 
 class ClaimReasonInline(admin.TabularInline):

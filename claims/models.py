@@ -63,6 +63,36 @@ class Branch(models.Model):
         return self.name
 
 
+class NonWorkingDay(models.Model):
+    """A day no branch counts as a working day beyond what claims/workdays.py already knows.
+
+    Weekends and Indonesia's public holidays and cuti bersama come from the ``holidays``
+    package; a row here adds a branch's own closure (a local holiday, a move, a flood), or,
+    without a branch, a national day off decreed after the package was released.
+    """
+
+    date = models.DateField(_("tanggal"), db_index=True)
+    branch = models.ForeignKey(
+        Branch,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="non_working_days",
+        verbose_name=_("kantor cabang"),
+        help_text=_("Kosongkan untuk hari libur nasional tambahan."),
+    )
+    name = models.CharField(_("nama"), max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["date", "branch"], name="non_working_day_once")]
+        verbose_name = _("hari libur")
+        verbose_name_plural = _("hari libur")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
 class Programme(Localized):
     code = models.CharField(_("kode"), max_length=8, unique=True)
     name = models.CharField(_("nama"), max_length=100)

@@ -1,8 +1,10 @@
 """Reads of claims and the catalogue that are more than a get_object_or_404."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
@@ -11,6 +13,7 @@ from core.staff import in_staff_scope
 from .access import session_claim_ids
 from .models import Branch, Claim, ClaimReason, DocumentRequirement, Programme
 from .timeline import explain
+from .workdays import WorkingDays
 
 
 def programmes_active() -> QuerySet[Programme]:
@@ -81,3 +84,13 @@ def claim_from_intake(session, intake_token: str | None) -> Claim | None:
         return claims_of_session(session).filter(intake_token=intake_token).first()
     except ValidationError:  # not a UUID
         return None
+
+
+def claim_decision_due(claim: Claim, *, calendar: WorkingDays | None = None) -> date | None:
+    """The day a decision is due: CLAIM_SERVICE_TARGET_DAYS working days of the claim's branch after
+    the day it was submitted (local to the branch); None before it is submitted."""
+    if claim.submitted_at is None:
+        return None
+    submitted = claim.submitted_at.astimezone(ZoneInfo(claim.branch.time_zone)).date()
+    calendar = calendar or WorkingDays.for_branch(claim.branch_id)
+    return calendar.add(submitted, settings.CLAIM_SERVICE_TARGET_DAYS)

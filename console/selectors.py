@@ -1,7 +1,7 @@
 """Reads for the officer console. Every one starts from claims.selectors.claims_for_staff."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from claims.models import ALLOWED_TRANSITIONS, CancelReason, Claim, ClaimDataAccess, Status
 from claims.selectors import claims_for_staff
 from claims.services import RejectReason, claim_holder
+from claims.workdays import WorkingDays
 from core.staff import in_staff_scope, is_manager_on_duty
 from documents.models import Document, DocumentAccess, DocumentStatus
 from documents.rejections import OFFICER_REJECTIONS, fix_hint
@@ -33,24 +34,7 @@ QUEUE_STATUSES = (
 )
 
 
-# --- working days ---------------------------------------------------------------------
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days (Monday–Friday) after ``start`` up to and including ``end``.
-
-    Submitted on a Friday, looked at on Monday: 1. Same day: 0. National holidays and
-    collective leave (cuti bersama) are not modelled: they count as working days.
-    """
-    if end <= start:
-        return 0
-    days = (end - start).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    for offset in range(1, rest + 1):
-        if (start + timedelta(days=weeks * 7 + offset)).weekday() < 5:
-            count += 1
-    return count
+# --- age against the service target ----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -68,14 +52,16 @@ class ClaimAge:
         return self.is_open and self.working_days == self.target
 
 
-def claim_age(claim: Claim, *, now: datetime | None = None) -> ClaimAge | None:
-    """Working days since submission (to the decision once closed), counted in the branch's time zone."""
+def claim_age(claim: Claim, *, now: datetime | None = None, calendar: WorkingDays | None = None) -> ClaimAge | None:
+    """Working days since submission (to the decision once closed), counted in the branch's time
+    zone and calendar (claims/workdays.py). ``calendar``: the branch's, when the caller has it."""
     if claim.submitted_at is None:
         return None
     zone = ZoneInfo(claim.branch.time_zone)
     end = claim.closed_at if (claim.closed_at and not claim.is_open) else (now or timezone.now())
+    calendar = calendar or WorkingDays.for_branch(claim.branch_id)
     return ClaimAge(
-        working_days=working_days_between(claim.submitted_at.astimezone(zone).date(), end.astimezone(zone).date()),
+        working_days=calendar.between(claim.submitted_at.astimezone(zone).date(), end.astimezone(zone).date()),
         target=settings.CLAIM_SERVICE_TARGET_DAYS,
         is_open=claim.is_open,
     )
@@ -113,8 +99,15 @@ class QueueRow:
 
 def queue_rows(claims, *, now: datetime | None = None) -> list[QueueRow]:
     now = now or timezone.now()
+    claims = list(claims)
+    calendars = WorkingDays.for_branches({claim.branch_id for claim in claims})  # one query for the page
     return [
-        QueueRow(claim=claim, age=claim_age(claim, now=now), holder=claim_holder(claim, now=now)) for claim in claims
+        QueueRow(
+            claim=claim,
+            age=claim_age(claim, now=now, calendar=calendars[claim.branch_id]),
+            holder=claim_holder(claim, now=now),
+        )
+        for claim in claims
     ]
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Holiday, Interview, Reminder, ReminderPlan, Schedule, ScheduleBreak
+from .models import Interview, Reminder, ReminderPlan, Schedule, ScheduleBreak
 
 
 class ScheduleBreakInline(admin.TabularInline):
@@ -13,13 +13,6 @@ class ScheduleAdmin(admin.ModelAdmin):
     list_display = ["branch", "officer", "weekdays", "day_start", "day_end", "slot_minutes"]
     list_filter = ["branch__region"]
     inlines = [ScheduleBreakInline]
-
-
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name", "branch"]
-    list_filter = ["branch"]
-    date_hierarchy = "date"
 
 
 @admin.register(ReminderPlan)

@@ -91,30 +91,6 @@ class ScheduleBreak(models.Model):
             raise ValidationError({"ends": _("Jam selesai harus setelah jam mulai.")})
 
 
-class Holiday(models.Model):
-    """A day without calls: national (no branch) or for one branch (a local holiday)."""
-
-    date = models.DateField(_("tanggal"), db_index=True)
-    branch = models.ForeignKey(
-        "claims.Branch",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="holidays",
-        verbose_name=_("kantor cabang"),
-        help_text=_("Kosongkan untuk libur nasional."),
-    )
-    name = models.CharField(_("nama"), max_length=120)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("hari libur")
-        verbose_name_plural = _("hari libur")
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name}"
-
-
 DEFAULT_REMINDER_OFFSETS = [24 * 60, 2 * 60, 15]
 
 

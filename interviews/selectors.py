@@ -10,12 +10,12 @@ from django.db.models import Q
 from django.utils import dateformat, timezone, translation
 
 from claims.models import Branch
+from claims.workdays import WorkingDays
 
 from .models import (
     ACTIVE_INTERVIEW_STATUSES,
     DEFAULT_REMINDER_OFFSETS,
     AttemptOutcome,
-    Holiday,
     Interview,
     InterviewAttempt,
     ReminderPlan,
@@ -110,8 +110,9 @@ def free_slots(
     """The first ``count`` free slots from ``start`` (never earlier than now plus the notice period).
 
     Walks the branch's local days (zoneinfo, so the arithmetic stays right even though
-    WIB/WITA/WIT have no daylight saving), skipping non-working days, holidays (national
-    and the branch's), breaks, and slots already taken by an active interview.
+    WIB/WITA/WIT have no daylight saving), skipping the days the schedule does not work and
+    every day that is not a working day (claims/workdays.py: weekends, national holidays,
+    cuti bersama, the branch's closures), breaks, and slots already taken by an active interview.
     """
     now = timezone.now()
     earliest = now + dt.timedelta(minutes=settings.INTERVIEW_MIN_NOTICE_MINUTES)
@@ -122,11 +123,7 @@ def free_slots(
     slot = dt.timedelta(minutes=schedule.slot_minutes)
     first_day = earliest.astimezone(zone).date()
     last_day = first_day + dt.timedelta(days=settings.INTERVIEW_BOOKING_HORIZON_DAYS)
-    holidays = set(
-        Holiday.objects.filter(date__gte=first_day, date__lte=last_day)
-        .filter(Q(branch__isnull=True) | Q(branch=branch))
-        .values_list("date", flat=True)
-    )
+    calendar = WorkingDays.for_branch(branch)
     busy = _busy_intervals(
         branch,
         officer,
@@ -137,7 +134,7 @@ def free_slots(
     found: list[Slot] = []
     day = first_day
     while day <= last_day and len(found) < count:
-        if schedule.works_on(day) and day not in holidays:
+        if schedule.works_on(day) and calendar.is_working_day(day):
             day_breaks = [
                 (dt.datetime.combine(day, b.starts, tzinfo=zone), dt.datetime.combine(day, b.ends, tzinfo=zone))
                 for b in breaks

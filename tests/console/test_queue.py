@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Branch, Channel, Claim, ClaimReason, Status
+from claims.models import Branch, Channel, Claim, ClaimReason, NonWorkingDay, Status
 from claims.services import claim_create, claim_take, claim_transition
-from console.selectors import claim_age, working_days_between
+from console.selectors import claim_age
 from core.staff import Role
 from tests.factories import BranchFactory, StaffFactory, claimant_data, make_claim
 
@@ -21,38 +21,6 @@ pytestmark = pytest.mark.django_db
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 MONDAY = dt.date(2026, 11, 2)
-
-
-# --- working days (pure) ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "expected"),
-    [
-        (MONDAY, MONDAY, 0),  # same day
-        (MONDAY, MONDAY + dt.timedelta(days=1), 1),  # Monday → Tuesday
-        (MONDAY, MONDAY + dt.timedelta(days=4), 4),  # Monday → Friday
-        (MONDAY, MONDAY + dt.timedelta(days=7), 5),  # a whole week
-        (MONDAY + dt.timedelta(days=4), MONDAY + dt.timedelta(days=5), 0),  # Friday → Saturday
-        (MONDAY + dt.timedelta(days=4), MONDAY + dt.timedelta(days=6), 0),  # Friday → Sunday
-        (MONDAY + dt.timedelta(days=4), MONDAY + dt.timedelta(days=7), 1),  # Friday → Monday
-        (MONDAY + dt.timedelta(days=5), MONDAY + dt.timedelta(days=7), 1),  # Saturday → Monday
-        (MONDAY + dt.timedelta(days=6), MONDAY + dt.timedelta(days=7), 1),  # Sunday → Monday
-        (MONDAY + dt.timedelta(days=2), MONDAY + dt.timedelta(days=16), 10),  # Wednesday, two weeks on
-        (MONDAY + dt.timedelta(days=3), MONDAY, 0),  # the end before the start
-    ],
-)
-def test_working_days_count_monday_to_friday_only(start, end, expected):
-    assert working_days_between(start, end) == expected
-
-
-def test_working_days_agree_with_counting_day_by_day():
-    for start_offset in range(7):
-        start = MONDAY + dt.timedelta(days=start_offset)
-        for length in range(40):
-            end = start + dt.timedelta(days=length)
-            by_hand = sum(1 for n in range(1, length + 1) if (start + dt.timedelta(days=n)).weekday() < 5)
-            assert working_days_between(start, end) == by_hand
 
 
 def _advance(claim: Claim, *statuses: Status) -> Claim:
@@ -78,6 +46,15 @@ def test_age_is_counted_in_working_days_against_the_target(branch, settings):
     assert (weekend.working_days, weekend.overdue) == (4, False)
     late = claim_age(claim, now=dt.datetime(2026, 11, 10, 8, 0, tzinfo=JAKARTA))  # Tuesday
     assert (late.working_days, late.overdue) == (6, True)
+
+
+def test_age_skips_national_holidays_cuti_bersama_and_the_branchs_closures(branch, settings):
+    claim = _in_review(branch, submitted_at=dt.datetime(2026, 12, 22, 9, 0, tzinfo=JAKARTA))  # a Tuesday
+    now = dt.datetime(2026, 12, 29, 15, 0, tzinfo=JAKARTA)  # the Tuesday after
+    # Wed 23, (Thu 24 cuti bersama, Fri 25 Christmas, the weekend), Mon 28, Tue 29.
+    assert claim_age(claim, now=now).working_days == 3
+    NonWorkingDay.objects.create(date=dt.date(2026, 12, 28), branch=branch, name="Pindah kantor")
+    assert claim_age(claim, now=now).working_days == 2
 
 
 def test_age_uses_the_branchs_local_date(settings):

@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from interviews.models import Holiday, Interview, Schedule, ScheduleBreak
+from claims.models import NonWorkingDay
+from interviews.models import Interview, Schedule, ScheduleBreak
 from interviews.selectors import free_slots
 from tests.factories import StaffFactory
 
@@ -34,12 +35,20 @@ def test_free_slots_follow_working_hours_and_skip_the_lunch_break_in_every_zone(
 
 def test_free_slots_skip_national_and_branch_holidays_but_not_other_branches(make_branch):
     branch, other = make_branch(), make_branch()
-    Holiday.objects.create(date=MONDAY, name="Libur nasional")
-    Holiday.objects.create(date=MONDAY + dt.timedelta(days=1), branch=branch, name="Libur daerah")
-    Holiday.objects.create(date=MONDAY + dt.timedelta(days=2), branch=other, name="Libur cabang lain")
+    NonWorkingDay.objects.create(date=MONDAY, name="Libur nasional")
+    NonWorkingDay.objects.create(date=MONDAY + dt.timedelta(days=1), branch=branch, name="Libur daerah")
+    NonWorkingDay.objects.create(date=MONDAY + dt.timedelta(days=2), branch=other, name="Libur cabang lain")
     with travel(local(branch, MONDAY - dt.timedelta(days=1), 12)):
         first = free_slots(branch=branch, count=1)[0]
     assert first.local.date() == MONDAY + dt.timedelta(days=2)
+
+
+def test_free_slots_skip_cuti_bersama_from_the_holidays_package(make_branch):
+    branch = make_branch()
+    # 2026: Thursday 24 December is cuti bersama, Friday 25 Christmas: Wednesday's last slot, then Monday.
+    with travel(local(branch, dt.date(2026, 12, 23), 17)):
+        first = free_slots(branch=branch, count=1)[0]
+    assert first.local.date() == dt.date(2026, 12, 28)
 
 
 def test_free_slots_skip_weekends(make_branch):
