@@ -65,10 +65,42 @@ def schedule_for(branch: Branch, officer=None) -> tuple[Schedule, list]:
 
 
 def reminder_offsets(branch: Branch) -> list[int]:
-    """Minutes before the call, largest first."""
+    """The branch's plan: minutes before the call, largest first."""
     plan = ReminderPlan.objects.filter(branch=branch).first()
     offsets = plan.offsets_minutes if plan is not None else DEFAULT_REMINDER_OFFSETS
     return sorted(offsets, reverse=True)
+
+
+# DOMAIN.md: 2–3 reminders before each call is what made calls work in 2020. Every call gets
+# at least this many after its booking message ...
+MIN_REMINDERS = 2
+# ... the last of a compressed plan comes this long before the call ...
+LAST_REMINDER_MINUTES = 15
+# ... and no reminder comes sooner than this after the one before (or after the booking).
+REMINDER_GAP_MINUTES = 10
+
+
+def planned_offsets(offsets: list[int], *, lead_minutes: float) -> list[int]:
+    """The minutes before the call to remind at, for a call ``lead_minutes`` after the booking.
+
+    The plan's offsets that still lie ahead, when that is at least MIN_REMINDERS. A call
+    closer than the plan allows compresses it: what is left, half-way to the call, and
+    LAST_REMINDER_MINUTES before it, each at least REMINDER_GAP_MINUTES from the next.
+    Booked 30 h ahead on the default plan: 24 h, 2 h, 15 min. Booked 80 min ahead: 40 and 15.
+    A call too close even for that gets what fits (it is offered only to a claimant who
+    picks it: free_slots' ``min_reminders``).
+    """
+    latest = lead_minutes - REMINDER_GAP_MINUTES
+    ahead = [offset for offset in sorted(set(offsets), reverse=True) if offset <= latest]
+    if len(ahead) >= MIN_REMINDERS:
+        return ahead
+    last = min([*offsets, LAST_REMINDER_MINUTES])
+    wanted = sorted({*ahead, int(lead_minutes // 2), last}, reverse=True)
+    spaced: list[int] = []
+    for offset in wanted:
+        if last <= offset <= latest and (not spaced or spaced[-1] - offset >= REMINDER_GAP_MINUTES):
+            spaced.append(offset)
+    return spaced
 
 
 @dataclass(frozen=True)
@@ -106,8 +138,11 @@ def free_slots(
     start: dt.datetime | None = None,
     count: int = 8,
     exclude_interview_id: int | None = None,
+    min_reminders: int = MIN_REMINDERS,
 ) -> list[Slot]:
-    """The first ``count`` free slots from ``start`` (never earlier than now plus the notice period).
+    """The first ``count`` free slots from ``start`` (never earlier than now plus the notice period)
+    that leave room for ``min_reminders`` reminders (planned_offsets): staff and the service
+    book only those; the claimant, who chooses, is offered closer ones too (``min_reminders=0``).
 
     Walks the branch's local days (zoneinfo, so the arithmetic stays right even though
     WIB/WITA/WIT have no daylight saving), skipping the days the schedule does not work and
@@ -124,6 +159,7 @@ def free_slots(
     first_day = earliest.astimezone(zone).date()
     last_day = first_day + dt.timedelta(days=settings.INTERVIEW_BOOKING_HORIZON_DAYS)
     calendar = WorkingDays.for_branch(branch)
+    plan = reminder_offsets(branch)
     busy = _busy_intervals(
         branch,
         officer,
@@ -149,7 +185,7 @@ def free_slots(
                     cursor = in_break  # slots start again when the break ends
                     continue
                 taken = any(cursor < b_end and end > b_start for b_start, b_end in busy)
-                if cursor >= earliest and not taken:
+                if cursor >= earliest and not taken and _room_for(cursor, now, plan, min_reminders):
                     found.append(
                         Slot(starts_at=cursor.astimezone(dt.UTC), ends_at=end.astimezone(dt.UTC), local=cursor)
                     )
@@ -158,10 +194,29 @@ def free_slots(
     return found
 
 
-def slot_is_free(*, branch: Branch, officer, starts_at: dt.datetime, exclude_interview_id: int | None = None):
+def _room_for(starts: dt.datetime, now: dt.datetime, plan: list[int], min_reminders: int) -> bool:
+    if min_reminders <= 0:
+        return True
+    lead = (starts - now).total_seconds() / 60
+    return len(planned_offsets(plan, lead_minutes=lead)) >= min_reminders
+
+
+def slot_is_free(
+    *,
+    branch: Branch,
+    officer,
+    starts_at: dt.datetime,
+    exclude_interview_id: int | None = None,
+    min_reminders: int = MIN_REMINDERS,
+):
     """The slot starting exactly at ``starts_at``, when it is one of the free ones; else None."""
     slots = free_slots(
-        branch=branch, officer=officer, start=starts_at, count=1, exclude_interview_id=exclude_interview_id
+        branch=branch,
+        officer=officer,
+        start=starts_at,
+        count=1,
+        exclude_interview_id=exclude_interview_id,
+        min_reminders=min_reminders,
     )
     return slots[0] if slots and slots[0].starts_at == starts_at else None
 

@@ -36,6 +36,7 @@ def _slots(interview: Interview):
         officer=interview.officer,
         count=settings.INTERVIEW_SLOTS_SHOWN,
         exclude_interview_id=interview.pk,
+        min_reminders=0,  # the claimant chooses: a close call is theirs to take
     )
 
 

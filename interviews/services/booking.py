@@ -32,8 +32,10 @@ from ..models import (
     ReminderStatus,
 )
 from ..selectors import (
+    MIN_REMINDERS,
     interview_token,
     local_time_text,
+    planned_offsets,
     reminder_offsets,
     slot_is_free,
     zone_label,
@@ -100,16 +102,21 @@ def _tell_claimant(interview: Interview, template: str, **extra) -> object:
 
 
 def _plan_reminders(interview: Interview, *, now: dt.datetime) -> list[Reminder]:
-    """One row per offset of the branch's plan; an offset already in the past is left out."""
-    rows = []
-    for offset in reminder_offsets(interview.claim.branch):
-        due_at = interview.starts_at - dt.timedelta(minutes=offset)
-        if due_at <= now:
-            continue
-        rows.append(
-            Reminder(interview=interview, offset_minutes=offset, for_starts_at=interview.starts_at, due_at=due_at)
-        )
-    return Reminder.objects.bulk_create(rows)
+    """One row per reminder of the branch's plan, compressed when the call is closer than the
+    plan allows (selectors.planned_offsets): every call gets at least two when it can."""
+    lead = (interview.starts_at - now).total_seconds() / 60
+    offsets = planned_offsets(reminder_offsets(interview.claim.branch), lead_minutes=lead)
+    return Reminder.objects.bulk_create(
+        [
+            Reminder(
+                interview=interview,
+                offset_minutes=offset,
+                for_starts_at=interview.starts_at,
+                due_at=interview.starts_at - dt.timedelta(minutes=offset),
+            )
+            for offset in offsets
+        ]
+    )
 
 
 def _cancel_live_reminders(interview: Interview, *, note: str) -> int:
@@ -196,7 +203,12 @@ def interview_reschedule(
             if locked.starts_at == starts_at:
                 return locked
             slot = slot_is_free(
-                branch=claim.branch, officer=locked.officer, starts_at=starts_at, exclude_interview_id=locked.pk
+                branch=claim.branch,
+                officer=locked.officer,
+                starts_at=starts_at,
+                exclude_interview_id=locked.pk,
+                # The claimant may pick a call closer than two reminders allow: they chose it.
+                min_reminders=0 if by is None else MIN_REMINDERS,
             )
             if slot is None:
                 raise InterviewRefused(_("Jam ini sudah tidak tersedia. Pilih jam lain."))

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from claims.models import Status
 from interviews import services
 from interviews.models import Interview, InterviewStatus, Reminder, ReminderPlan, ReminderStatus
-from interviews.selectors import interview_token
+from interviews.selectors import free_slots, interview_token, planned_offsets
 from interviews.services import InterviewRefused, interview_cancel, interview_confirm, interview_reschedule
 from notifications.models import Message
 
@@ -46,11 +46,55 @@ def test_booking_plans_three_reminders_at_the_right_utc_instants_and_sends_one_m
     assert "/wawancara/cara-kerja/" in message.body
 
 
-def test_reminder_offsets_already_past_are_not_planned(setup_zone):
+def test_a_call_closer_than_the_plan_compresses_it_to_half_way_and_fifteen_minutes(setup_zone):
     branch, officer, claim = setup_zone()
     with travel(local(branch, MONDAY, 9)):
-        interview = book(claim, officer, local(branch, MONDAY, 10, 20))
-    assert [r.offset_minutes for r in interview.reminders.all()] == [15]
+        interview = book(claim, officer, local(branch, MONDAY, 10, 20))  # 80 minutes ahead
+    assert sorted((r.offset_minutes for r in interview.reminders.all()), reverse=True) == [40, 15]
+
+
+def test_a_call_booked_three_hours_ahead_gets_at_least_two_reminders(setup_zone):
+    branch, officer, claim = setup_zone()
+    with travel(local(branch, MONDAY, 8)):
+        interview = book(claim, officer, local(branch, MONDAY, 11))
+    offsets = [r.offset_minutes for r in interview.reminders.order_by("due_at")]
+    assert len(offsets) >= 2
+    assert offsets == [120, 15]
+    assert all(r.due_at > local(branch, MONDAY, 8) for r in interview.reminders.all())
+
+
+def test_a_call_booked_thirty_hours_ahead_gets_the_whole_plan_of_three(setup_zone):
+    branch, officer, claim = setup_zone()
+    with travel(local(branch, MONDAY, 8)):
+        interview = book(claim, officer, local(branch, TUESDAY, 14))
+    assert [r.offset_minutes for r in interview.reminders.order_by("due_at")] == [24 * 60, 120, 15]
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        (30 * 60, [1440, 120, 15]),
+        (180, [120, 15]),
+        (130, [120, 15]),
+        (125, [62, 15]),  # 2 h no longer fits with a gap after booking: half-way instead
+        (60, [30, 15]),
+        (30, [15]),  # too close for two: only a claimant who picks it gets it
+    ],
+)
+def test_the_plan_keeps_what_fits_and_compresses_below_two(lead, expected):
+    assert planned_offsets([1440, 120, 15], lead_minutes=lead) == expected
+
+
+def test_staff_are_not_offered_a_slot_too_close_for_two_reminders_but_the_claimant_is(setup_zone, settings):
+    settings.INTERVIEW_MIN_NOTICE_MINUTES = 20
+    branch, officer, claim = setup_zone()
+    with travel(local(branch, MONDAY, 9, 35)):
+        for_staff = free_slots(branch=branch, officer=officer, count=1)[0]
+        for_claimant = free_slots(branch=branch, officer=officer, count=1, min_reminders=0)[0]
+    # 10:00 is 25 minutes away, 10:20 45: room for one reminder each (15 min before; half-way
+    # would come too soon before it). 10:40 leaves room for 32 and 15 minutes before.
+    assert for_claimant.local.strftime("%H:%M") == "10:00"
+    assert for_staff.local.strftime("%H:%M") == "10:40"
 
 
 def test_a_branch_plan_of_two_reminders_is_used(setup_zone):
