@@ -183,6 +183,8 @@ def _event_reason_label(reason: str) -> str:
         "documents_accepted": _("Dokumen yang diminta sudah diterima petugas"),
         "more_documents": _("Petugas meminta dokumen tambahan"),
         "virus_found": _("Virus ditemukan, berkas dihapus"),
+        "draft_nudged": _("Pengingat: klaim belum dikirim"),
+        "fix_nudged": _("Pengingat: dokumen perbaikan belum diunggah"),
     }
     if reason in labels:
         return labels[reason]

@@ -40,3 +40,11 @@ def documents_sweep_orphans_task() -> None:
 @shared_task
 def resumable_uploads_sweep_task() -> None:
     services.resumable_sweep_expired()
+
+
+@shared_task
+def claims_expiry_task() -> int:
+    """Beat, daily: drafts and fixes nobody finishes are nudged, then cancelled (services/expiry.py).
+    Safe to run twice at once."""
+    result = services.claims_expiry_sweep()
+    return result.nudged + sum(result.cancelled.values())

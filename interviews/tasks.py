@@ -1,9 +1,17 @@
 from celery import shared_task
 
-from .services import reminders_send_due
+from .services import interviews_expiry_sweep, reminders_send_due
 
 
 @shared_task(acks_late=True)
 def reminders_send_due_task() -> None:
     """Beat, every minute ("interviews-send-reminders"). Two runs at once send nothing twice."""
     reminders_send_due()
+
+
+@shared_task
+def interviews_expiry_task() -> int:
+    """Beat, daily: calls nobody answered end in failed confirmation, and failed confirmations
+    never booked again are cancelled (services/expiry.py). Safe to run twice at once."""
+    result = interviews_expiry_sweep()
+    return result.failed + result.cancelled

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 LINK_TEMPLATE = "claim_resume_link"
 REMINDER_TEMPLATE = "claim_resume_reminder"
+NUDGE_TEMPLATE = "claim_draft_nudge"
 LINK_SALT = "claims.resume-link"
 
 
@@ -104,7 +105,7 @@ def resume_link_read(token: str) -> ResumeLinkCheck:
 # --- sending it -----------------------------------------------------------------------
 
 
-def _send_link(claim: Claim, *, template: str) -> Message:
+def _send_link(claim: Claim, *, template: str, **context: str) -> Message:
     return message_send(
         to=claim.contact_phone,
         template=template,
@@ -112,6 +113,7 @@ def _send_link(claim: Claim, *, template: str) -> Message:
             "reference": claim.reference,
             "link_path": resume_link_path(claim),
             "days": settings.CLAIM_RESUME_LINK_DAYS,
+            **context,
         },
         claim=claim,
         language=claim.language,
@@ -155,6 +157,13 @@ def resume_link_send(*, claim: Claim, now: datetime | None = None) -> Message:
         message = _send_link(locked, template=LINK_TEMPLATE)
     logger.info("claim %s: resume link sent (message %s)", locked.pk, message.pk)
     return message
+
+
+def resume_link_nudge(*, claim: Claim, closes_on: str) -> Message:
+    """The expiry sweep's nudge to an untouched draft: a fresh link, and the day the draft will
+    be closed if it is still not sent (documents/services/expiry.py). Not counted against the
+    claimant's own link limit: the service sends it, at most twice."""
+    return _send_link(claim, template=NUDGE_TEMPLATE, closes_on=closes_on)
 
 
 def resume_link_last_sent(claim: Claim) -> datetime | None:

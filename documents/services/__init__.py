@@ -15,6 +15,7 @@ from .dropbox import (
     envelope_scans_add,
     envelope_set_aside,
 )
+from .expiry import claims_expiry_sweep
 from .progress import DOCUMENT_DRIVEN_STATUSES, claim_documents_changed, claim_send_fix_list, claim_submit
 from .resumable import (
     OffsetConflict,
@@ -44,6 +45,7 @@ from .uploads import (
 )
 
 __all__ = [
+    "claims_expiry_sweep",
     "DOCUMENT_DRIVEN_STATUSES",
     "claim_documents_changed",
     "claim_send_fix_list",

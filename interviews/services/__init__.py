@@ -11,6 +11,7 @@ from .booking import (
     interview_reschedule,
 )
 from .decisions import claim_approve, claim_cancel_by_staff, claim_reject
+from .expiry import InterviewExpiryResult, interviews_expiry_sweep
 from .outcomes import (
     FAIL_EXPLANATIONS,
     interview_mark_confirmed,
@@ -38,6 +39,8 @@ from .transitions import (
 )
 
 __all__ = [
+    "InterviewExpiryResult",
+    "interviews_expiry_sweep",
     "claim_approve",
     "claim_cancel_by_staff",
     "claim_reject",

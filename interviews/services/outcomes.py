@@ -146,13 +146,21 @@ def interview_mark_failed(
             checks=_clean_checks(checks),
             note=_note(note),
         )
-        _cancel_live_reminders(locked, note="failed confirmation")
-        locked = interview_transition(interview=locked, to=InterviewStatus.FAILED)
-        claim = claim_transition(claim=claim, to=Status.FAILED_CONFIRMATION, by=by, reason=reason, note=_note(note))
-        locked.claim = claim
-        with translation.override(claim.language):
-            explanation = str(FAIL_EXPLANATIONS[FailReason(reason)])
-        _tell_claimant(locked, "interview_failed", explanation=explanation)
-        claim_touch(claim=claim, by=by)
+        locked = interview_fail(claim=claim, interview=locked, reason=FailReason(reason), note=_note(note), by=by)
+        claim_touch(claim=locked.claim, by=by)
     logger.info("interview %s: failed confirmation (%s)", locked.pk, reason)
     return locked
+
+
+def interview_fail(*, claim: Claim, interview: Interview, reason: FailReason, note: str = "", by=None) -> Interview:
+    """The call is over without a confirmation: its reminders go, the claim moves to
+    failed_confirmation, and the claimant is told why with the way back. Callers hold the
+    claim's and the interview's locks (the officer's outcome, or the expiry sweep's, by=None)."""
+    _cancel_live_reminders(interview, note="failed confirmation")
+    interview = interview_transition(interview=interview, to=InterviewStatus.FAILED)
+    claim = claim_transition(claim=claim, to=Status.FAILED_CONFIRMATION, by=by, reason=reason, note=note)
+    interview.claim = claim
+    with translation.override(claim.language):
+        explanation = str(FAIL_EXPLANATIONS[reason])
+    _tell_claimant(interview, "interview_failed", explanation=explanation)
+    return interview

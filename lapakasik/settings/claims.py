@@ -29,3 +29,18 @@ CLAIM_TOKEN_MAX_AGE = env.int("CLAIM_TOKEN_MAX_AGE", default=30 * 24 * 3600)
 # the claimant's personal fields (privacy/retention.py); the daily sweep takes BATCH.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)
 PERSONAL_DATA_RETENTION_BATCH = env.int("PERSONAL_DATA_RETENTION_BATCH", default=500)
+# Every claim ends (DOMAIN.md): a claim waiting for the claimant is nudged after this many
+# working days without a move by the claimant (twice at most), and cancelled after EXPIRE
+# days (documents/services/expiry.py). A draft: 3 working days is long enough to fetch a
+# paper from an employer or a kelurahan, and two weeks (10) long enough for two nudges and
+# a weekend visit to the branch dropbox. A fix: the same, counted from the request.
+CLAIM_DRAFT_NUDGE_DAYS = env.int("CLAIM_DRAFT_NUDGE_DAYS", default=3)
+CLAIM_DRAFT_EXPIRE_DAYS = env.int("CLAIM_DRAFT_EXPIRE_DAYS", default=10)
+CLAIM_FIX_NUDGE_DAYS = env.int("CLAIM_FIX_NUDGE_DAYS", default=3)
+CLAIM_FIX_EXPIRE_DAYS = env.int("CLAIM_FIX_EXPIRE_DAYS", default=10)
+# Claims one query of the daily expiry sweep takes (it goes on until none is due).
+CLAIM_EXPIRY_BATCH = env.int("CLAIM_EXPIRY_BATCH", default=500)
+# A claim whose call failed (failed_confirmation) and that nobody books again is cancelled
+# after this many working days (interviews/services/expiry.py): two weeks to reply, call
+# 175 or visit the branch, which the failure's message offers.
+CLAIM_CONFIRMATION_EXPIRE_DAYS = env.int("CLAIM_CONFIRMATION_EXPIRE_DAYS", default=10)

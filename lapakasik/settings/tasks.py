@@ -28,6 +28,15 @@ CELERY_BEAT_SCHEDULE = {
     "interviews-send-reminders": {"task": "interviews.tasks.reminders_send_due_task", "schedule": 60.0},
     "claims-resume-reminders": {"task": "claims.tasks.claims_resume_reminders_task", "schedule": 300.0},
     "notifications-reconcile-stuck": {"task": "notifications.tasks.messages_reconcile_stuck_task", "schedule": 60.0},
+    "claims-expiry": {
+        "task": "documents.tasks.claims_expiry_task",
+        # 02:00 UTC = 09:00 WIB, 10:00 WITA, 11:00 WIT: nudges arrive in the morning everywhere.
+        "schedule": crontab(minute=0, hour=2),
+    },
+    "interviews-expiry": {
+        "task": "interviews.tasks.interviews_expiry_task",
+        "schedule": crontab(minute=10, hour=2),  # after the documents' expiry, the same morning hour
+    },
     "claims-anonymise-due": {
         "task": "privacy.tasks.claims_anonymise_due_task",
         "schedule": crontab(minute=15, hour=19),  # 02:15 WIB, when nobody is at the counter
