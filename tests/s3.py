@@ -13,7 +13,8 @@ BUCKET = "lapakasik-test"
 REGION = "ap-southeast-3"
 ACCESS_KEY = "testing-access-key"
 SECRET_KEY = "testing-secret-key"
-BASE_SETTINGS = Path(__file__).resolve().parents[1] / "lapakasik" / "settings" / "base.py"
+# Where production builds STORAGES; read afresh under the test environment below.
+DOCUMENTS_SETTINGS = Path(__file__).resolve().parents[1] / "lapakasik" / "settings" / "documents.py"
 
 
 def moto_server():
@@ -59,10 +60,11 @@ def s3_environment(endpoint: str) -> dict[str, str]:
 
 
 def production_storage_config(monkeypatch, endpoint: str) -> dict:
-    """STORAGES["documents"] as base.py builds it for STORAGE_BACKEND=s3."""
+    """STORAGES["documents"] as lapakasik/settings/documents.py builds it for STORAGE_BACKEND=s3."""
     for name, value in s3_environment(endpoint).items():
         monkeypatch.setenv(name, value)
-    spec = importlib.util.spec_from_file_location("_lapakasik_base_settings_s3", BASE_SETTINGS)
+    # A private name inside the settings package, so its relative imports resolve.
+    spec = importlib.util.spec_from_file_location("lapakasik.settings._documents_for_s3", DOCUMENTS_SETTINGS)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.STORAGES["default"] == module.STORAGES["documents"]
