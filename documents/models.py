@@ -58,6 +58,12 @@ class Document(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     # When the claimant was sent the message listing this rejection (one per batch).
     fix_notified_at = models.DateTimeField(null=True, blank=True)
+    # The last officer's verdict on this file (accept or reject), beside the checks' one:
+    # the claimant is told "Diterima petugas" only once an officer has looked.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -79,6 +85,16 @@ class Document(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def accepted_by_officer(self) -> bool:
+        return self.status == DocumentStatus.ACCEPTED and self.reviewed_at is not None
+
+    def plain_status(self) -> str:
+        """The one status the claimant reads: the checks' verdict is not yet an officer's."""
+        if self.status == DocumentStatus.ACCEPTED:
+            return str(_("Diterima petugas") if self.reviewed_at is not None else _("Lolos pemeriksaan otomatis"))
+        return str(self.get_status_display())
 
 
 # Where a document's status may go; documents.services.document_transition is its only

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from claims import access
 from claims.models import CancelReason, Status
-from claims.selectors import claim_timeline, requirements_for_reason
+from claims.selectors import claim_decision_due, claim_timeline, requirements_for_reason
 from claims.services import ClaimTransitionNotAllowed, claim_cancel
 from core.throttle import Throttled, client_ip
 from documents.models import Document, DocumentStatus
@@ -22,6 +22,7 @@ from documents.services import claim_submit, document_remove, document_upload, t
 from documents.uploads import upload_was_too_large
 
 from .forms import CancelForm, CodeForm, DocumentUploadForm, ReferenceForm
+from .next_step import claimant_next_step
 from .views import form_data, render_page, session_claim
 
 PENDING_REFERENCE_KEY = "pending_reference"
@@ -144,14 +145,18 @@ def submitted(request: HttpRequest, reference: str) -> HttpResponse:
 def status(request: HttpRequest, reference: str) -> HttpResponse:
     claim = session_claim(request, reference)
     items = claim_checklist(claim)
+    to_fix = [i for i in items if i.requirement.required and not i.done] if claim.accepts_uploads else []
     return render_page(
         request,
         "status.html",
         {
             "claim": claim,
+            "next_step": claimant_next_step(claim, to_fix=len(to_fix), language=request.LANGUAGE_CODE or "id"),
+            # Promised only while a decision is still to come.
+            "decision_due": claim_decision_due(claim) if claim.is_open else None,
             "timeline": claim_timeline(claim),
             "items": items,
-            "to_fix": [i for i in items if i.requirement.required and not i.done] if claim.accepts_uploads else [],
+            "to_fix": to_fix,
             "refresh_seconds": _refresh_while_checking(items),
         },
     )

@@ -140,6 +140,10 @@ def _record_verdict(document: Document, *, code: str, candidate: Candidate | Non
         changes["file"] = ""  # a rejected original (broken, wrong type, infected) is not kept
     replaced_name = document.file.name
     with transaction.atomic():
+        # The claim's row first, as every writer of a claim's documents takes it (an upload
+        # replacing this very file holds it while it writes the old row): the other order
+        # deadlocks with a claimant replacing the file while it is checked.
+        Claim.objects.select_for_update(of=("self",)).filter(pk=document.claim_id).first()
         try:
             # Only from "checking": of two runs of one document, the first to finish counts.
             document_transition(

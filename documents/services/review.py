@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Status
@@ -98,16 +99,16 @@ def _review_one(claim: Claim, current: dict[int, Document], decision: ReviewDeci
         raise OfficerActionRefused(
             _("Dokumen %(name)s tidak bisa diterima: berkasnya tidak lolos pemeriksaan berkas.") % {"name": name}
         )
-    changes: dict[str, object]
+    changes: dict[str, object] = {"reviewed_at": timezone.now(), "reviewed_by": by}
     if decision.accept:
         to = DocumentStatus.ACCEPTED
-        changes = {"rejection_code": "", "rejection_note": ""}
+        changes |= {"rejection_code": "", "rejection_note": ""}
         note = f"{document.document_type.code}: accepted"
         if document.status == DocumentStatus.REJECTED:
             note += f" (was {document.rejection_code})"
     else:
         to = DocumentStatus.REJECTED
-        changes = {
+        changes |= {
             "rejection_code": decision.reason,
             "rejection_note": decision.note.strip()[:300],
             # Not yet told: the next fix list carries it.

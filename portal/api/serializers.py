@@ -205,7 +205,10 @@ class DocumentSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     document_type = serializers.CharField(source="document_type.code")
     status = serializers.ChoiceField(choices=DocumentStatus.choices)
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.CharField(
+        source="plain_status", help_text="As the status page says it: passed the checks, or accepted by an officer."
+    )
+    accepted_by_officer = serializers.BooleanField()
     rejection_code = serializers.CharField(
         help_text="Why it was rejected: a code of the fixed list in the README (automatic checks), or the officer's."
     )

@@ -167,7 +167,7 @@ def test_claimant_files_a_jht_claim_on_a_360px_phone(live_server, phone_page, sc
             size = filesizeformat(document.size).replace("\xa0", " ")
         assert size in row.inner_text().replace("\xa0", " ")
         # Tasks run in process here, so the background check has given its verdict already.
-        assert "Diterima" in row.inner_text()
+        assert "Lolos pemeriksaan otomatis" in row.inner_text()
         thumbnail = row.locator("img")
         thumbnail.scroll_into_view_if_needed()
         thumbnail.evaluate("img => img.complete || new Promise(ok => img.addEventListener('load', ok, {once: true}))")
