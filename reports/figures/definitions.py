@@ -22,6 +22,9 @@ ELECTRONIC_CANCEL_REASONS = (CancelReason.UPLOAD_FAILED, CancelReason.INCOMPLETE
 DECIDED_STATUSES = (Status.APPROVED, Status.REJECTED)
 DELIVERED = (MessageStatus.DELIVERED, MessageStatus.READ)
 AUTOMATIC_REJECTIONS = tuple(REJECTIONS)
+# A document the checks rejected still counts once the claimant has replaced it: the
+# replaced row keeps its rejection code (an officer's acceptance clears it).
+REJECTED_ONCE = (DocumentStatus.REJECTED, DocumentStatus.REPLACED)
 # Reminder buckets: 0, 1, 2 and "3 or more" delivered (a rescheduled call gets new reminders).
 REMINDER_BUCKETS = (0, 1, 2, 3)
 
@@ -100,9 +103,9 @@ MEASURES: dict[str, Measure] = {
     "failed_confirmation": Measure(INTERVIEWS, Q(status=InterviewStatus.FAILED)),
     "no_show": Measure(INTERVIEWS, _NO_SHOW),
     "documents": Measure(DOCUMENTS, Q()),
-    "auto_rejected": Measure(DOCUMENTS, Q(status=DocumentStatus.REJECTED, rejection_code__in=AUTOMATIC_REJECTIONS)),
+    "auto_rejected": Measure(DOCUMENTS, Q(status__in=REJECTED_ONCE, rejection_code__in=AUTOMATIC_REJECTIONS)),
     **{
-        f"auto_rejected_{code}": Measure(DOCUMENTS, Q(status=DocumentStatus.REJECTED, rejection_code=code))
+        f"auto_rejected_{code}": Measure(DOCUMENTS, Q(status__in=REJECTED_ONCE, rejection_code=code))
         for code in AUTOMATIC_REJECTIONS
     },
     "decided": Measure(DECIDED, Q()),
@@ -150,7 +153,8 @@ DEFINITIONS = {
     ),
     "reupload": _(
         "Dokumen yang ditolak pemeriksaan otomatis (harus diunggah ulang), dibagi semua dokumen yang diunggah "
-        "dalam periode (tanggal unggah), per alasan penolakan. Penolakan oleh petugas tidak dihitung."
+        "dalam periode (tanggal unggah), per alasan penolakan. Dokumen yang sudah diganti peserta tetap "
+        "dihitung, dan setiap versi yang diunggah dihitung sebagai dokumen. Penolakan oleh petugas tidak dihitung."
     ),
     "funnel": _(
         "Klaim yang dimulai dalam periode (tanggal dibuat) dan langkah terjauh yang dicapainya menurut "

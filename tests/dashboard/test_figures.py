@@ -10,7 +10,7 @@ from interviews.models import InterviewStatus
 from reports.figures import Filters, custom_period, dashboard_figures, drilldown, month_period, week_period
 from reports.figures.compute import percentile_cont
 
-from .conftest import JAYAPURA, NOW, WEEK, claim_row, document_row, interview_row, local
+from .conftest import JAKARTA, JAYAPURA, NOW, WEEK, claim_row, document_row, interview_row, local
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +329,32 @@ def test_custom_period_spans_whole_local_days(jayapura, national):
     assert figures(national, period=period).total.counts["submitted"] == 2
     period = custom_period(WEEK + dt.timedelta(days=1), WEEK + dt.timedelta(days=1))
     assert figures(national, period=period).total.counts.get("submitted", 0) == 0
+
+
+def test_reupload_rate_counts_automatic_rejections_the_claimant_has_since_replaced(
+    jakarta, national, django_capture_on_commit_callbacks
+):
+    """Issue 14: three bad photos replaced by good ones used to leave 0 automatic rejections."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from documents.services import document_upload
+    from tests.documents import corpus
+    from tests.factories import make_claim, make_jpeg
+
+    claim = make_claim(branch=jakarta)
+    types = [r.document_type for r in claim.reason.requirements.filter(required=True).select_related("document_type")]
+    for index, document_type in enumerate(types[:3]):
+        for content in (corpus.blurred_jpeg(), make_jpeg(text=f"bagus {index}")):
+            with django_capture_on_commit_callbacks(execute=True):
+                document_upload(claim=claim, document_type=document_type, uploaded=SimpleUploadedFile("f.jpg", content))
+
+    now = timezone.now()
+    today = now.astimezone(JAKARTA).date()
+    around_now = custom_period(today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+    result = dashboard_figures(national, EVERYTHING, around_now, now=now, use_cache=False)
+    reupload = result.total.ratios["reupload"]
+    assert (reupload.numerator, reupload.denominator) == (3, 6)
+    assert {code: ratio.numerator for code, ratio in result.reupload} == {"image_blurry": 3}
+    _columns, rows = drilldown("auto_rejected", national, EVERYTHING, around_now, now=now)
+    assert {row[-2] for row in rows} == {DocumentStatus.REPLACED}
