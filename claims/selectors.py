@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.staff import in_staff_scope
 
 from .access import session_claim_ids
-from .models import Branch, Claim, ClaimReason, DocumentRequirement, Programme
-from .timeline import explain
+from .models import Branch, Claim, ClaimReason, DocumentRequirement, DocumentType, Programme
+from .timeline import DOCUMENT_REPLACED, explain
 from .workdays import WorkingDays
 
 
@@ -47,14 +48,34 @@ class TimelineEntry:
 
 
 def claim_timeline(claim: Claim) -> list[TimelineEntry]:
-    """The claim's history in plain words, oldest first."""
-    return [
-        TimelineEntry(at=event.at, title=event.get_to_status_display(), text=explain(event.to_status, event.reason))
-        for event in claim.events.all()
-        # Notes that did not change the status (a virus found, an officer's decision on one
-        # document) are for staff; the claimant's timeline shows the steps.
-        if event.from_status != event.to_status
-    ]
+    """The claim's history in plain words, oldest first.
+
+    Notes that did not change the status (a virus found, an officer's decision on one
+    document) are for staff; the claimant's timeline shows the steps, and which
+    document they replaced ("Foto KTP diganti": the type only, never the file's name).
+    """
+    events = list(claim.events.all())
+    codes = {event.note for event in events if event.reason == DOCUMENT_REPLACED}
+    types = {doctype.code: doctype for doctype in DocumentType.objects.filter(code__in=codes)} if codes else {}
+    entries = []
+    for event in events:
+        if event.reason == DOCUMENT_REPLACED:
+            doctype = types.get(event.note)
+            name = doctype.localized("name") if doctype is not None else _("Dokumen")
+            entries.append(
+                TimelineEntry(
+                    at=event.at,
+                    title=_("%(document)s diganti") % {"document": name},
+                    text=_("Anda mengirim berkas pengganti. Berkas yang lama tetap kami simpan sebagai riwayat."),
+                )
+            )
+        elif event.from_status != event.to_status:
+            entries.append(
+                TimelineEntry(
+                    at=event.at, title=event.get_to_status_display(), text=explain(event.to_status, event.reason)
+                )
+            )
+    return entries
 
 
 def branches_for_staff(user) -> QuerySet[Branch]:

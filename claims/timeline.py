@@ -25,3 +25,9 @@ def explain(status: str, reason: str = "") -> str:
     if status == Status.CANCELLED and reason in CancelReason.values:
         text = _("%(text)s Alasan: %(reason)s.") % {"text": text, "reason": CancelReason(reason).label}
     return text
+
+
+# The ClaimEvent reason written when a newer file takes a document's place (its note is the
+# document type's code: no file name, nothing of the claimant). documents/ writes it; the
+# claimant's timeline says what was replaced.
+DOCUMENT_REPLACED = "document_replaced"

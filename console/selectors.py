@@ -16,7 +16,7 @@ from claims.workdays import WorkingDays
 from core.staff import in_staff_scope, is_manager_on_duty
 from documents.models import Document, DocumentAccess, DocumentStatus
 from documents.rejections import OFFICER_REJECTIONS, fix_hint
-from documents.selectors import ChecklistItem, claim_checklist
+from documents.selectors import ChecklistItem, claim_checklist, claim_document_versions
 from documents.services import REVIEW_STATUSES
 from interviews.selectors import interview_active_for_claim
 from notifications.models import Message
@@ -126,6 +126,8 @@ class DocumentRow:
     details: list[str]
     officer_rejected: bool
     reviewable: bool
+    # The files this one took the place of, newest first (each "replaced"): still viewable.
+    earlier: tuple[Document, ...] = ()
 
     @property
     def document(self) -> Document | None:
@@ -153,8 +155,14 @@ def _details(document: Document) -> list[str]:
 def claim_document_rows(claim: Claim) -> list[DocumentRow]:
     rows = []
     reviewable_claim = claim.status in REVIEW_STATUSES
+    versions = claim_document_versions(claim)  # one query for every version of every type
     for item in claim_checklist(claim):
         document = item.document
+        earlier = tuple(
+            version
+            for version in versions.get(item.requirement.document_type_id, [])
+            if document is None or version.pk != document.pk
+        )
         rows.append(
             DocumentRow(
                 item=item,
@@ -164,6 +172,7 @@ def claim_document_rows(claim: Claim) -> list[DocumentRow]:
                 reviewable=bool(
                     reviewable_claim and document is not None and document.status != DocumentStatus.CHECKING
                 ),
+                earlier=earlier,
             )
         )
     return rows

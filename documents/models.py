@@ -23,13 +23,18 @@ class DocumentStatus(models.TextChoices):
     CHECKING = "checking", _("Sedang diperiksa")
     ACCEPTED = "accepted", _("Diterima")
     REJECTED = "rejected", _("Perlu diganti")
+    # A newer file of the same type took its place. Kept, never deleted while the claim
+    # lives: the claim's history shows what was fixed and the re-upload figure counts it.
+    REPLACED = "replaced", _("Sudah diganti")
 
 
 class Document(models.Model):
     """A file for one requirement of a claim.
 
-    The latest document of a type is the current one; earlier ones stay as history
-    once the claim has been submitted.
+    A claim has at most one current document of a type: the latest one not "replaced".
+    A new file of the type moves the previous one to "replaced" (documents.services
+    ._document_record, under the claim's lock), before and after submitting alike, so
+    every version stays as history with the verdict it had.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -102,11 +107,15 @@ class Document(models.Model):
 # that only an officer moves it, between the two verdicts: overruling an automatic
 # rejection, rejecting what the checks let through, or restating a verdict with their
 # own reason (accepted → accepted, rejected → rejected). Nothing goes back to "checking":
-# a new file is a new document.
+# a new file is a new document, and the one it takes the place of becomes "replaced"
+# from wherever it stood (a file still being checked too: its check then finds it no
+# longer "checking" and throws its copies away). "replaced" is final.
+_VERDICTS = frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED, DocumentStatus.REPLACED})
 ALLOWED_DOCUMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    DocumentStatus.CHECKING: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
-    DocumentStatus.ACCEPTED: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
-    DocumentStatus.REJECTED: frozenset({DocumentStatus.ACCEPTED, DocumentStatus.REJECTED}),
+    DocumentStatus.CHECKING: _VERDICTS,
+    DocumentStatus.ACCEPTED: _VERDICTS,
+    DocumentStatus.REJECTED: _VERDICTS,
+    DocumentStatus.REPLACED: frozenset(),
 }
 
 

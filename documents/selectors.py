@@ -28,12 +28,30 @@ class ChecklistItem:
         return self.document is not None and self.document.status != DocumentStatus.REJECTED
 
 
+def current_documents(claim: Claim) -> QuerySet[Document]:
+    """The claim's documents that count: every one not "replaced" by a newer file of its type."""
+    return claim.documents.exclude(status=DocumentStatus.REPLACED)
+
+
+def current_documents_of_type(*, claim: Claim, document_type) -> QuerySet[Document]:
+    """The current document of one type (one row, or none; the claim's lock keeps it to one)."""
+    return current_documents(claim).filter(document_type=document_type)
+
+
 def claim_current_documents(claim: Claim) -> dict[int, Document]:
-    """The latest document of each type: the one that counts."""
+    """The current document of each type: the one that counts (the latest, should two ever stand)."""
     current: dict[int, Document] = {}
-    for document in claim.documents.order_by("created_at"):
+    for document in current_documents(claim).order_by("created_at"):
         current[document.document_type_id] = document
     return current
+
+
+def claim_document_versions(claim: Claim) -> dict[int, list[Document]]:
+    """Every document of the claim by type, newest first: the current one, then what it replaced."""
+    versions: dict[int, list[Document]] = {}
+    for document in claim.documents.order_by("-created_at", "-pk"):
+        versions.setdefault(document.document_type_id, []).append(document)
+    return versions
 
 
 def claim_checklist(claim: Claim) -> list[ChecklistItem]:

@@ -107,7 +107,10 @@ def _read(document: Document) -> bytes:
 def _reject_duplicate(document: Document) -> None:
     """The same file already stands for another document of this claim."""
     others = Document.objects.filter(claim_id=document.claim_id, sha256=document.sha256).exclude(pk=document.pk)
-    others = others.exclude(document_type_id=document.document_type_id).exclude(status=DocumentStatus.REJECTED)
+    # A rejected or replaced file stands for nothing any more.
+    others = others.exclude(document_type_id=document.document_type_id).exclude(
+        status__in=(DocumentStatus.REJECTED, DocumentStatus.REPLACED)
+    )
     if others.exists():
         raise CheckRejected("duplicate")
 

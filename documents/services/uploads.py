@@ -1,6 +1,5 @@
 """Taking an upload in, replacing, removing, recording who opened what."""
 
-import functools
 import hashlib
 import logging
 import re
@@ -14,10 +13,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, DocumentType, Status
+from claims.services import claim_record_event
+from claims.timeline import DOCUMENT_REPLACED
 
 from ..models import Document, DocumentAccess, DocumentStatus
+from ..selectors import current_documents_of_type
 from .checking import document_check_enqueue
 from .progress import claim_documents_changed
+from .transitions import document_transition
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +69,8 @@ def _check_size(size: int) -> None:
 def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File | None, by=None) -> Document:
     """Store a claimant's (or officer's) file for one requirement of the claim.
 
-    Before the claim is submitted a new file replaces the previous one of its type;
-    afterwards the previous one stays as history and the new one becomes current.
+    A new file becomes the current one of its type; the previous one is kept as
+    "replaced" (history), before and after the claim is submitted.
     The file is written to storage before the row; a transaction that rolls back
     leaves an unreferenced object, which the storage sweep removes.
     """
@@ -124,19 +127,26 @@ def document_upload_stored(
 
 
 def _document_record(document: Document) -> Document:
-    """Save the row of a stored file: replace the draft's previous file, queue the checks."""
+    """Save the row of a stored file: the previous one of its type becomes "replaced", the checks are queued.
+
+    The previous file is kept, before submitting as after (DOMAIN.md: a replaced document
+    is never deleted while the claim lives): the claim's history says what was replaced,
+    the re-upload figure still counts its automatic rejection, the officer sees every
+    version, and retention purges its file with the claim's. Under the claim's lock, so
+    two uploads of one type at once leave exactly one current document.
+    """
     claim, document_type = document.claim, document.document_type
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if not locked.accepts_uploads:
             raise ValidationError(_("Klaim ini tidak bisa diubah lagi."), code="closed")
-        replaced = []
-        if locked.status == Status.DRAFT:
-            replaced = list(Document.objects.filter(claim=locked, document_type=document_type))
+        previous = list(current_documents_of_type(claim=locked, document_type=document_type))
         document.save()
-        for old in replaced:
-            old.delete()
-            transaction.on_commit(functools.partial(_delete_files, old))
+        for old in previous:
+            document_transition(document=old, to=DocumentStatus.REPLACED, claim=locked)
+        if previous:
+            # One line on the history per replacement, naming the type only (never the file).
+            claim_record_event(claim=locked, reason=DOCUMENT_REPLACED, note=document_type.code)
         if locked.status != Status.DRAFT:
             # A claim waiting for a fix goes back to "checking" while the new file is checked.
             claim_documents_changed(claim=locked)
@@ -153,6 +163,9 @@ def document_remove(*, document: Document, by=None) -> None:
         claim = Claim.objects.select_for_update().get(pk=document.claim_id)
         if claim.status != Status.DRAFT:
             raise ValidationError(_("Dokumen yang sudah dikirim tidak bisa dihapus. Unggah penggantinya."), code="sent")
+        if document.status == DocumentStatus.REPLACED:
+            # History: kept while the claim lives, like after submitting.
+            raise ValidationError(_("Dokumen lama yang sudah diganti tidak bisa dihapus."), code="replaced")
         document.delete()
         transaction.on_commit(lambda: _delete_files(document))
 

@@ -23,7 +23,10 @@ from core.staff import scope_key
 from . import compute
 from .definitions import (
     AUTOMATIC_REJECTIONS,
+    CANCELLED,
     ELECTRONIC_CANCEL_REASONS,
+    EXPIRY_STAGE_LABELS,
+    EXPIRY_STAGES,
     FUNNEL_STEPS,
     INTERVIEWS,
     OUTLIER_MIN_CASES,
@@ -39,6 +42,7 @@ SUBMITTED_MEASURES = ["submitted", "electronic", "dropbox", "ecancel"] + [
     f"ecancel_{reason}" for reason in ELECTRONIC_CANCEL_REASONS
 ]
 INTERVIEW_MEASURES = ["interviews", "failed_confirmation", "no_show"]
+EXPIRED_MEASURES = [f"expired_{stage}" for stage, _status, _reasons in EXPIRY_STAGES]
 TREND_SUBMITTED = ["submitted", "electronic", "ecancel"]
 TREND_INTERVIEWS = ["interviews", "failed_confirmation"]
 # (rate, numerator, denominator): the rates of the per-branch table, each sortable.
@@ -73,7 +77,7 @@ def rate(numerator: int, denominator: int) -> float | None:
 def _cache_key(user, filters: Filters, period: Period) -> str:
     # "now" (interviews already due) is left out: the counts are at most DASHBOARD_CACHE_SECONDS old anyway.
     raw = f"{scope_key(user)}|{filters.key()}|{period.key()}"
-    return "dashboard:v1:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return "dashboard:v2:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 def dashboard_counts(user, filters: Filters, period: Period, *, now: dt.datetime | None = None, use_cache=True):
@@ -108,6 +112,7 @@ def _count_everything(user, filters: Filters, period: Period, now: dt.datetime) 
 
     merge(compute.count_by(SUBMITTED, SUBMITTED_MEASURES, user, filters, period, now, level=level))
     merge(compute.count_by(INTERVIEWS, INTERVIEW_MEASURES, user, filters, period, now, level=level))
+    merge(compute.count_by(CANCELLED, EXPIRED_MEASURES, user, filters, period, now, level=level))
     documents, codes = compute.documents_by_code(user, filters, period, now, level=level)
     merge(documents)
     for group, (decided, median, p90) in compute.decision_times(user, filters, period, now, level=level).items():
@@ -189,6 +194,8 @@ class Dashboard:
     reupload: list[tuple[str, Ratio]]
     # The step's label is lazy text, translated when the page renders.
     funnel: list[tuple[str, str | Promise, Ratio]]
+    # Claims expired by stage: (stage, label, count, link to the list).
+    expired: list[tuple[str, str | Promise, int, str]]
     from_cache: bool
     cache_seconds: int
 
@@ -345,6 +352,10 @@ def dashboard_figures(
         (key, label, Ratio(counts["funnel"].get(f"funnel_{key}", 0), started, link(f"funnel_{key}"), ""))
         for key, label, _condition in FUNNEL_STEPS
     ]
+    expired: list[tuple[str, str | Promise, int, str]] = [
+        (stage, EXPIRY_STAGE_LABELS[stage], total_counts.get(f"expired_{stage}", 0), link(f"expired_{stage}"))
+        for stage, _status, _reasons in EXPIRY_STAGES
+    ]
     return Dashboard(
         period=period,
         trend_period=trend_period,
@@ -357,6 +368,7 @@ def dashboard_figures(
         reminders_by_channel=by_channel,
         reupload=reupload,
         funnel=funnel,
+        expired=expired,
         from_cache=from_cache,
         cache_seconds=settings.DASHBOARD_CACHE_SECONDS,
     )

@@ -22,6 +22,9 @@ ELECTRONIC_CANCEL_REASONS = (CancelReason.UPLOAD_FAILED, CancelReason.INCOMPLETE
 DECIDED_STATUSES = (Status.APPROVED, Status.REJECTED)
 DELIVERED = (MessageStatus.DELIVERED, MessageStatus.READ)
 AUTOMATIC_REJECTIONS = tuple(REJECTIONS)
+# A document the checks rejected still counts once the claimant has replaced it: the
+# replaced row keeps its rejection code (an officer's acceptance clears it).
+REJECTED_ONCE = (DocumentStatus.REJECTED, DocumentStatus.REPLACED)
 # Reminder buckets: 0, 1, 2 and "3 or more" delivered (a rescheduled call gets new reminders).
 REMINDER_BUCKETS = (0, 1, 2, 3)
 
@@ -50,6 +53,31 @@ STARTED = Base("started", Claim, "created_at", "")
 DECIDED = Base("decided", Claim, "closed_at", "", Q(status__in=DECIDED_STATUSES, submitted_at__isnull=False))
 INTERVIEWS = Base("interviews", Interview, "starts_at", "claim__", ~Q(status=InterviewStatus.CANCELLED), due_only=True)
 DOCUMENTS = Base("documents", Document, "created_at", "claim__")
+# Claims the service cancelled in the period (the day it closed them), whatever their channel.
+CANCELLED = Base("cancelled", Claim, "closed_at", "", Q(status=Status.CANCELLED, closed_at__isnull=False))
+
+# The expiry sweeps write this note on the cancellation's history row (documents.services
+# .expiry, interviews.services.expiry); an officer's cancellation for the same reason has
+# its own note or none, and is not an expiry.
+EXPIRY_NOTE = "expiry"
+# Claims expired, by the stage the claimant left them in: the status the cancellation came
+# from (its history row) and the reason the sweep of that stage gives.
+EXPIRY_STAGES: tuple[tuple[str, Status, tuple[CancelReason, ...]], ...] = (
+    ("draft", Status.DRAFT, (CancelReason.EXPIRED,)),
+    ("needs_fix", Status.NEEDS_FIX, ELECTRONIC_CANCEL_REASONS),
+    ("interview", Status.FAILED_CONFIRMATION, (CancelReason.FAILED_CONFIRMATION,)),
+)
+
+
+def _expired_from(status: Status, reasons: tuple[CancelReason, ...]) -> Q:
+    """Cancelled by an expiry sweep out of ``status``, for one of ``reasons``."""
+    return Q(cancel_reason__in=reasons) & Q(
+        Exists(
+            ClaimEvent.objects.filter(
+                claim_id=OuterRef("pk"), to_status=Status.CANCELLED, from_status=status, note=EXPIRY_NOTE
+            )
+        )
+    )
 
 
 def _reached(*statuses: str) -> Q:
@@ -100,12 +128,16 @@ MEASURES: dict[str, Measure] = {
     "failed_confirmation": Measure(INTERVIEWS, Q(status=InterviewStatus.FAILED)),
     "no_show": Measure(INTERVIEWS, _NO_SHOW),
     "documents": Measure(DOCUMENTS, Q()),
-    "auto_rejected": Measure(DOCUMENTS, Q(status=DocumentStatus.REJECTED, rejection_code__in=AUTOMATIC_REJECTIONS)),
+    "auto_rejected": Measure(DOCUMENTS, Q(status__in=REJECTED_ONCE, rejection_code__in=AUTOMATIC_REJECTIONS)),
     **{
-        f"auto_rejected_{code}": Measure(DOCUMENTS, Q(status=DocumentStatus.REJECTED, rejection_code=code))
+        f"auto_rejected_{code}": Measure(DOCUMENTS, Q(status__in=REJECTED_ONCE, rejection_code=code))
         for code in AUTOMATIC_REJECTIONS
     },
     "decided": Measure(DECIDED, Q()),
+    **{
+        f"expired_{stage}": Measure(CANCELLED, _expired_from(status, reasons))
+        for stage, status, reasons in EXPIRY_STAGES
+    },
     **{f"funnel_{key}": Measure(STARTED, condition) for key, _label, condition in FUNNEL_STEPS},
 }
 
@@ -150,7 +182,17 @@ DEFINITIONS = {
     ),
     "reupload": _(
         "Dokumen yang ditolak pemeriksaan otomatis (harus diunggah ulang), dibagi semua dokumen yang diunggah "
-        "dalam periode (tanggal unggah), per alasan penolakan. Penolakan oleh petugas tidak dihitung."
+        "dalam periode (tanggal unggah), per alasan penolakan. Dokumen yang sudah diganti peserta tetap "
+        "dihitung, dan setiap versi yang diunggah dihitung sebagai dokumen. Penolakan oleh petugas tidak dihitung."
+    ),
+    "expired": _(
+        "Klaim yang dibatalkan otomatis karena tidak ada tindakan sampai batas waktunya, menurut tahap "
+        "terakhirnya, dihitung pada tanggal pembatalan (waktu setempat kantor cabang), semua jalur: "
+        "draf yang tidak pernah dikirim (alasan “tidak ada tindakan sampai batas waktu”); klaim yang "
+        "menunggu perbaikan dokumen (alasan “unggah dokumen gagal” atau “dokumen tidak lengkap”, juga "
+        "dihitung di pembatalan klaim unggah dokumen); dan klaim yang video call-nya gagal lalu tidak "
+        "dijadwalkan lagi (alasan “konfirmasi gagal”). Pembatalan oleh petugas atau atas permintaan "
+        "peserta tidak dihitung."
     ),
     "funnel": _(
         "Klaim yang dimulai dalam periode (tanggal dibuat) dan langkah terjauh yang dicapainya menurut "
@@ -176,7 +218,18 @@ MEASURE_LABELS = {
     "documents": _("Dokumen yang diunggah"),
     "auto_rejected": _("Dokumen yang ditolak pemeriksaan otomatis"),
     "decided": _("Klaim yang diputuskan (disetujui atau ditolak)"),
+    "expired_draft": _("Draf klaim yang dibatalkan otomatis karena tidak dikirim"),
+    "expired_needs_fix": _("Klaim yang dibatalkan otomatis karena dokumennya tidak diperbaiki"),
+    "expired_interview": _("Klaim yang dibatalkan otomatis karena video call gagal dan tidak dijadwalkan lagi"),
     **{f"funnel_{key}": label for key, label, _condition in FUNNEL_STEPS},
+}
+
+
+# The stages' names on the dashboard's card.
+EXPIRY_STAGE_LABELS = {
+    "draft": _("Draf"),
+    "needs_fix": _("Perbaikan dokumen"),
+    "interview": _("Video call"),
 }
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Claim, ClaimReason, Status
-from documents.models import Document
+from documents.models import Document, DocumentStatus
 from notifications.models import Message, MessageStatus
 from tests.factories import VALID_DOB, VALID_NIK, make_jpeg, make_pdf
 
@@ -132,7 +132,8 @@ def test_claimant_starts_uploads_and_submits_a_claim(
     status_page = client.get(reverse("portal:status", args=[claim.reference])).content.decode()
     assert "Klaim sudah kami terima" in status_page
     assert "Petugas cabang sedang memeriksa" in status_page
-    assert [e.to_status for e in claim.events.all()] == [
+    # The steps (a file replaced before submitting is a line of its own, not a step).
+    assert [e.to_status for e in claim.events.all() if e.from_status != e.to_status] == [
         Status.DRAFT,
         Status.SUBMITTED,
         Status.CHECKING,
@@ -177,15 +178,22 @@ def test_replacing_and_removing_a_document_before_submitting(client, branch, dja
     first_path = Path(first.file.path)
     with django_capture_on_commit_callbacks(execute=True):
         _upload(client, claim, type_code, make_jpeg(text="second"))
-    second = Document.objects.get(claim=claim)
+    second = Document.objects.exclude(status=DocumentStatus.REPLACED).get(claim=claim)
     assert second.pk != first.pk
-    assert not first_path.exists()
+    # The first is kept as history (DOMAIN.md), with its file, while the claim lives.
+    first.refresh_from_db()
+    assert first.status == DocumentStatus.REPLACED
+    assert first_path.exists()
     second_path = Path(second.file.path)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("portal:document_delete", args=[claim.reference, second.pk]))
     assert response.status_code == 302
-    assert not Document.objects.filter(claim=claim).exists()
+    assert list(Document.objects.filter(claim=claim).values_list("pk", flat=True)) == [first.pk]
     assert not second_path.exists()
+    # The replaced one cannot be taken back.
+    response = client.post(reverse("portal:document_delete", args=[claim.reference, first.pk]), follow=True)
+    assert "sudah diganti tidak bisa dihapus" in response.content.decode()
+    assert Document.objects.filter(pk=first.pk).exists()
 
 
 def test_checklist_shows_size_and_thumbnail_that_only_the_owner_can_open(

@@ -9,11 +9,11 @@ from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent, Stat
 from claims.services import claim_reveal_nik, claim_take
 from core.staff import Role
 from documents.models import DocumentAccess, DocumentStatus
-from documents.services import document_review
+from documents.services import claim_submit, document_review
 from notifications.models import Message
-from tests.factories import VALID_NIK, BranchFactory, StaffFactory, make_claim
+from tests.factories import VALID_NIK, BranchFactory, StaffFactory, make_claim, make_jpeg
 
-from .conftest import current_documents, make_submitted_claim, staff_client
+from .conftest import current_documents, make_submitted_claim, staff_client, upload_checked
 
 pytestmark = pytest.mark.django_db
 
@@ -446,3 +446,31 @@ def test_console_pages_fit_a_laptop_and_a_tablet_and_the_viewer_fetches_once(
                 assert DocumentAccess.objects.filter(what="file").count() == before + 1
             assert not errors
             context.close()
+
+
+# --- document history ---------------------------------------------------------------------
+
+
+def test_claim_page_shows_every_version_of_a_document_and_opening_an_old_one_is_logged(branch, officer):
+    claim = make_claim(branch=branch)
+    requirements = list(claim.reason.requirements.filter(required=True).select_related("document_type"))
+    document_type = requirements[0].document_type
+    first = upload_checked(claim, document_type, make_jpeg(text="versi pertama"))
+    for requirement in requirements:
+        upload_checked(claim, requirement.document_type)
+    claim_submit(claim=claim)
+    current = next(d for d in current_documents(claim) if d.document_type_id == document_type.pk)
+    first.refresh_from_db()
+    assert first.status == DocumentStatus.REPLACED
+
+    html = _main(staff_client(officer).get(_url(claim)))
+
+    assert "1 versi sebelumnya" in html
+    assert "Sudah diganti" in html
+    old_link = reverse("documents:file", args=[first.pk])
+    assert f'href="{old_link}"' in html
+    assert f'href="{reverse("documents:file", args=[current.pk])}"' in html
+    # Opening the old version is a staff view like any other: served, and on the access log.
+    response = staff_client(officer).get(old_link)
+    assert response.status_code == 200
+    assert DocumentAccess.objects.filter(document=first, user=officer, what="file").count() == 1

@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 
-from claims.models import CancelReason, Channel, Status
+from claims.models import CancelReason, Channel, ClaimEvent, Status
 from documents.models import DocumentStatus
 from interviews.models import InterviewStatus
 from reports.figures import Filters, custom_period, dashboard_figures, drilldown, month_period, week_period
 from reports.figures.compute import percentile_cont
 
-from .conftest import JAYAPURA, NOW, WEEK, claim_row, document_row, interview_row, local
+from .conftest import JAKARTA, JAYAPURA, NOW, WEEK, claim_row, document_row, interview_row, local
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +329,149 @@ def test_custom_period_spans_whole_local_days(jayapura, national):
     assert figures(national, period=period).total.counts["submitted"] == 2
     period = custom_period(WEEK + dt.timedelta(days=1), WEEK + dt.timedelta(days=1))
     assert figures(national, period=period).total.counts.get("submitted", 0) == 0
+
+
+def test_reupload_rate_counts_automatic_rejections_the_claimant_has_since_replaced(
+    jakarta, national, django_capture_on_commit_callbacks
+):
+    """Issue 14: three bad photos replaced by good ones used to leave 0 automatic rejections."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from documents.services import document_upload
+    from tests.documents import corpus
+    from tests.factories import make_claim, make_jpeg
+
+    claim = make_claim(branch=jakarta)
+    types = [r.document_type for r in claim.reason.requirements.filter(required=True).select_related("document_type")]
+    for index, document_type in enumerate(types[:3]):
+        for content in (corpus.blurred_jpeg(), make_jpeg(text=f"bagus {index}")):
+            with django_capture_on_commit_callbacks(execute=True):
+                document_upload(claim=claim, document_type=document_type, uploaded=SimpleUploadedFile("f.jpg", content))
+
+    now = timezone.now()
+    today = now.astimezone(JAKARTA).date()
+    around_now = custom_period(today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+    result = dashboard_figures(national, EVERYTHING, around_now, now=now, use_cache=False)
+    reupload = result.total.ratios["reupload"]
+    assert (reupload.numerator, reupload.denominator) == (3, 6)
+    assert {code: ratio.numerator for code, ratio in result.reupload} == {"image_blurry": 3}
+    _columns, rows = drilldown("auto_rejected", national, EVERYTHING, around_now, now=now)
+    assert {row[-2] for row in rows} == {DocumentStatus.REPLACED}
+
+
+# --- claims expired by stage --------------------------------------------------------------
+
+
+def _expired(branch, *, on: dt.datetime, reason: str, history: list[str], note: str = "expiry", **kwargs):
+    """A claim cancelled out of the last status of ``history`` (its note: the expiry sweep's or an officer's)."""
+    claim = claim_row(
+        branch,
+        status=Status.CANCELLED,
+        cancel_reason=reason,
+        closed_at=on,
+        history=history,
+        **{"submitted_at": None, **kwargs},
+    )
+    # The history is append-only: the cancellation's row is written as claim_cancel writes it.
+    ClaimEvent.objects.create(
+        claim=claim, at=on, from_status=history[-1] if history else Status.DRAFT, to_status=Status.CANCELLED,
+        reason=reason, note=note,
+    )  # fmt: skip
+    return claim
+
+
+_FIX = [Status.SUBMITTED, Status.CHECKING, Status.NEEDS_FIX]
+_CALL = [Status.SUBMITTED, Status.CHECKING, Status.IN_REVIEW, Status.INTERVIEW_SCHEDULED, Status.FAILED_CONFIRMATION]
+
+
+def test_claims_expired_by_stage_count_only_what_the_expiry_sweeps_cancelled(jakarta, national):
+    day = local(WEEK + dt.timedelta(days=3))
+    sent = local(WEEK - dt.timedelta(days=20))
+    drafts = [_expired(jakarta, on=day, reason=CancelReason.EXPIRED, history=[]) for _ in range(2)]
+    fixes = [
+        _expired(jakarta, on=day, reason=CancelReason.UPLOAD_FAILED, history=_FIX, submitted_at=sent),
+        _expired(
+            jakarta, on=day, reason=CancelReason.INCOMPLETE_DOCUMENTS, history=_FIX, submitted_at=sent,
+            channel=Channel.DROPBOX,
+        ),
+    ]  # fmt: skip
+    call = _expired(jakarta, on=day, reason=CancelReason.FAILED_CONFIRMATION, history=_CALL, submitted_at=sent)
+    # Not expiries: an officer's cancellation, the claimant's own, one outside the period.
+    _expired(jakarta, on=day, reason=CancelReason.INCOMPLETE_DOCUMENTS, history=_FIX, submitted_at=sent, note="")
+    _expired(jakarta, on=day, reason=CancelReason.CLAIMANT_REQUEST, history=[], note="")
+    _expired(jakarta, on=local(WEEK + dt.timedelta(days=8)), reason=CancelReason.EXPIRED, history=[])
+
+    result = figures(national)
+    assert {stage: count for stage, _label, count, _url in result.expired} == {
+        "draft": 2,
+        "needs_fix": 2,
+        "interview": 1,
+    }
+    assert references("expired_draft", national) == sorted(c.reference for c in drafts)
+    assert references("expired_needs_fix", national) == sorted(c.reference for c in fixes)
+    assert references("expired_interview", national) == [call.reference]
+    # Scoped by the filters like every figure: the dropbox one only under "dropbox".
+    dropbox = figures(national, filters=Filters(channel=Channel.DROPBOX))
+    assert {stage: count for stage, _label, count, _url in dropbox.expired} == {
+        "draft": 0,
+        "needs_fix": 1,
+        "interview": 0,
+    }
+    # Per row of the table too (the branch's row of its region).
+    [row] = result.rows
+    assert (row.counts["expired_draft"], row.counts["expired_needs_fix"], row.counts["expired_interview"]) == (2, 2, 1)
+
+
+def test_claims_the_real_expiry_sweeps_cancel_are_counted_at_their_stage(jakarta, national, settings):
+    import time_machine
+
+    from documents.services import claims_expiry_sweep
+    from interviews.services.expiry import interviews_expiry_sweep
+    from tests.factories import make_claim
+
+    settings.CLAIM_DRAFT_NUDGE_DAYS = settings.CLAIM_FIX_NUDGE_DAYS = 3
+    settings.CLAIM_DRAFT_EXPIRE_DAYS = settings.CLAIM_FIX_EXPIRE_DAYS = 10
+    settings.CLAIM_CONFIRMATION_EXPIRE_DAYS = 5
+    start = local(dt.date(2026, 11, 2))  # a Monday; no holiday in November 2026
+    with time_machine.travel(start, tick=False):
+        draft = make_claim(branch=jakarta)
+        fix = claim_row(jakarta, submitted_at=start, status=Status.NEEDS_FIX)
+        call = claim_row(jakarta, submitted_at=start, status=Status.FAILED_CONFIRMATION, history=_CALL)
+    end = local(dt.date(2026, 11, 20))  # 14 working days later
+    with time_machine.travel(end, tick=False):
+        claims_expiry_sweep()
+        interviews_expiry_sweep()
+    for claim in (draft, fix, call):
+        claim.refresh_from_db()
+        assert claim.status == Status.CANCELLED
+
+    result = dashboard_figures(national, EVERYTHING, week_period(end.date()), now=end, use_cache=False)
+    assert {stage: count for stage, _label, count, _url in result.expired} == {
+        "draft": 1,
+        "needs_fix": 1,
+        "interview": 1,
+    }
+
+
+def test_expired_by_stage_takes_as_many_queries_for_many_claims_as_for_one(region, national):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import BranchFactory
+
+    day = local(WEEK + dt.timedelta(days=3))
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            figures(national)
+        return len(queries)
+
+    _expired(BranchFactory(region=region), on=day, reason=CancelReason.EXPIRED, history=[])
+    few = count_queries()
+    for _ in range(4):
+        branch = BranchFactory(region=region)
+        _expired(branch, on=day, reason=CancelReason.EXPIRED, history=[])
+        _expired(branch, on=day, reason=CancelReason.FAILED_CONFIRMATION, history=_CALL, submitted_at=day)
+    assert count_queries() == few
+    assert {stage: count for stage, _label, count, _url in figures(national).expired}["draft"] == 5

@@ -61,8 +61,17 @@ def test_dashboard_shows_each_figure_with_its_definition_and_svg_trends(week_of_
     assert response.status_code == 200
     html = response.content.decode()
     assert "30,0%" in html  # 3 of 10 electronic claims cancelled, upload failed
-    for key in ("ecancel", "failed_confirmation", "channel_mix", "reminders", "time_to_decision", "reupload"):
+    for key in (
+        "ecancel",
+        "expired",
+        "failed_confirmation",
+        "channel_mix",
+        "reminders",
+        "time_to_decision",
+        "reupload",
+    ):
         assert str(DEFINITIONS[key])[:60] in html
+    assert 'id="angka-kedaluwarsa"' in html  # claims expired by stage, beside the cancellation rate
     assert html.count('<svg class="trend"') == 3
     assert "Cabang Jakarta Uji" in html
     assert "Cabang Jayapura Uji" in html

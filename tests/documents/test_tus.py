@@ -305,15 +305,18 @@ def test_upload_for_a_closed_claim_is_refused_and_deleted(claimant, claim, photo
     assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
 
 
-def test_a_second_upload_replaces_the_draft_document(claimant, claim, photo):
+def test_a_second_upload_replaces_the_draft_document_and_keeps_the_first(claimant, claim, photo):
     for text in ("PERTAMA", "KEDUA"):
         content = make_jpeg(1600, 1200, text=text)
         url = _create(claimant, claim, len(content))["Location"]
         _patch(claimant, url, 0, content)
 
-    document = Document.objects.get(claim=claim)
+    document = Document.objects.exclude(status=DocumentStatus.REPLACED).get(claim=claim)
     with document.file.open("rb") as stored:
         assert stored.read() == make_jpeg(1600, 1200, text="KEDUA")
+    first = Document.objects.get(claim=claim, status=DocumentStatus.REPLACED)
+    with first.file.open("rb") as stored:
+        assert stored.read() == make_jpeg(1600, 1200, text="PERTAMA")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -18,7 +18,7 @@ from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent
 from claims.personal_data import ANONYMISED
 from claims.services import claim_cancel, claim_reveal_nik
 from core.audit import AppendOnlyError
-from documents.models import Document, DocumentAccess, Envelope
+from documents.models import Document, DocumentAccess, DocumentStatus, Envelope
 from documents.services import (
     document_access_record,
     document_check,
@@ -281,5 +281,5 @@ def test_a_draft_document_staff_opened_can_still_be_replaced_and_the_look_stays_
 
     document_upload(claim=claim, document_type=document_type, uploaded=SimpleUploadedFile("b.jpg", make_jpeg(text="b")))
 
-    assert not Document.objects.filter(pk=first.pk).exists()
+    assert Document.objects.get(pk=first.pk).status == DocumentStatus.REPLACED
     assert list(DocumentAccess.objects.filter(user=officer).values_list("document_id", flat=True)) == [first.pk]
