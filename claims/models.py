@@ -235,9 +235,9 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SUBMITTED: frozenset({Status.CHECKING, Status.CANCELLED}),
     Status.CHECKING: frozenset({Status.NEEDS_FIX, Status.IN_REVIEW, Status.CANCELLED}),
     Status.NEEDS_FIX: frozenset({Status.CHECKING, Status.CANCELLED}),
-    Status.IN_REVIEW: frozenset(
-        {Status.NEEDS_FIX, Status.INTERVIEW_SCHEDULED, Status.APPROVED, Status.REJECTED, Status.CANCELLED}
-    ),
+    # No decision without the call: approval only after it (interview_done). Rejection before
+    # it is allowed only as ineligible or duplicate (REJECT_BEFORE_CALL, claims/services/officer.py).
+    Status.IN_REVIEW: frozenset({Status.NEEDS_FIX, Status.INTERVIEW_SCHEDULED, Status.REJECTED, Status.CANCELLED}),
     Status.INTERVIEW_SCHEDULED: frozenset(
         {Status.INTERVIEW_SCHEDULED, Status.INTERVIEW_DONE, Status.FAILED_CONFIRMATION, Status.CANCELLED}
     ),

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from claims.models import CancelReason, Claim, Status
+from claims.models import ALLOWED_TRANSITIONS, CancelReason, Claim, Status
 from claims.services import (
     REJECT_EXPLANATIONS,
     ClaimTransitionNotAllowed,
@@ -21,6 +21,7 @@ from claims.services import (
     claim_status_path,
     claim_touch,
     claim_transition,
+    reject_reasons_allowed,
 )
 
 from ..selectors import interview_active_for_claim
@@ -46,7 +47,11 @@ def claim_approve(*, claim: Claim, by, claim_version: int) -> Claim:
 
 
 def claim_reject(*, claim: Claim, reason: RejectReason, note: str = "", by, claim_version: int) -> Claim:
-    """Turn the claim down with a reason from the fixed list; the claimant is told why."""
+    """Turn the claim down with a reason from the fixed list; the claimant is told why.
+
+    DOMAIN.md, no decision without the call: before the call (any status but interview_done)
+    only ``ineligible`` or ``duplicate`` may be the reason; it is judged under the claim's lock.
+    """
     note = (note or "").strip()
     if reason not in RejectReason.values:
         raise ValidationError(_("Pilih alasan penolakan."), code="reason")
@@ -54,6 +59,15 @@ def claim_reject(*, claim: Claim, reason: RejectReason, note: str = "", by, clai
         raise ValidationError(_("Tulis catatan untuk alasan lainnya."), code="note")
     with transaction.atomic():
         locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
+        rejectable = Status.REJECTED in ALLOWED_TRANSITIONS[locked.status]
+        if rejectable and RejectReason(reason) not in reject_reasons_allowed(locked):
+            raise ValidationError(
+                _(
+                    "Sebelum video call, klaim hanya bisa ditolak karena tidak memenuhi syarat atau klaim ganda. "
+                    "Untuk alasan lain, jadwalkan video call dulu."
+                ),
+                code="before_call",
+            )
         locked = claim_transition(claim=locked, to=Status.REJECTED, by=by, reason=reason, note=note)
         claim_notify(
             claim=locked,

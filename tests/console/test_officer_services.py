@@ -214,7 +214,9 @@ def test_a_document_still_being_checked_or_replaced_is_not_reviewed(claim_in_rev
 
 
 def test_documents_of_a_closed_claim_are_not_reviewed(claim_in_review, officer):
-    claim = claim_approve(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
+    claim = claim_reject(
+        claim=claim_in_review, reason=RejectReason.DUPLICATE, by=officer, claim_version=claim_in_review.version
+    )
     with pytest.raises(OfficerActionRefused):
         document_review(
             document=current_documents(claim)[0],
@@ -313,16 +315,16 @@ def test_holder_releases_the_claim(claim_in_review, officer, other_officer):
     assert claim_take(claim=claim, by=other_officer, claim_version=claim.version).assigned_to == other_officer
 
 
-def test_branch_manager_may_take_over_a_live_hold(claim_in_review, officer, branch_manager):
-    claim = claim_take(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
+def test_branch_manager_may_take_over_a_live_hold(claim_after_call, officer, branch_manager):
+    claim = claim_take(claim=claim_after_call, by=officer, claim_version=claim_after_call.version)
     claim = claim_take(claim=claim, by=branch_manager, claim_version=claim.version)
     assert _fresh(claim).assigned_to == branch_manager
     claim = claim_approve(claim=claim, by=branch_manager, claim_version=claim.version)
     assert claim.status == Status.APPROVED
 
 
-def test_a_closed_claim_cannot_be_taken(claim_in_review, officer):
-    claim = claim_approve(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
+def test_a_closed_claim_cannot_be_taken(claim_after_call, officer):
+    claim = claim_approve(claim=claim_after_call, by=officer, claim_version=claim_after_call.version)
     with pytest.raises(OfficerActionRefused):
         claim_take(claim=claim, by=officer, claim_version=claim.version)
 
@@ -330,13 +332,23 @@ def test_a_closed_claim_cannot_be_taken(claim_in_review, officer):
 # --- claim decisions ----------------------------------------------------------------------
 
 
-def test_officer_approves_a_claim_in_review(claim_in_review, officer):
-    claim = claim_approve(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
+def test_officer_approves_a_claim_after_the_call(claim_after_call, officer):
+    claim = claim_approve(claim=claim_after_call, by=officer, claim_version=claim_after_call.version)
     assert claim.status == Status.APPROVED
     assert claim.closed_at is not None
     assert claim.assigned_to is None  # a closed claim is nobody's to hold
     event = claim.events.last()
-    assert (event.from_status, event.to_status, event.actor) == (Status.IN_REVIEW, Status.APPROVED, officer)
+    assert (event.from_status, event.to_status, event.actor) == (Status.INTERVIEW_DONE, Status.APPROVED, officer)
+
+
+def test_approving_a_claim_in_review_before_the_call_is_refused(claim_in_review, officer):
+    """DOMAIN.md: no decision without the call; approval only from interview_done."""
+    with pytest.raises(ClaimTransitionNotAllowed):
+        claim_approve(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
+    claim = _fresh(claim_in_review)
+    assert claim.status == Status.IN_REVIEW
+    assert not claim.events.filter(to_status=Status.APPROVED).exists()
+    assert not Message.objects.filter(claim=claim, template="claim_approved").exists()
 
 
 def test_approving_a_claim_that_waits_for_documents_is_refused(claim_in_review, officer):
@@ -353,8 +365,8 @@ def test_approving_a_claim_that_waits_for_documents_is_refused(claim_in_review, 
 
 
 @pytest.mark.parametrize("reason", [value for value in RejectReason.values if value != RejectReason.OTHER])
-def test_officer_rejects_a_claim_with_a_reason_and_the_claimant_is_told(claim_in_review, officer, reason):
-    claim = claim_reject(claim=claim_in_review, reason=reason, by=officer, claim_version=claim_in_review.version)
+def test_officer_rejects_a_claim_with_a_reason_and_the_claimant_is_told(claim_after_call, officer, reason):
+    claim = claim_reject(claim=claim_after_call, reason=reason, by=officer, claim_version=claim_after_call.version)
     assert claim.status == Status.REJECTED
     event = claim.events.last()
     assert (event.to_status, event.reason, event.actor) == (Status.REJECTED, reason, officer)
@@ -363,21 +375,49 @@ def test_officer_rejects_a_claim_with_a_reason_and_the_claimant_is_told(claim_in
     assert f"?nomor={claim.reference}" in message.body
 
 
-def test_rejecting_a_claim_for_another_reason_needs_a_note(claim_in_review, officer):
+def test_rejecting_a_claim_for_another_reason_needs_a_note(claim_after_call, officer):
     with pytest.raises(ValidationError):
         claim_reject(
-            claim=claim_in_review, reason=RejectReason.OTHER, by=officer, claim_version=claim_in_review.version
+            claim=claim_after_call, reason=RejectReason.OTHER, by=officer, claim_version=claim_after_call.version
         )
-    assert _fresh(claim_in_review).status == Status.IN_REVIEW
+    assert _fresh(claim_after_call).status == Status.INTERVIEW_DONE
     claim = claim_reject(
-        claim=claim_in_review,
+        claim=claim_after_call,
         reason=RejectReason.OTHER,
         note="Masa kepesertaan belum cukup.",
         by=officer,
-        claim_version=claim_in_review.version,
+        claim_version=claim_after_call.version,
     )
     assert claim.status == Status.REJECTED
     assert "Masa kepesertaan belum cukup." in Message.objects.get(template="claim_rejected").body
+
+
+@pytest.mark.parametrize("reason", [RejectReason.OTHER, RejectReason.DATA_MISMATCH])
+def test_rejecting_before_the_call_for_a_reason_the_call_must_settle_is_refused(claim_in_review, officer, reason):
+    with pytest.raises(ValidationError, match="Sebelum video call") as refused:
+        claim_reject(
+            claim=claim_in_review,
+            reason=reason,
+            note="Masa kepesertaan belum cukup.",
+            by=officer,
+            claim_version=claim_in_review.version,
+        )
+    assert refused.value.code == "before_call"
+    claim = _fresh(claim_in_review)
+    assert claim.status == Status.IN_REVIEW
+    assert not claim.events.filter(to_status=Status.REJECTED).exists()
+    assert not Message.objects.filter(claim=claim, template="claim_rejected").exists()
+
+
+@pytest.mark.parametrize("reason", [RejectReason.INELIGIBLE, RejectReason.DUPLICATE])
+def test_rejecting_before_the_call_as_ineligible_or_duplicate_is_allowed_with_the_reason(
+    claim_in_review, officer, reason
+):
+    claim = claim_reject(claim=claim_in_review, reason=reason, by=officer, claim_version=claim_in_review.version)
+    assert claim.status == Status.REJECTED
+    event = claim.events.last()
+    assert (event.from_status, event.to_status, event.reason) == (Status.IN_REVIEW, Status.REJECTED, reason)
+    assert Message.objects.filter(claim=claim, template="claim_rejected").count() == 1
 
 
 def test_officer_cancels_with_a_reason(claim_in_review, officer):
