@@ -6,8 +6,11 @@ transaction. They live here, above claims/, because the decision follows the int
 claims/ knows nothing of interviews.
 """
 
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from claims.models import ALLOWED_TRANSITIONS, CancelReason, Claim, Status
@@ -23,6 +26,7 @@ from claims.services import (
     claim_transition,
     reject_reasons_allowed,
 )
+from claims.workdays import WorkingDays
 
 from ..selectors import interview_active_for_claim
 from .booking import interview_cancel
@@ -37,10 +41,32 @@ def _interview_call_off(claim: Claim, *, by) -> None:
         interview_cancel(interview=interview, by=by, note=claim.status)
 
 
+def _pay_by(claim: Claim) -> str:
+    """The last working day of the programme's payment days from today, at the claim's branch."""
+    today = timezone.localtime(timezone.now(), ZoneInfo(claim.branch.time_zone)).date()
+    day = WorkingDays.for_branch(claim.branch_id).add(today, claim.programme.payment_days)
+    with translation.override(claim.language):
+        return dateformat.format(day, "l, j F Y")
+
+
 def claim_approve(*, claim: Claim, by, claim_version: int) -> Claim:
+    """Approve after the call (the table allows it from interview_done only); the claimant is told
+    when the money comes, where to follow it and whom to call."""
     with transaction.atomic():
         locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
         locked = claim_transition(claim=locked, to=Status.APPROVED, by=by)
+        with translation.override(locked.language):
+            programme = locked.programme.localized("name")
+        claim_notify(
+            claim=locked,
+            template="claim_approved",
+            context={
+                "link_path": claim_status_path(locked),
+                "programme": programme,
+                "payment_days": locked.programme.payment_days,
+                "pay_by": _pay_by(locked),
+            },
+        )
         _interview_call_off(locked, by=by)
         locked = claim_touch(claim=locked, by=by)
     return locked

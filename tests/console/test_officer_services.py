@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -17,6 +18,7 @@ from claims.services import (
     claim_release,
     claim_request_documents,
     claim_reveal_nik,
+    claim_status_path,
     claim_take,
 )
 from core.staff import Role, is_manager
@@ -24,11 +26,12 @@ from documents.models import DocumentStatus
 from documents.rejections import OFFICER_REJECTIONS, fix_hint
 from documents.services import ReviewDecision, document_review, document_upload, documents_review
 from interviews.services import claim_approve, claim_cancel_by_staff, claim_reject
-from notifications.models import Message
+from notifications.models import Message, MessageChannel
+from notifications.services import message_fail
 from tests.documents import corpus
 from tests.factories import StaffFactory, make_jpeg
 
-from .conftest import current_documents, make_submitted_claim, upload_checked
+from .conftest import current_documents, make_claim_after_call, make_submitted_claim, upload_checked
 
 pytestmark = pytest.mark.django_db
 
@@ -339,6 +342,35 @@ def test_officer_approves_a_claim_after_the_call(claim_after_call, officer):
     assert claim.assigned_to is None  # a closed claim is nobody's to hold
     event = claim.events.last()
     assert (event.from_status, event.to_status, event.actor) == (Status.INTERVIEW_DONE, Status.APPROVED, officer)
+
+
+def test_approval_tells_the_claimant_the_payment_days_and_the_status_link_on_whatsapp_first(claim_after_call, officer):
+    programme = claim_after_call.programme
+    programme.payment_days = 7  # from the catalogue, edited in admin: not a number in the template
+    programme.save(update_fields=["payment_days"])
+    claim = claim_approve(claim=claim_after_call, by=officer, claim_version=claim_after_call.version)
+    [message] = Message.objects.filter(claim=claim, template="claim_approved")
+    assert message.to == claim.contact_phone
+    assert message.channel == MessageChannel.WHATSAPP
+    assert f"klaim {claim.reference} ({programme.name}) sudah disetujui" in message.body
+    assert "rekening bank yang Anda tulis di klaim, paling lambat 7 hari kerja lagi" in message.body
+    assert f"{settings.PUBLIC_BASE_URL}{claim_status_path(claim)}" in message.body
+    assert "Telepon 175" in message.body
+    assert claim.nik not in message.body
+    # SMS second: a failed WhatsApp message gets one SMS copy of the same text.
+    message_fail(message_id=message.pk, reason="not_on_whatsapp")
+    [sms] = Message.objects.filter(claim=claim, template="claim_approved", channel=MessageChannel.SMS)
+    assert (sms.fallback_for, sms.body) == (message, message.body)
+
+
+def test_approval_message_is_in_the_claimants_language(branch, officer):
+    claim = make_claim_after_call(branch=branch)
+    Claim.objects.filter(pk=claim.pk).update(language="en")  # the claimant used the English pages
+    claim = _fresh(claim)
+    claim_approve(claim=claim, by=officer, claim_version=claim.version)
+    body = Message.objects.get(claim=claim, template="claim_approved").body
+    assert f"claim {claim.reference} (Old-Age Savings) has been approved" in body
+    assert "within 5 working days" in body
 
 
 def test_approving_a_claim_in_review_before_the_call_is_refused(claim_in_review, officer):
