@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent, DocumentType, Status
@@ -467,6 +468,28 @@ def test_officer_cancels_with_a_reason(claim_in_review, officer):
         claim_cancel_by_staff(
             claim=claim, reason=CancelReason.DUPLICATE, by=officer, claim_version=_fresh(claim).version
         )
+
+
+def test_a_cancellation_by_staff_tells_the_claimant_why_and_how_to_start_again_once(claim_in_review, officer):
+    claim = claim_cancel_by_staff(
+        claim=claim_in_review,
+        reason=CancelReason.DUPLICATE,
+        note="Sama dengan klaim LA-XXXX",  # the officer's note stays on the history, not in the message
+        by=officer,
+        claim_version=claim_in_review.version,
+    )
+    [message] = Message.objects.filter(claim=claim, template="claim_cancelled")
+    assert message.channel == MessageChannel.WHATSAPP
+    assert not Message.objects.filter(claim=claim, template="interview_cancelled").exists()
+    body = message.body
+    assert f"klaim {claim.reference} dibatalkan." in body
+    assert "Alasan: Klaim yang sama sudah pernah diajukan." in body
+    assert f"{settings.PUBLIC_BASE_URL}{reverse('portal:start_programme')}" in body  # start a new claim
+    assert f"dropbox {claim.branch.name}" in body
+    assert "telepon 175" in body
+    assert f"{settings.PUBLIC_BASE_URL}{claim_status_path(claim)}" in body
+    assert "sesuai permintaan Anda" not in body
+    assert "LA-XXXX" not in body
 
 
 def test_cancelling_at_the_claimants_request_tells_them(claim_in_review, officer):
