@@ -93,8 +93,8 @@ class ClaimReasonInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "name_en", "ordering", "is_active")
-    list_editable = ("ordering", "is_active")
+    list_display = ("code", "name", "name_en", "payment_days", "ordering", "is_active")
+    list_editable = ("payment_days", "ordering", "is_active")
     search_fields = ("code", "name", "name_en")
     inlines = [ClaimReasonInline]
 

@@ -2,6 +2,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -101,6 +102,14 @@ class Programme(Localized):
     summary_en = models.CharField(_("penjelasan singkat (English)"), max_length=200, blank=True)
     ordering = models.PositiveSmallIntegerField(_("urutan"), default=0)
     is_active = models.BooleanField(_("aktif"), default=True)
+    # Told to the claimant in the approval message: the money reaches the claim's bank account
+    # within this many working days (JHT: Permenaker 4/2022, five working days).
+    payment_days = models.PositiveSmallIntegerField(
+        _("lama pembayaran (hari kerja)"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("Dana dikirim ke rekening peserta paling lambat sekian hari kerja setelah klaim disetujui."),
+    )
 
     class Meta:
         ordering = ["ordering", "code"]
@@ -235,9 +244,9 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SUBMITTED: frozenset({Status.CHECKING, Status.CANCELLED}),
     Status.CHECKING: frozenset({Status.NEEDS_FIX, Status.IN_REVIEW, Status.CANCELLED}),
     Status.NEEDS_FIX: frozenset({Status.CHECKING, Status.CANCELLED}),
-    Status.IN_REVIEW: frozenset(
-        {Status.NEEDS_FIX, Status.INTERVIEW_SCHEDULED, Status.APPROVED, Status.REJECTED, Status.CANCELLED}
-    ),
+    # No decision without the call: approval only after it (interview_done). Rejection before
+    # it is allowed only as ineligible or duplicate (REJECT_BEFORE_CALL, claims/services/officer.py).
+    Status.IN_REVIEW: frozenset({Status.NEEDS_FIX, Status.INTERVIEW_SCHEDULED, Status.REJECTED, Status.CANCELLED}),
     Status.INTERVIEW_SCHEDULED: frozenset(
         {Status.INTERVIEW_SCHEDULED, Status.INTERVIEW_DONE, Status.FAILED_CONFIRMATION, Status.CANCELLED}
     ),

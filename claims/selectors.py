@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.staff import in_staff_scope
 
 from .access import session_claim_ids
-from .models import Branch, Claim, ClaimReason, DocumentRequirement, DocumentType, Programme
+from .models import Branch, Claim, ClaimReason, DocumentRequirement, DocumentType, Programme, Status
 from .timeline import DOCUMENT_REPLACED, explain
 from .workdays import WorkingDays
 
@@ -115,3 +115,14 @@ def claim_decision_due(claim: Claim, *, calendar: WorkingDays | None = None) -> 
     submitted = claim.submitted_at.astimezone(ZoneInfo(claim.branch.time_zone)).date()
     calendar = calendar or WorkingDays.for_branch(claim.branch_id)
     return calendar.add(submitted, settings.CLAIM_SERVICE_TARGET_DAYS)
+
+
+def claim_payment_due(claim: Claim, *, calendar: WorkingDays | None = None) -> date | None:
+    """The last day the money of an approved claim may take: the programme's payment days, in
+    working days of the claim's branch, after the day it was approved (local to the branch)."""
+    approved_at = claim.events.filter(to_status=Status.APPROVED).order_by("at").values_list("at", flat=True).first()
+    if claim.status != Status.APPROVED or approved_at is None:
+        return None
+    approved = approved_at.astimezone(ZoneInfo(claim.branch.time_zone)).date()
+    calendar = calendar or WorkingDays.for_branch(claim.branch_id)
+    return calendar.add(approved, claim.programme.payment_days)

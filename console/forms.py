@@ -165,11 +165,21 @@ class ApproveForm(VersionForm):
 
 
 class RejectForm(VersionForm):
+    """``reasons``: what the claim may be rejected with now (before the call, ineligible or duplicate only)."""
+
     id_prefix = "reject"
     alasan = forms.ChoiceField(label=_("Alasan penolakan"), choices=[("", _("Pilih alasan")), *RejectReason.choices])
     catatan = forms.CharField(
         label=_("Catatan untuk peserta"), required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, reasons: list[RejectReason] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reasons is not None:
+            alasan = self.fields["alasan"]
+            assert isinstance(alasan, forms.ChoiceField)  # declared above; Form.fields is typed as any Field
+            alasan.choices = [("", _("Pilih alasan")), *((reason.value, reason.label) for reason in reasons)]
+        self.before_call = reasons is not None and RejectReason.OTHER not in reasons
 
     def clean(self):
         cleaned = super().clean()

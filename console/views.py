@@ -25,6 +25,7 @@ from claims.services import (
     claim_request_documents,
     claim_reveal_nik,
     claim_take,
+    reject_reasons_allowed,
 )
 from core.masking import mask_nik
 from core.staff import is_manager, staff_only
@@ -123,7 +124,7 @@ def _render_claim(
             "review_form": review,
             "request_form": bound.get("request") or RequestDocumentsForm(initial=initial, claim=claim),
             "approve_form": ApproveForm(initial=initial),
-            "reject_form": bound.get("reject") or RejectForm(initial=initial),
+            "reject_form": bound.get("reject") or RejectForm(initial=initial, reasons=reject_reasons_allowed(claim)),
             "cancel_form": bound.get("cancel") or CancelForm(initial=initial),
         },
         status=status,
@@ -254,7 +255,7 @@ def claim_approve_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def claim_reject_view(request: HttpRequest, reference: str) -> HttpResponse:
     claim = _claim(request, reference)
-    form = RejectForm(request.POST)
+    form = RejectForm(request.POST, reasons=reject_reasons_allowed(claim))
     if not form.is_valid():
         return _render_claim(request, claim, bound={"reject": form}, status=400)
     return act(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from claims.models import Branch, CancelReason, Channel, Claim, ClaimEvent, ClaimReason, DocumentType, Status
+from claims.services import RejectReason
 from core.staff import Role
 from documents.models import Document, DocumentStatus
 from interviews.models import AttemptOutcome, CallChannel, Interview, InterviewAttempt, InterviewStatus, Reminder
@@ -120,6 +121,9 @@ def demo_figures(branches: dict[str, Branch]) -> str:
                 for index, step in enumerate(steps):
                     at = submitted + (end - submitted) * (index / max(1, len(steps) - 1))
                     reason_code = claim.cancel_reason if step == Status.CANCELLED else ""
+                    if step == Status.REJECTED:
+                        # Rejected before the call (DOMAIN.md): only as ineligible or duplicate.
+                        reason_code = RejectReason.DUPLICATE if n % 4 == 0 else RejectReason.INELIGIBLE
                     events.append(
                         ClaimEvent(claim=claim, at=at, from_status=previous, to_status=step, reason=reason_code)
                     )

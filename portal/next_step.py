@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Status
+from claims.selectors import claim_payment_due
 from interviews.selectors import interview_active_for_claim, interview_token, local_time_text
 
 
@@ -74,10 +76,11 @@ def claimant_next_step(claim: Claim, *, to_fix: int, language: str = "id") -> Ne
                 % {"call_centre": call_centre},
             )
         case Status.APPROVED:
-            return NextStep(
-                False,
-                _("Klaim Anda disetujui. Dana dikirim ke rekening yang Anda daftarkan di klaim ini."),
-            )
+            pay_by = claim_payment_due(claim)
+            text = _("Klaim Anda disetujui. Dana dikirim ke rekening yang Anda daftarkan di klaim ini.")
+            if pay_by is not None:
+                text = _("%(text)s Paling lambat %(day)s.") % {"text": text, "day": date_format(pay_by, "l, j F Y")}
+            return NextStep(False, text)
         case Status.REJECTED:
             return NextStep(
                 False,

@@ -26,6 +26,7 @@ from .lifecycle import (
 )
 from .messaging import claim_notify, claim_status_path
 from .officer import (
+    REJECT_BEFORE_CALL,
     REJECT_EXPLANATIONS,
     ClaimHeld,
     OfficerActionRefused,
@@ -39,6 +40,7 @@ from .officer import (
     claim_reveal_nik,
     claim_take,
     claim_touch,
+    reject_reasons_allowed,
 )
 from .resume import (
     ResumeLinkCheck,
@@ -59,6 +61,7 @@ __all__ = [
     "claim_create",
     "claim_record_event",
     "claim_transition",
+    "REJECT_BEFORE_CALL",
     "REJECT_EXPLANATIONS",
     "ClaimHeld",
     "OfficerActionRefused",
@@ -72,6 +75,7 @@ __all__ = [
     "claim_reveal_nik",
     "claim_take",
     "claim_touch",
+    "reject_reasons_allowed",
     "AssistedWhere",
     "PhoneCheck",
     "assisted_branches",

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.transitions import TransitionNotAllowed
-from notifications.services import message_send
 
 from ..models import (
     ALLOWED_TRANSITIONS,
@@ -23,6 +24,7 @@ from ..models import (
     ClaimReason,
     Status,
 )
+from .messaging import claim_notify, claim_status_path
 
 logger = logging.getLogger(__name__)
 
@@ -111,21 +113,51 @@ def claim_transition(*, claim: Claim, to: Status, by=None, reason: str = "", not
     return locked
 
 
+# What the claimant reads about each cancellation they did not ask for, in plain words.
+CANCEL_EXPLANATIONS = {
+    CancelReason.UPLOAD_FAILED: gettext_lazy(
+        "Foto dokumen yang Anda kirim belum lolos pemeriksaan, dan foto baru tidak masuk sampai batas waktu."
+    ),
+    CancelReason.INCOMPLETE_DOCUMENTS: gettext_lazy("Dokumen yang diperlukan belum lengkap sampai batas waktu."),
+    CancelReason.CLAIMANT_REQUEST: gettext_lazy("Anda meminta klaim ini dibatalkan."),
+    CancelReason.FAILED_CONFIRMATION: gettext_lazy(
+        "Video call untuk memastikan data Anda belum berhasil, dan tidak ada jadwal baru sampai batas waktu."
+    ),
+    CancelReason.DUPLICATE: gettext_lazy("Klaim yang sama sudah pernah diajukan."),
+    CancelReason.INELIGIBLE: gettext_lazy("Klaim ini belum memenuhi syarat program."),
+    CancelReason.EXPIRED: gettext_lazy("Klaim ini belum dikirim sampai batas waktu."),
+}
+
+
 def claim_cancel(*, claim: Claim, reason: CancelReason, by=None, note: str = "") -> Claim:
-    """Cancel an open claim with a reason code. Cancelling a cancelled claim changes nothing."""
+    """Cancel an open claim with a reason code. Cancelling a cancelled claim changes nothing.
+
+    The one place a cancellation is told (DOMAIN.md: cancelled, why, and how to start again):
+    the claimant's own request, an officer's cancellation and the expiry sweeps all come
+    through here, so each cancelled claim gets exactly one message, in the caller's transaction.
+    """
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if claim.status == Status.CANCELLED:
             return claim
         claim = claim_transition(claim=claim, to=Status.CANCELLED, by=by, reason=reason, note=note)
-        if reason == CancelReason.CLAIMANT_REQUEST:
-            message_send(
-                to=claim.contact_phone,
-                template="claim_cancelled",
-                context={"reference": claim.reference},
-                claim=claim,
-                language=claim.language,
-            )
+        if not (claim.contact_phone or claim.contact_via_branch):
+            # An assisted draft cancelled before its phone step: nobody to tell.
+            return claim
+        branch = Branch.objects.get(pk=claim.branch_id)
+        with translation.override(claim.language):
+            explanation = str(CANCEL_EXPLANATIONS[CancelReason(reason)])
+        claim_notify(
+            claim=claim,
+            template="claim_cancelled",
+            context={
+                "at_request": reason == CancelReason.CLAIMANT_REQUEST,
+                "explanation": explanation,
+                "link_path": claim_status_path(claim),
+                "new_claim_path": reverse("portal:start_programme"),
+                "branch_name": branch.name,
+            },
+        )
     return claim
 
 

@@ -46,6 +46,18 @@ REJECT_EXPLANATIONS = {
 }
 
 
+# DOMAIN.md, no decision without the call: before the video call confirmed the claimant
+# (interview_done) a claim may be turned down only for these, which need no call to see.
+REJECT_BEFORE_CALL = frozenset({RejectReason.INELIGIBLE, RejectReason.DUPLICATE})
+
+
+def reject_reasons_allowed(claim: Claim) -> list[RejectReason]:
+    """The reasons a claim in its current status may be rejected with (the console offers only these)."""
+    if claim.status == Status.INTERVIEW_DONE:
+        return list(RejectReason)
+    return [reason for reason in RejectReason if reason in REJECT_BEFORE_CALL]
+
+
 class OfficerActionRefused(Exception):
     """A console action that cannot be done now; ``message`` is for the officer, in their language."""
 

@@ -524,7 +524,14 @@ def test_claimant_cancels_with_a_note(catalogue, branch):
 @pytest.mark.django_db
 def test_decided_claim_cannot_be_cancelled(catalogue, branch):
     claim = make_claim(branch=branch)
-    for status in (Status.SUBMITTED, Status.CHECKING, Status.IN_REVIEW, Status.APPROVED):
+    for status in (
+        Status.SUBMITTED,
+        Status.CHECKING,
+        Status.IN_REVIEW,
+        Status.INTERVIEW_SCHEDULED,
+        Status.INTERVIEW_DONE,
+        Status.APPROVED,
+    ):
         claim = claim_transition(claim=claim, to=status)
 
     response = opened(claim_token_issue(claim)).post(f"{CLAIMS}{claim.reference}/cancel/")

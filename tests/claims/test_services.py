@@ -80,3 +80,15 @@ def test_reference_is_random_and_readable(branch):
         assert reference.startswith("LA-")
         assert len(reference) == 12
         assert not set(reference[3:].replace("-", "")) & set("0O1IL5S2Z")
+
+
+def test_approval_is_reached_only_from_interview_done(branch):
+    """DOMAIN.md: no decision without the call. Fails if the table lets any other status approve."""
+    assert {status for status, targets in ALLOWED_TRANSITIONS.items() if Status.APPROVED in targets} == {
+        Status.INTERVIEW_DONE
+    }
+    claim = _force(make_claim(branch=branch), Status.IN_REVIEW)
+    with pytest.raises(ClaimTransitionNotAllowed):
+        claim_transition(claim=claim, to=Status.APPROVED)
+    claim.refresh_from_db()
+    assert claim.status == Status.IN_REVIEW

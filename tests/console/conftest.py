@@ -5,7 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from claims.models import Claim
+from claims.models import Claim, Status
+from claims.services import claim_transition
 from core.staff import Role
 from documents.models import Document
 from documents.services import claim_submit, document_check, document_upload
@@ -33,6 +34,18 @@ def make_submitted_claim(*, branch, **kwargs) -> Claim:
     return claim
 
 
+def make_claim_after_call(*, branch, **kwargs) -> Claim:
+    """A claim whose video call confirmed the claimant ("interview_done"): ready for a decision.
+
+    The call itself (slots, booking, the checklist) is tests/interviews' business; here the
+    claim only walks the lifecycle, through claim_transition like the interview services.
+    """
+    claim = make_submitted_claim(branch=branch, **kwargs)
+    claim_transition(claim=claim, to=Status.INTERVIEW_SCHEDULED, reason="interview_booked")
+    claim = claim_transition(claim=claim, to=Status.INTERVIEW_DONE, reason="interview_confirmed")
+    return Claim.objects.get(pk=claim.pk)
+
+
 def current_documents(claim: Claim) -> list[Document]:
     from documents.selectors import claim_current_documents
 
@@ -48,6 +61,11 @@ def staff_client(user) -> Client:
 @pytest.fixture
 def claim_in_review(branch):
     return make_submitted_claim(branch=branch)
+
+
+@pytest.fixture
+def claim_after_call(branch):
+    return make_claim_after_call(branch=branch)
 
 
 @pytest.fixture

@@ -214,9 +214,16 @@ def test_every_state_changing_form_carries_the_version(claim_in_review, officer)
     html = _main(staff_client(officer).get(_url(claim_in_review)))
     forms = re.findall(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
     carrying = {action for action, body in forms if f'name="versi" value="{claim_in_review.version}"' in body}
-    for name in ("claim_take", "claim_review", "claim_request_documents", "claim_approve", "claim_reject"):
+    for name in ("claim_take", "claim_review", "claim_request_documents", "claim_reject"):
         assert _url(claim_in_review, f"console:{name}") in carrying
     assert _url(claim_in_review, "console:claim_cancel") in carrying
+
+
+def test_the_approve_form_after_the_call_carries_the_version(claim_after_call, officer):
+    html = _main(staff_client(officer).get(_url(claim_after_call)))
+    forms = re.findall(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
+    carrying = {action for action, body in forms if f'name="versi" value="{claim_after_call.version}"' in body}
+    assert _url(claim_after_call, "console:claim_approve") in carrying
 
 
 # --- assignment through the page ---------------------------------------------------------------
@@ -246,31 +253,71 @@ def test_manager_sees_the_take_over_button(claim_in_review, officer, branch_mana
 # --- claim actions through the page ----------------------------------------------------------
 
 
-def test_approve_from_the_page(claim_in_review, officer):
+def test_approve_from_the_page(claim_after_call, officer):
     response = staff_client(officer).post(
-        _url(claim_in_review, "console:claim_approve"), {"versi": claim_in_review.version}, follow=True
+        _url(claim_after_call, "console:claim_approve"), {"versi": claim_after_call.version}, follow=True
     )
     assert "Klaim disetujui." in response.content.decode()
-    event = Claim.objects.get(pk=claim_in_review.pk).events.last()
+    event = Claim.objects.get(pk=claim_after_call.pk).events.last()
     assert (event.to_status, event.actor) == (Status.APPROVED, officer)
 
 
-def test_reject_from_the_page_needs_a_reason(claim_in_review, officer):
+def _reject_choices(html: str) -> list[str]:
+    select = re.search(r'<select name="alasan"[^>]*id="reject_alasan"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None
+    return [value for value in re.findall(r'<option value="([^"]*)"', select.group(1)) if value]
+
+
+def test_before_the_call_the_page_hides_approve_and_offers_only_ineligible_or_duplicate(claim_in_review, officer):
+    html = _main(staff_client(officer).get(_url(claim_in_review)))
+    assert "Setujui klaim" not in html
+    assert _url(claim_in_review, "console:claim_approve") not in html
+    assert _reject_choices(html) == ["ineligible", "duplicate"]
+    assert "Belum ada video call" in html
+
+
+def test_after_the_call_the_page_offers_approve_and_every_reject_reason(claim_after_call, officer):
+    html = _main(staff_client(officer).get(_url(claim_after_call)))
+    assert "Setujui klaim" in html
+    assert _reject_choices(html) == ["ineligible", "data_mismatch", "duplicate", "other"]
+    assert "Belum ada video call" not in html
+
+
+def test_rejecting_before_the_call_for_another_reason_is_refused_on_the_page(claim_in_review, officer):
     client = staff_client(officer)
-    missing = client.post(_url(claim_in_review, "console:claim_reject"), {"versi": claim_in_review.version})
+    refused = client.post(
+        _url(claim_in_review, "console:claim_reject"),
+        {"versi": claim_in_review.version, "alasan": "other", "catatan": "Masa kepesertaan belum cukup."},
+    )
+    assert refused.status_code == 400
+    assert Claim.objects.get(pk=claim_in_review.pk).status == Status.IN_REVIEW
+    assert not Message.objects.filter(template="claim_rejected").exists()
+    done = client.post(
+        _url(claim_in_review, "console:claim_reject"),
+        {"versi": claim_in_review.version, "alasan": "ineligible", "catatan": ""},
+        follow=True,
+    )
+    assert "Klaim ditolak." in done.content.decode()
+    event = Claim.objects.get(pk=claim_in_review.pk).events.last()
+    assert (event.to_status, event.reason) == (Status.REJECTED, "ineligible")
+
+
+def test_reject_from_the_page_needs_a_reason(claim_after_call, officer):
+    client = staff_client(officer)
+    missing = client.post(_url(claim_after_call, "console:claim_reject"), {"versi": claim_after_call.version})
     assert missing.status_code == 400
     other = client.post(
-        _url(claim_in_review, "console:claim_reject"), {"versi": claim_in_review.version, "alasan": "other"}
+        _url(claim_after_call, "console:claim_reject"), {"versi": claim_after_call.version, "alasan": "other"}
     )
     assert other.status_code == 400
     assert "Tulis catatan untuk alasan lainnya." in other.content.decode()
     done = client.post(
-        _url(claim_in_review, "console:claim_reject"),
-        {"versi": claim_in_review.version, "alasan": "data_mismatch", "catatan": "Nama di buku tabungan berbeda."},
+        _url(claim_after_call, "console:claim_reject"),
+        {"versi": claim_after_call.version, "alasan": "data_mismatch", "catatan": "Nama di buku tabungan berbeda."},
         follow=True,
     )
     assert "Klaim ditolak." in done.content.decode()
-    claim = Claim.objects.get(pk=claim_in_review.pk)
+    claim = Claim.objects.get(pk=claim_after_call.pk)
     assert claim.status == Status.REJECTED
     assert "Nama di buku tabungan berbeda." in Message.objects.get(template="claim_rejected").body
 
@@ -316,12 +363,12 @@ def test_an_illegal_transition_is_refused_with_a_plain_message(claim_in_review, 
     assert Claim.objects.get(pk=claim.pk).status == Status.NEEDS_FIX
 
 
-def test_timeline_names_who_did_what(claim_in_review, branch):
+def test_timeline_names_who_did_what(claim_after_call, branch):
     agus = StaffFactory(branch=branch, first_name="Agus", last_name="Salim")
-    staff_client(agus).post(_url(claim_in_review, "console:claim_approve"), {"versi": claim_in_review.version})
-    html = staff_client(agus).get(_url(claim_in_review)).content.decode()
+    staff_client(agus).post(_url(claim_after_call, "console:claim_approve"), {"versi": claim_after_call.version})
+    html = staff_client(agus).get(_url(claim_after_call)).content.decode()
     timeline = html[html.index("Riwayat klaim") :]
-    assert re.search(r"<td>Agus Salim</td>\s*<td>Sedang diverifikasi petugas → <strong>Disetujui</strong>", timeline)
+    assert re.search(r"<td>Agus Salim</td>\s*<td>Panggilan video selesai → <strong>Disetujui</strong>", timeline)
     assert "sistem / peserta" in timeline  # the automatic steps before
 
 

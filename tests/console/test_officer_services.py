@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import CancelReason, Claim, ClaimDataAccess, ClaimEvent, DocumentType, Status
@@ -17,6 +19,7 @@ from claims.services import (
     claim_release,
     claim_request_documents,
     claim_reveal_nik,
+    claim_status_path,
     claim_take,
 )
 from core.staff import Role, is_manager
@@ -24,11 +27,12 @@ from documents.models import DocumentStatus
 from documents.rejections import OFFICER_REJECTIONS, fix_hint
 from documents.services import ReviewDecision, document_review, document_upload, documents_review
 from interviews.services import claim_approve, claim_cancel_by_staff, claim_reject
-from notifications.models import Message
+from notifications.models import Message, MessageChannel
+from notifications.services import message_fail
 from tests.documents import corpus
 from tests.factories import StaffFactory, make_jpeg
 
-from .conftest import current_documents, make_submitted_claim, upload_checked
+from .conftest import current_documents, make_claim_after_call, make_submitted_claim, upload_checked
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +218,9 @@ def test_a_document_still_being_checked_or_replaced_is_not_reviewed(claim_in_rev
 
 
 def test_documents_of_a_closed_claim_are_not_reviewed(claim_in_review, officer):
-    claim = claim_approve(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
+    claim = claim_reject(
+        claim=claim_in_review, reason=RejectReason.DUPLICATE, by=officer, claim_version=claim_in_review.version
+    )
     with pytest.raises(OfficerActionRefused):
         document_review(
             document=current_documents(claim)[0],
@@ -313,16 +319,16 @@ def test_holder_releases_the_claim(claim_in_review, officer, other_officer):
     assert claim_take(claim=claim, by=other_officer, claim_version=claim.version).assigned_to == other_officer
 
 
-def test_branch_manager_may_take_over_a_live_hold(claim_in_review, officer, branch_manager):
-    claim = claim_take(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
+def test_branch_manager_may_take_over_a_live_hold(claim_after_call, officer, branch_manager):
+    claim = claim_take(claim=claim_after_call, by=officer, claim_version=claim_after_call.version)
     claim = claim_take(claim=claim, by=branch_manager, claim_version=claim.version)
     assert _fresh(claim).assigned_to == branch_manager
     claim = claim_approve(claim=claim, by=branch_manager, claim_version=claim.version)
     assert claim.status == Status.APPROVED
 
 
-def test_a_closed_claim_cannot_be_taken(claim_in_review, officer):
-    claim = claim_approve(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
+def test_a_closed_claim_cannot_be_taken(claim_after_call, officer):
+    claim = claim_approve(claim=claim_after_call, by=officer, claim_version=claim_after_call.version)
     with pytest.raises(OfficerActionRefused):
         claim_take(claim=claim, by=officer, claim_version=claim.version)
 
@@ -330,13 +336,52 @@ def test_a_closed_claim_cannot_be_taken(claim_in_review, officer):
 # --- claim decisions ----------------------------------------------------------------------
 
 
-def test_officer_approves_a_claim_in_review(claim_in_review, officer):
-    claim = claim_approve(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
+def test_officer_approves_a_claim_after_the_call(claim_after_call, officer):
+    claim = claim_approve(claim=claim_after_call, by=officer, claim_version=claim_after_call.version)
     assert claim.status == Status.APPROVED
     assert claim.closed_at is not None
     assert claim.assigned_to is None  # a closed claim is nobody's to hold
     event = claim.events.last()
-    assert (event.from_status, event.to_status, event.actor) == (Status.IN_REVIEW, Status.APPROVED, officer)
+    assert (event.from_status, event.to_status, event.actor) == (Status.INTERVIEW_DONE, Status.APPROVED, officer)
+
+
+def test_approval_tells_the_claimant_the_payment_days_and_the_status_link_on_whatsapp_first(claim_after_call, officer):
+    programme = claim_after_call.programme
+    programme.payment_days = 7  # from the catalogue, edited in admin: not a number in the template
+    programme.save(update_fields=["payment_days"])
+    claim = claim_approve(claim=claim_after_call, by=officer, claim_version=claim_after_call.version)
+    [message] = Message.objects.filter(claim=claim, template="claim_approved")
+    assert message.to == claim.contact_phone
+    assert message.channel == MessageChannel.WHATSAPP
+    assert f"klaim {claim.reference} ({programme.name}) sudah disetujui" in message.body
+    assert "rekening bank yang Anda tulis di klaim, paling lambat 7 hari kerja lagi" in message.body
+    assert f"{settings.PUBLIC_BASE_URL}{claim_status_path(claim)}" in message.body
+    assert "Telepon 175" in message.body
+    assert claim.nik not in message.body
+    # SMS second: a failed WhatsApp message gets one SMS copy of the same text.
+    message_fail(message_id=message.pk, reason="not_on_whatsapp")
+    [sms] = Message.objects.filter(claim=claim, template="claim_approved", channel=MessageChannel.SMS)
+    assert (sms.fallback_for, sms.body) == (message, message.body)
+
+
+def test_approval_message_is_in_the_claimants_language(branch, officer):
+    claim = make_claim_after_call(branch=branch)
+    Claim.objects.filter(pk=claim.pk).update(language="en")  # the claimant used the English pages
+    claim = _fresh(claim)
+    claim_approve(claim=claim, by=officer, claim_version=claim.version)
+    body = Message.objects.get(claim=claim, template="claim_approved").body
+    assert f"claim {claim.reference} (Old-Age Savings) has been approved" in body
+    assert "within 5 working days" in body
+
+
+def test_approving_a_claim_in_review_before_the_call_is_refused(claim_in_review, officer):
+    """DOMAIN.md: no decision without the call; approval only from interview_done."""
+    with pytest.raises(ClaimTransitionNotAllowed):
+        claim_approve(claim=claim_in_review, by=officer, claim_version=claim_in_review.version)
+    claim = _fresh(claim_in_review)
+    assert claim.status == Status.IN_REVIEW
+    assert not claim.events.filter(to_status=Status.APPROVED).exists()
+    assert not Message.objects.filter(claim=claim, template="claim_approved").exists()
 
 
 def test_approving_a_claim_that_waits_for_documents_is_refused(claim_in_review, officer):
@@ -353,8 +398,8 @@ def test_approving_a_claim_that_waits_for_documents_is_refused(claim_in_review, 
 
 
 @pytest.mark.parametrize("reason", [value for value in RejectReason.values if value != RejectReason.OTHER])
-def test_officer_rejects_a_claim_with_a_reason_and_the_claimant_is_told(claim_in_review, officer, reason):
-    claim = claim_reject(claim=claim_in_review, reason=reason, by=officer, claim_version=claim_in_review.version)
+def test_officer_rejects_a_claim_with_a_reason_and_the_claimant_is_told(claim_after_call, officer, reason):
+    claim = claim_reject(claim=claim_after_call, reason=reason, by=officer, claim_version=claim_after_call.version)
     assert claim.status == Status.REJECTED
     event = claim.events.last()
     assert (event.to_status, event.reason, event.actor) == (Status.REJECTED, reason, officer)
@@ -363,21 +408,49 @@ def test_officer_rejects_a_claim_with_a_reason_and_the_claimant_is_told(claim_in
     assert f"?nomor={claim.reference}" in message.body
 
 
-def test_rejecting_a_claim_for_another_reason_needs_a_note(claim_in_review, officer):
+def test_rejecting_a_claim_for_another_reason_needs_a_note(claim_after_call, officer):
     with pytest.raises(ValidationError):
         claim_reject(
-            claim=claim_in_review, reason=RejectReason.OTHER, by=officer, claim_version=claim_in_review.version
+            claim=claim_after_call, reason=RejectReason.OTHER, by=officer, claim_version=claim_after_call.version
         )
-    assert _fresh(claim_in_review).status == Status.IN_REVIEW
+    assert _fresh(claim_after_call).status == Status.INTERVIEW_DONE
     claim = claim_reject(
-        claim=claim_in_review,
+        claim=claim_after_call,
         reason=RejectReason.OTHER,
         note="Masa kepesertaan belum cukup.",
         by=officer,
-        claim_version=claim_in_review.version,
+        claim_version=claim_after_call.version,
     )
     assert claim.status == Status.REJECTED
     assert "Masa kepesertaan belum cukup." in Message.objects.get(template="claim_rejected").body
+
+
+@pytest.mark.parametrize("reason", [RejectReason.OTHER, RejectReason.DATA_MISMATCH])
+def test_rejecting_before_the_call_for_a_reason_the_call_must_settle_is_refused(claim_in_review, officer, reason):
+    with pytest.raises(ValidationError, match="Sebelum video call") as refused:
+        claim_reject(
+            claim=claim_in_review,
+            reason=reason,
+            note="Masa kepesertaan belum cukup.",
+            by=officer,
+            claim_version=claim_in_review.version,
+        )
+    assert refused.value.code == "before_call"
+    claim = _fresh(claim_in_review)
+    assert claim.status == Status.IN_REVIEW
+    assert not claim.events.filter(to_status=Status.REJECTED).exists()
+    assert not Message.objects.filter(claim=claim, template="claim_rejected").exists()
+
+
+@pytest.mark.parametrize("reason", [RejectReason.INELIGIBLE, RejectReason.DUPLICATE])
+def test_rejecting_before_the_call_as_ineligible_or_duplicate_is_allowed_with_the_reason(
+    claim_in_review, officer, reason
+):
+    claim = claim_reject(claim=claim_in_review, reason=reason, by=officer, claim_version=claim_in_review.version)
+    assert claim.status == Status.REJECTED
+    event = claim.events.last()
+    assert (event.from_status, event.to_status, event.reason) == (Status.IN_REVIEW, Status.REJECTED, reason)
+    assert Message.objects.filter(claim=claim, template="claim_rejected").count() == 1
 
 
 def test_officer_cancels_with_a_reason(claim_in_review, officer):
@@ -395,6 +468,28 @@ def test_officer_cancels_with_a_reason(claim_in_review, officer):
         claim_cancel_by_staff(
             claim=claim, reason=CancelReason.DUPLICATE, by=officer, claim_version=_fresh(claim).version
         )
+
+
+def test_a_cancellation_by_staff_tells_the_claimant_why_and_how_to_start_again_once(claim_in_review, officer):
+    claim = claim_cancel_by_staff(
+        claim=claim_in_review,
+        reason=CancelReason.DUPLICATE,
+        note="Sama dengan klaim LA-XXXX",  # the officer's note stays on the history, not in the message
+        by=officer,
+        claim_version=claim_in_review.version,
+    )
+    [message] = Message.objects.filter(claim=claim, template="claim_cancelled")
+    assert message.channel == MessageChannel.WHATSAPP
+    assert not Message.objects.filter(claim=claim, template="interview_cancelled").exists()
+    body = message.body
+    assert f"klaim {claim.reference} dibatalkan." in body
+    assert "Alasan: Klaim yang sama sudah pernah diajukan." in body
+    assert f"{settings.PUBLIC_BASE_URL}{reverse('portal:start_programme')}" in body  # start a new claim
+    assert f"dropbox {claim.branch.name}" in body
+    assert "telepon 175" in body
+    assert f"{settings.PUBLIC_BASE_URL}{claim_status_path(claim)}" in body
+    assert "sesuai permintaan Anda" not in body
+    assert "LA-XXXX" not in body
 
 
 def test_cancelling_at_the_claimants_request_tells_them(claim_in_review, officer):

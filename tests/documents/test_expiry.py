@@ -5,9 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from claims.models import CancelReason, Claim, ClaimEvent, Status
 from claims.services import claim_request_documents
+from claims.services.lifecycle import CANCEL_EXPLANATIONS
 from documents.services import claims_expiry_sweep, document_review
 from notifications.models import Message
 from tests.console.conftest import make_submitted_claim, upload_checked
@@ -70,6 +72,37 @@ def test_an_untouched_draft_is_nudged_twice_with_its_link_then_cancelled_expired
     assert result.cancelled == {CancelReason.EXPIRED: 1}
     event = claim.events.get(to_status=Status.CANCELLED)
     assert (event.actor, event.reason) == (None, CancelReason.EXPIRED)
+
+
+def test_an_expired_draft_is_told_why_and_how_to_start_again_in_one_message(branch, settings_expiry):
+    with at(MONDAY):
+        claim = make_claim(branch=branch)
+    with at(later(10)):
+        claims_expiry_sweep()
+        claims_expiry_sweep()  # beat twice: still one cancellation, one message
+    claim.refresh_from_db()
+    assert (claim.status, claim.cancel_reason) == (Status.CANCELLED, CancelReason.EXPIRED)
+    [message] = Message.objects.filter(claim=claim, template="claim_cancelled")
+    assert "Alasan: Klaim ini belum dikirim sampai batas waktu." in message.body
+    assert reverse("portal:start_programme") in message.body
+    assert "dropbox" in message.body
+    assert "175" in message.body
+    assert "sesuai permintaan Anda" not in message.body
+
+
+def test_a_fix_cancelled_by_the_sweep_says_the_documents_were_incomplete(branch, officer, settings_expiry):
+    with at(MONDAY):
+        claim = make_submitted_claim(branch=branch)
+        claim_request_documents(
+            claim=claim, document_types=[], note="Kirim NPWP.", by=officer, claim_version=claim.version
+        )
+    with at(later(10)):
+        claims_expiry_sweep()
+    claim.refresh_from_db()
+    assert claim.status == Status.CANCELLED
+    messages = Message.objects.filter(claim=claim, template="claim_cancelled")
+    assert messages.count() == 1
+    assert str(CANCEL_EXPLANATIONS[CancelReason(claim.cancel_reason)]) in messages.get().body
 
 
 def test_an_upload_restarts_the_drafts_clock(branch, settings_expiry):

@@ -70,6 +70,15 @@ def test_a_failed_confirmation_nobody_books_again_is_cancelled_after_the_working
     claim.refresh_from_db()
     assert result.cancelled == 1
     assert (claim.status, claim.cancel_reason) == (Status.CANCELLED, CancelReason.FAILED_CONFIRMATION)
+    with travel(local(branch, calendar.add(wednesday, 11), 9)):
+        interviews_expiry_sweep()  # the next day's beat: nothing more
+    # Told once why, and how to start again (the failure's own message went out a fortnight before).
+    [message] = Message.objects.filter(claim=claim, template="claim_cancelled")
+    assert "Alasan: Video call untuk memastikan data Anda belum berhasil" in message.body
+    assert "/klaim/baru/" in message.body
+    assert "dropbox" in message.body
+    assert "175" in message.body
+    assert Message.objects.filter(claim=claim, template="interview_failed").count() == 1
 
 
 def test_attempts_left_keep_the_call_open(setup_zone, settings):

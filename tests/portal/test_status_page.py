@@ -13,6 +13,7 @@ from claims.access import claim_token_issue
 from claims.models import CancelReason, Claim, Status
 from claims.services import claim_cancel
 from documents.models import Document, DocumentStatus
+from notifications.models import Message
 from documents.services import ReviewDecision, document_review, documents_review
 from tests.console.conftest import current_documents, make_submitted_claim
 from tests.factories import StaffFactory, make_claim, open_claim_in
@@ -131,3 +132,18 @@ def test_the_api_tells_the_app_the_same_plain_status(branch):
     assert [d["id"] for d in by_officer] == [str(first.pk)]
     assert by_officer[0]["status_label"] == "Diterima petugas"
     assert {d["status_label"] for d in documents if not d["accepted_by_officer"]} == {"Lolos pemeriksaan otomatis"}
+
+
+def test_an_approved_claim_says_by_when_the_money_comes(branch):
+    from interviews.services import claim_approve
+    from tests.console.conftest import make_claim_after_call
+
+    claim = make_claim_after_call(branch=branch)
+    claim.programme.payment_days = 5
+    claim.programme.save(update_fields=["payment_days"])
+    # Approved Monday 21 December 2026: five working days past Christmas is Wednesday 30 December.
+    with time_machine.travel(dt.datetime(2026, 12, 21, 10, 0, tzinfo=JAKARTA), tick=False):
+        claim = claim_approve(claim=claim, by=StaffFactory(branch=branch), claim_version=claim.version)
+    top = _top(_status_page(claim))
+    assert "Dana dikirim ke rekening yang Anda daftarkan di klaim ini. Paling lambat Rabu, 30 Desember 2026." in top
+    assert "5 hari kerja lagi: Rabu, 30 Desember 2026" in Message.objects.get(claim=claim, template="claim_approved").body
