@@ -86,7 +86,11 @@ def _fail_if_used_up(interview_id: int, *, now: dt.datetime) -> int:
         )
         if interview is None:
             return 0
-        claim = Claim.objects.select_for_update(skip_locked=True, of=("self",)).select_related("branch").filter(pk=interview.claim_id)
+        claim = (
+            Claim.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("branch")
+            .filter(pk=interview.claim_id)
+        )
         locked_claim = claim.first()
         if locked_claim is None or locked_claim.status != Status.INTERVIEW_SCHEDULED:
             return 0
