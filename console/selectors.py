@@ -18,6 +18,7 @@ from documents.models import Document, DocumentAccess, DocumentStatus
 from documents.rejections import OFFICER_REJECTIONS, fix_hint
 from documents.selectors import ChecklistItem, claim_checklist, claim_document_versions
 from documents.services import REVIEW_STATUSES
+from interviews.models import ACTIVE_INTERVIEW_STATUSES, BookedBy, Interview
 from interviews.selectors import interview_active_for_claim
 from notifications.models import Message
 from notifications.selectors import number_not_working
@@ -95,17 +96,33 @@ class QueueRow:
     claim: Claim
     age: ClaimAge | None
     holder: object | None
+    # Who chose the time of the claim's live call (interviews.models.BookedBy), "" without one.
+    booked_by: str = ""
+
+    @property
+    def booked_by_service(self) -> bool:
+        return self.booked_by == BookedBy.SERVICE
+
+    @property
+    def chosen_by_claimant(self) -> bool:
+        return self.booked_by == BookedBy.CLAIMANT
 
 
 def queue_rows(claims, *, now: datetime | None = None) -> list[QueueRow]:
     now = now or timezone.now()
     claims = list(claims)
     calendars = WorkingDays.for_branches({claim.branch_id for claim in claims})  # one query for the page
+    booked_by = dict(
+        Interview.objects.filter(
+            claim__in=[claim.pk for claim in claims], status__in=ACTIVE_INTERVIEW_STATUSES
+        ).values_list("claim_id", "booked_by")
+    )  # and one for the calls
     return [
         QueueRow(
             claim=claim,
             age=claim_age(claim, now=now, calendar=calendars[claim.branch_id]),
             holder=claim_holder(claim, now=now),
+            booked_by=booked_by.get(claim.pk, ""),
         )
         for claim in claims
     ]

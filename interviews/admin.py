@@ -38,5 +38,5 @@ class InterviewAdmin(admin.ModelAdmin):
     raw_id_fields = ["claim", "officer", "created_by"]
     # The status moves through interviews.services.interview_transition() alone, which checks
     # the table, cancels the reminders and tells the claimant; here it is shown, not edited.
-    readonly_fields = ["status", "claimant_confirmed_at", "phone_call_requested", "created_at"]
+    readonly_fields = ["status", "booked_by", "claimant_confirmed_at", "phone_call_requested", "created_at"]
     inlines = [ReminderInline]

@@ -139,6 +139,15 @@ class CallChannel(models.TextChoices):
     PHONE_CALL = "phone_call", _("Telepon biasa")
 
 
+class BookedBy(models.TextChoices):
+    """Who chose the time: an officer (console, also the assisted channel on the phone), the
+    claimant through their link, or the service after INTERVIEW_CHOOSE_DAYS without a choice."""
+
+    OFFICER = "officer", _("Petugas")
+    CLAIMANT = "claimant", _("Peserta")
+    SERVICE = "service", _("Sistem (otomatis)")
+
+
 class InterviewStatus(models.TextChoices):
     BOOKED = "booked", _("Dijadwalkan")
     CONFIRMED = "confirmed", _("Dikonfirmasi peserta")
@@ -193,6 +202,9 @@ class Interview(models.Model):
     claimant_confirmed_at = models.DateTimeField(_("dikonfirmasi peserta"), null=True, blank=True)
     phone_call_requested = models.BooleanField(_("peserta minta telepon biasa"), default=False)
     reschedule_count = models.PositiveSmallIntegerField(default=0)
+    booked_by = models.CharField(
+        _("dijadwalkan oleh"), max_length=10, choices=BookedBy.choices, default=BookedBy.OFFICER
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

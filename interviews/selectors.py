@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import dateformat, timezone, translation
 
-from claims.models import Branch
+from claims.models import Branch, Claim, ClaimEvent, Status
 from claims.workdays import WorkingDays
+from core.staff import Role
 
 from .models import (
     ACTIVE_INTERVIEW_STATUSES,
@@ -219,6 +221,79 @@ def slot_is_free(
         min_reminders=min_reminders,
     )
     return slots[0] if slots and slots[0].starts_at == starts_at else None
+
+
+# --- the claimant chooses: every officer of the branch -------------------------------------
+
+
+def branch_officers(branch: Branch) -> list:
+    """The officers who take the branch's calls, in a fixed order (the order their rows are locked in)."""
+    return list(
+        get_user_model().objects.filter(branch=branch, role=Role.OFFICER, is_active=True, is_staff=True).order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class BranchSlot:
+    """A time at least one officer of the branch is free, and who (preferred first)."""
+
+    slot: Slot
+    officer_ids: tuple[int, ...]
+
+    @property
+    def value(self) -> str:
+        return self.slot.value
+
+    @property
+    def local(self) -> dt.datetime:
+        return self.slot.local
+
+
+def branch_free_slots(
+    *,
+    branch: Branch,
+    count: int,
+    min_reminders: int = MIN_REMINDERS,
+    prefer_officer_id: int | None = None,
+    start: dt.datetime | None = None,
+) -> list[BranchSlot]:
+    """The first ``count`` times any officer of the branch is free (each one's own schedule and
+    calls), earliest first. ``prefer_officer_id`` (the claim's officer) comes first among those
+    free at a time; the others by how few calls they have ahead, so the work is shared."""
+    officers = branch_officers(branch)
+    ahead = Interview.objects.filter(
+        officer__in=officers, status__in=ACTIVE_INTERVIEW_STATUSES, starts_at__gte=timezone.now()
+    )
+    load = {row["officer"]: row["n"] for row in ahead.values("officer").annotate(n=Count("pk"))}
+    by_start: dict[dt.datetime, tuple[Slot, list[int]]] = {}
+    for officer in officers:
+        for slot in free_slots(branch=branch, officer=officer, count=count, min_reminders=min_reminders, start=start):
+            by_start.setdefault(slot.starts_at, (slot, []))[1].append(officer.pk)
+    result = []
+    for starts_at in sorted(by_start)[:count]:
+        slot, ids = by_start[starts_at]
+        ids.sort(key=lambda pk: (pk != prefer_officer_id, load.get(pk, 0), pk))
+        result.append(BranchSlot(slot=slot, officer_ids=tuple(ids)))
+    return result
+
+
+def in_review_since(claim: Claim) -> dt.datetime | None:
+    """When the claim last reached in_review (its documents accepted): the choosing clock starts there."""
+    return (
+        ClaimEvent.objects.filter(claim=claim, to_status=Status.IN_REVIEW)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
+def choose_deadline(claim: Claim) -> dt.date | None:
+    """The last local day the claimant may choose; the sweep books for them after it."""
+    since = in_review_since(claim)
+    if since is None:
+        return None
+    calendar = WorkingDays.for_branch(claim.branch_id)
+    return calendar.add(since.astimezone(branch_zone(claim.branch)).date(), settings.INTERVIEW_CHOOSE_DAYS)
 
 
 def interview_active_for_claim(claim) -> Interview | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from claims.models import Claim, Status
 from claims.selectors import claim_payment_due
+from claims.services import call_choice_path
 from interviews.selectors import interview_active_for_claim, interview_token, local_time_text
 
 
@@ -46,12 +47,15 @@ def claimant_next_step(claim: Claim, *, to_fix: int, language: str = "id") -> Ne
         case Status.SUBMITTED | Status.CHECKING:
             return NextStep(False, _("Tidak ada yang perlu Anda lakukan. Dokumen Anda sedang diperiksa otomatis."))
         case Status.IN_REVIEW:
+            # Documents passed: the claimant chooses the call (the link of the invitation).
             return NextStep(
-                False,
+                True,
                 _(
-                    "Tidak ada yang perlu Anda lakukan sekarang. Petugas memeriksa dokumen Anda, lalu kami kirim "
-                    "pesan WhatsApp atau SMS untuk jadwal panggilan video."
+                    "Dokumen Anda lengkap. Pilih waktu panggilan video dengan petugas. Jika tidak memilih, "
+                    "kami pilihkan waktu untuk Anda dan mengirim jadwalnya lewat pesan."
                 ),
+                call_choice_path(claim),
+                _("Pilih waktu panggilan"),
             )
         case Status.INTERVIEW_SCHEDULED:
             interview = interview_active_for_claim(claim)

@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("portal.urls_dropbox")),
     # The video-call interview behind the claimant's link, and what happens on the call.
     path("wawancara/", include("portal.urls_interview")),
+    # The claimant chooses the call's time and kind, and saves the branch's number.
+    path("jadwal/", include("portal.urls_choose")),
     # Resumable uploads (tus 1.0) for claimants: portal/views_tus.py.
     path("dokumen/unggah/", views_tus.tus_create, name="tus_create"),
     path("dokumen/unggah/<uuid:upload_id>/", views_tus.tus_upload, name="tus_upload"),

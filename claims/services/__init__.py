@@ -16,6 +16,7 @@ from .assisted import (
     assisted_phone_state,
     claim_create_assisted,
 )
+from .call_choice import call_choice_invite, call_choice_path, call_choice_read
 from .lifecycle import (
     ClaimantData,
     ClaimTransitionNotAllowed,
@@ -53,6 +54,9 @@ from .resume import (
 )
 
 __all__ = [
+    "call_choice_invite",
+    "call_choice_path",
+    "call_choice_read",
     "claim_notify",
     "claim_status_path",
     "ClaimantData",

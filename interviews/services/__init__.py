@@ -10,6 +10,7 @@ from .booking import (
     interview_request_phone_call,
     interview_reschedule,
 )
+from .choosing import interview_choose, interviews_auto_book_sweep
 from .decisions import claim_approve, claim_cancel_by_staff, claim_reject
 from .expiry import InterviewExpiryResult, interviews_expiry_sweep
 from .outcomes import (
@@ -39,6 +40,8 @@ from .transitions import (
 )
 
 __all__ = [
+    "interview_choose",
+    "interviews_auto_book_sweep",
     "InterviewExpiryResult",
     "interviews_expiry_sweep",
     "claim_approve",

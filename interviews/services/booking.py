@@ -8,6 +8,7 @@ deadlocking.
 import datetime as dt
 import logging
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +26,7 @@ from notifications.services import message_send
 
 from ..models import (
     ACTIVE_INTERVIEW_STATUSES,
+    BookedBy,
     CallChannel,
     Interview,
     InterviewStatus,
@@ -142,37 +144,77 @@ def interview_book(
     claim_version: int,
 ) -> Interview:
     """Book a call in a free slot: the claim moves to interview_scheduled, reminders are planned
-    as rows, and the claimant gets one message with the time, the caller and their link."""
+    as rows, and the claimant gets one message with the time, the caller and their link.
+
+    The officer's way (console, and the assisted channel on the phone); the claimant's own
+    choice and the service's are choosing.py, through the same ``book_locked``."""
     if channel not in CallChannel.values:
         raise InterviewRefused(_("Pilih cara panggilan."))
     try:
         with transaction.atomic():
             locked = claim_lock_for_change(claim=claim, by=by, claim_version=claim_version)
-            if locked.status not in BOOKABLE_CLAIM_STATUSES:
-                raise InterviewRefused(_("Klaim ini tidak sedang menunggu jadwal video call."))
-            if Interview.objects.filter(claim=locked, status__in=ACTIVE_INTERVIEW_STATUSES).exists():
-                raise InterviewRefused(_("Klaim ini sudah punya jadwal video call."))
-            slot = slot_is_free(branch=locked.branch, officer=officer, starts_at=starts_at)
-            if slot is None:
-                raise InterviewRefused(_("Jam ini sudah tidak tersedia. Pilih jam lain."))
-            locked = claim_transition(
-                claim=locked, to=Status.INTERVIEW_SCHEDULED, by=by, reason="interview_booked", note=slot.value
+            lock_officers([officer])
+            interview = book_locked(
+                claim=locked, officer=officer, starts_at=starts_at, channel=channel, by=by, booked_by=BookedBy.OFFICER
             )
-            interview = Interview.objects.create(
-                claim=locked,
-                officer=officer,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                channel=channel,
-                created_by=by,
-            )
-            _plan_reminders(interview, now=timezone.now())
-            _tell_claimant(interview, "interview_booked", rescheduled=False)
-            claim_touch(claim=locked, by=by)
+            claim_touch(claim=interview.claim, by=by)
     except IntegrityError as exc:
         # Another booking took this officer's slot (or this claim) a moment ago.
         raise InterviewRefused(_("Jam ini baru saja diambil. Pilih jam lain.")) from exc
-    logger.info("interview %s booked for claim %s", interview.pk, locked.pk)
+    logger.info("interview %s booked for claim %s", interview.pk, claim.pk)
+    return interview
+
+
+def lock_officers(officers) -> None:
+    """Lock the officers' rows, in pk order, after the claim's (the module's lock order).
+
+    Two claims booking the same officer at once (two claimants, one slot) then take turns:
+    the second sees the first's interview when it checks the slot. The unique constraint on
+    (officer, starts_at) stays as the last guard."""
+    ids = sorted({officer.pk for officer in officers})
+    list(get_user_model().objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+BOOKED_REASONS = {
+    BookedBy.OFFICER: "interview_booked",
+    BookedBy.CLAIMANT: "interview_chosen_by_claimant",
+    BookedBy.SERVICE: "interview_booked_by_service",
+}
+
+
+def book_locked(
+    *,
+    claim: Claim,
+    officer,
+    starts_at: dt.datetime,
+    channel: str,
+    by,
+    booked_by: BookedBy,
+    min_reminders: int = MIN_REMINDERS,
+) -> Interview:
+    """The booking itself, for a caller holding the claim's and the officer's locks in a transaction."""
+    if claim.status not in BOOKABLE_CLAIM_STATUSES:
+        raise InterviewRefused(_("Klaim ini tidak sedang menunggu jadwal video call."))
+    if Interview.objects.filter(claim=claim, status__in=ACTIVE_INTERVIEW_STATUSES).exists():
+        raise InterviewRefused(_("Klaim ini sudah punya jadwal video call."))
+    slot = slot_is_free(branch=claim.branch, officer=officer, starts_at=starts_at, min_reminders=min_reminders)
+    if slot is None:
+        raise InterviewRefused(_("Jam ini sudah tidak tersedia. Pilih jam lain."))
+    claim = claim_transition(
+        claim=claim, to=Status.INTERVIEW_SCHEDULED, by=by, reason=BOOKED_REASONS[booked_by], note=slot.value
+    )
+    interview = Interview.objects.create(
+        claim=claim,
+        officer=officer,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        channel=channel,
+        phone_call_requested=booked_by == BookedBy.CLAIMANT and channel == CallChannel.PHONE_CALL,
+        booked_by=booked_by,
+        created_by=by,
+    )
+    _plan_reminders(interview, now=timezone.now())
+    _tell_claimant(interview, "interview_booked", rescheduled=False, chosen_for_you=booked_by == BookedBy.SERVICE)
     return interview
 
 

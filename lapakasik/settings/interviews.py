@@ -25,3 +25,6 @@ INTERVIEW_REMINDER_MAX_ATTEMPTS = env.int("INTERVIEW_REMINDER_MAX_ATTEMPTS", def
 # officer's page proposes "failed confirmation" (no answer) instead of trying again.
 INTERVIEW_MAX_ATTEMPTS = env.int("INTERVIEW_MAX_ATTEMPTS", default=3)
 INTERVIEW_ATTEMPT_DAYS = env.int("INTERVIEW_ATTEMPT_DAYS", default=3)
+# The claimant chooses the call: their link stays open this many working days after the
+# documents were accepted; then the service books the earliest slot with the whole reminder plan.
+INTERVIEW_CHOOSE_DAYS = env.int("INTERVIEW_CHOOSE_DAYS", default=2)

@@ -37,6 +37,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interviews.tasks.interviews_expiry_task",
         "schedule": crontab(minute=10, hour=2),  # after the documents' expiry, the same morning hour
     },
+    "interviews-auto-book": {
+        "task": "interviews.tasks.interviews_auto_book_task",
+        # Hourly in office hours everywhere (01:20–10:20 UTC = 08:20–17:20 WIB, 10:20–19:20 WIT):
+        # a passed deadline is acted on within the hour, and no booking message arrives at night.
+        "schedule": crontab(minute=20, hour="1-10"),
+    },
     "claims-anonymise-due": {
         "task": "privacy.tasks.claims_anonymise_due_task",
         "schedule": crontab(minute=15, hour=19),  # 02:15 WIB, when nobody is at the counter

@@ -203,3 +203,26 @@ def test_queue_is_for_staff_only_and_never_cached(branch, officer):
     response = staff_client(officer).get(reverse("console:queue"))
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_queue_marks_a_call_booked_by_the_service_and_one_the_claimant_chose(branch, officer):
+    from interviews.selectors import branch_free_slots
+    from interviews.services import interview_choose, interviews_auto_book_sweep
+
+    by_service = _in_review(branch)
+    by_claimant = _in_review(branch)
+    _in_review(branch)  # nobody chooses for this one either
+    slot = branch_free_slots(branch=branch, count=1, min_reminders=0)[0]
+    interview_choose(claim=by_claimant, starts_at=slot.slot.starts_at, channel="whatsapp_video")
+    # Ten days on, nobody chose for the first and the third: the service books them.
+    assert interviews_auto_book_sweep(now=timezone.now() + dt.timedelta(days=10)) == 2
+
+    response = staff_client(officer).get(reverse("console:queue"))
+    rows = {row.claim.reference: row for row in response.context["rows"]}
+    assert rows[by_service.reference].booked_by_service
+    assert not rows[by_claimant.reference].booked_by_service
+    assert rows[by_claimant.reference].chosen_by_claimant
+    html = response.content.decode()
+    assert html.count("booked-by-service") == 2
+    assert "Dijadwalkan sistem" in html
+    assert "Dipilih peserta" in html

@@ -11,11 +11,11 @@ from rest_framework.test import APIClient
 
 from claims.access import claim_token_issue
 from claims.models import CancelReason, Claim, Status
-from claims.services import claim_cancel
+from claims.services import call_choice_path, claim_cancel
 from documents.models import Document, DocumentStatus
-from notifications.models import Message
 from documents.services import ReviewDecision, document_review, documents_review
-from tests.console.conftest import current_documents, make_submitted_claim
+from notifications.models import Message
+from tests.console.conftest import current_documents, make_claim_after_call, make_submitted_claim
 from tests.factories import StaffFactory, make_claim, open_claim_in
 
 pytestmark = pytest.mark.django_db
@@ -90,9 +90,15 @@ def test_the_top_of_the_page_says_what_to_do_now(branch):
     assert reverse("portal:checklist", args=[draft.reference]) in top
 
     waiting = make_submitted_claim(branch=branch)
+    assert waiting.status == Status.IN_REVIEW
     top = _top(_status_page(waiting))
+    assert "Pilih waktu panggilan video" in top
+    assert call_choice_path(waiting) in top  # the same link as the invitation message
+
+    after_call = make_claim_after_call(branch=branch)
+    top = _top(_status_page(after_call))
     assert "Langkah berikutnya" in top
-    assert "Tidak ada yang perlu Anda lakukan sekarang" in top
+    assert "Tidak ada yang perlu Anda lakukan. Petugas sedang memutuskan klaim Anda." in top
     assert "Yang perlu Anda lakukan sekarang" not in top
 
     claim_cancel(claim=waiting, reason=CancelReason.CLAIMANT_REQUEST, by=None)
@@ -136,7 +142,6 @@ def test_the_api_tells_the_app_the_same_plain_status(branch):
 
 def test_an_approved_claim_says_by_when_the_money_comes(branch):
     from interviews.services import claim_approve
-    from tests.console.conftest import make_claim_after_call
 
     claim = make_claim_after_call(branch=branch)
     claim.programme.payment_days = 5
@@ -146,4 +151,5 @@ def test_an_approved_claim_says_by_when_the_money_comes(branch):
         claim = claim_approve(claim=claim, by=StaffFactory(branch=branch), claim_version=claim.version)
     top = _top(_status_page(claim))
     assert "Dana dikirim ke rekening yang Anda daftarkan di klaim ini. Paling lambat Rabu, 30 Desember 2026." in top
-    assert "5 hari kerja lagi: Rabu, 30 Desember 2026" in Message.objects.get(claim=claim, template="claim_approved").body
+    message = Message.objects.get(claim=claim, template="claim_approved")
+    assert "5 hari kerja lagi: Rabu, 30 Desember 2026" in message.body

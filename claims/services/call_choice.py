@@ -1,0 +1,78 @@
+"""The claimant chooses the call: the link sent when the documents are accepted.
+
+The claim reaches in_review in documents/ (progress.claim_documents_changed), which may not
+import interviews/; the invitation is a claims-level message with a path to the portal's
+choosing page, and the slots behind it are interviews' business.
+
+The link is the claim's random intake token (a UUID, not its id: nothing countable) and a
+short keyed fingerprint of the phone it was sent to, signed (its own salt): no claim id,
+reference, NIK, phone or name readable in it. It has no expiry of its own:
+what it leads to follows the claim (choose while in_review, see the booked call after,
+nothing once the claim has moved on), and a new phone number on the claim retires it.
+"""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from notifications.models import Message
+
+from ..models import Claim
+from .messaging import claim_notify
+
+logger = logging.getLogger(__name__)
+
+INVITE_TEMPLATE = "interview_choose"
+CHOICE_SALT = "claims.call-choice"
+
+
+def _phone_fingerprint(claim: Claim) -> str:
+    return salted_hmac(f"{CHOICE_SALT}.phone", claim.contact_phone, algorithm="sha256").hexdigest()[:10]
+
+
+def call_choice_token(claim: Claim) -> str:
+    return signing.Signer(salt=CHOICE_SALT).sign(f"{claim.intake_token.hex}.{_phone_fingerprint(claim)}")
+
+
+def call_choice_path(claim: Claim) -> str:
+    return reverse("portal:choose", args=[call_choice_token(claim)])
+
+
+def call_choice_read(token: str) -> Claim | None:
+    """The claim behind a choosing link, or None (forged, unknown, or sent to an old number)."""
+    try:
+        value = signing.Signer(salt=CHOICE_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    intake, _sep, fingerprint = value.partition(".")
+    try:
+        key = uuid.UUID(hex=intake)
+    except ValueError:
+        return None
+    claim = Claim.objects.filter(intake_token=key).select_related("branch").first()
+    if claim is None or not constant_time_compare(fingerprint, _phone_fingerprint(claim)):
+        return None
+    return claim
+
+
+def call_choice_invite(*, claim: Claim) -> Message:
+    """Documents accepted: ask the claimant to choose the time and the kind of call.
+
+    Called under the claim's lock by the caller that moved it to in_review; delivered on commit.
+    """
+    branch = claim.branch
+    logger.info("claim %s: invited to choose the call", claim.pk)
+    return claim_notify(
+        claim=claim,
+        template=INVITE_TEMPLATE,
+        context={
+            "link_path": call_choice_path(claim),
+            "branch_name": branch.name,
+            "branch_number": branch.whatsapp_number,
+            "days": settings.INTERVIEW_CHOOSE_DAYS,
+        },
+    )
