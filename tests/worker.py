@@ -1,5 +1,6 @@
 """A real Celery worker process for tests, reading the test database and the test broker."""
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -60,20 +61,21 @@ class WorkerProcess:
         log_path: Path | None = None,
         concurrency: int = 1,
         loglevel: str = "INFO",
+        travel_to: dt.datetime | None = None,
     ):
         if log_path is None:
             LOGS.mkdir(parents=True, exist_ok=True)
             log_path = LOGS / f"{name}.log"
         self.log_path, self.env, self.concurrency, self.loglevel = log_path, env, concurrency, loglevel
+        # With travel_to the worker's clock starts there (tests/timetravel.py).
+        self.travel_to = travel_to
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> "WorkerProcess":
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
                 [
-                    sys.executable,
-                    "-m",
-                    "celery",
+                    *celery_command(self.travel_to),
                     "-A",
                     "lapakasik",
                     "worker",
@@ -134,6 +136,13 @@ class WorkerProcess:
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log().splitlines()[-lines:])
+
+
+def celery_command(travel_to: dt.datetime | None = None) -> list[str]:
+    """How to start Celery: as usual, or with its clock moved to ``travel_to`` (time-machine)."""
+    if travel_to is None:
+        return [sys.executable, "-m", "celery"]
+    return [sys.executable, "-m", "tests.timetravel", travel_to.isoformat()]
 
 
 def worker_env(**overrides: str) -> dict[str, str]:
