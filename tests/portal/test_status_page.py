@@ -72,7 +72,7 @@ def test_the_decision_date_counts_working_days_and_skips_christmas(branch):
         claim = make_submitted_claim(branch=branch)
     assert claim.status == Status.IN_REVIEW
     assert "Keputusan klaim paling lambat Rabu, 30 Desember 2026." in _status_page(claim)
-    assert "Wednesday, 30 December 2026" in _status_page(claim, language="en")
+    assert "A decision on the claim by Wednesday, 30 December 2026 at the latest." in _status_page(claim, language="en")
 
 
 def test_no_decision_date_before_submitting_or_once_closed(branch):
