@@ -126,3 +126,17 @@ def claim_payment_due(claim: Claim, *, calendar: WorkingDays | None = None) -> d
     approved = approved_at.astimezone(ZoneInfo(claim.branch.time_zone)).date()
     calendar = calendar or WorkingDays.for_branch(claim.branch_id)
     return calendar.add(approved, claim.programme.payment_days)
+
+
+def call_choice_invited_at(claim: Claim) -> datetime | None:
+    """When the claimant was last invited to choose the call, if that was after the claim last
+    reached in_review (a fix since then needs a new officer's review, then a new invitation)."""
+    from .services.call_choice import INVITED_EVENT
+
+    # Notes on the claim (a document accepted, the invitation itself) go from in_review to in_review.
+    reached = claim.events.filter(to_status=Status.IN_REVIEW).exclude(from_status=Status.IN_REVIEW).order_by("-at")
+    since = reached.values_list("at", flat=True).first()
+    invited = claim.events.filter(reason=INVITED_EVENT).order_by("-at").values_list("at", flat=True).first()
+    if invited is None or since is None or invited < since:
+        return None
+    return invited

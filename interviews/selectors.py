@@ -10,7 +10,8 @@ from django.core import signing
 from django.db.models import Count, Q
 from django.utils import dateformat, timezone, translation
 
-from claims.models import Branch, Claim, ClaimEvent, Status
+from claims.models import Branch, Claim
+from claims.selectors import call_choice_invited_at
 from claims.workdays import WorkingDays
 from core.staff import Role
 
@@ -277,19 +278,15 @@ def branch_free_slots(
     return result
 
 
-def in_review_since(claim: Claim) -> dt.datetime | None:
-    """When the claim last reached in_review (its documents accepted): the choosing clock starts there."""
-    return (
-        ClaimEvent.objects.filter(claim=claim, to_status=Status.IN_REVIEW)
-        .order_by("-at")
-        .values_list("at", flat=True)
-        .first()
-    )
+def choosing_since(claim: Claim) -> dt.datetime | None:
+    """When the claimant was invited to choose the call (an officer accepted the documents): the
+    choosing clock starts there; None while no invitation stands."""
+    return call_choice_invited_at(claim)
 
 
 def choose_deadline(claim: Claim) -> dt.date | None:
     """The last local day the claimant may choose; the sweep books for them after it."""
-    since = in_review_since(claim)
+    since = choosing_since(claim)
     if since is None:
         return None
     calendar = WorkingDays.for_branch(claim.branch_id)

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Status
-from claims.selectors import claim_payment_due
+from claims.selectors import call_choice_invited_at, claim_payment_due
 from claims.services import call_choice_path
 from interviews.selectors import interview_active_for_claim, interview_token, local_time_text
 
@@ -47,7 +47,15 @@ def claimant_next_step(claim: Claim, *, to_fix: int, language: str = "id") -> Ne
         case Status.SUBMITTED | Status.CHECKING:
             return NextStep(False, _("Tidak ada yang perlu Anda lakukan. Dokumen Anda sedang diperiksa otomatis."))
         case Status.IN_REVIEW:
-            # Documents passed: the claimant chooses the call (the link of the invitation).
+            if call_choice_invited_at(claim) is None:
+                return NextStep(
+                    False,
+                    _(
+                        "Tidak ada yang perlu Anda lakukan sekarang. Petugas memeriksa dokumen Anda, lalu kami kirim "
+                        "pesan WhatsApp atau SMS untuk memilih waktu panggilan video."
+                    ),
+                )
+            # An officer accepted the documents: the claimant chooses the call (the invitation's link).
             return NextStep(
                 True,
                 _(

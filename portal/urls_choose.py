@@ -1,4 +1,4 @@
-"""The claimant chooses the call (/jadwal/…): the link sent when the documents are accepted."""
+"""The claimant chooses the call (/jadwal/…): the link sent when an officer has accepted the documents."""
 
 from django.urls import path
 

@@ -3,10 +3,11 @@
 The claimant starts on the portal, uploads, and one photo is refused (too dark): the claim
 waits for a fix. Three working days later a real beat and a real worker, both with their
 clock moved there by time-machine (tests/timetravel.py), run the expiry sweep of 02:00
-UTC: the claimant is nudged with what is still missing. The claimant replaces the photo,
-is invited to choose the call, chooses it; the officer confirms the claimant on the call
-and approves; the approval message, with the day the money comes at the latest, is in the
-outbox. Every message the claimant got is checked, in order.
+UTC: the claimant is nudged with what is still missing. The claimant replaces the photo;
+once an officer has accepted the documents the claimant is invited to choose the call and
+chooses it; the officer confirms the claimant on the call and approves; the approval
+message, with the day the money comes at the latest, is in the outbox. Every message the
+claimant got is checked, in order.
 """
 
 import datetime as dt
@@ -23,6 +24,8 @@ from django.urls import reverse
 
 from claims.models import Claim, ClaimReason, Status
 from claims.services import call_choice_path
+from documents.selectors import claim_current_documents
+from documents.services import ReviewDecision, documents_review
 from interviews.models import IdentityCheck, Interview
 from interviews.services import claim_approve, interview_mark_confirmed
 from notifications.models import Message
@@ -146,6 +149,16 @@ def test_a_jht_claim_from_start_to_the_approval_message(tmp_path, settings, monk
         assert _upload(client, claim, dark.code, make_jpeg(text="terang")).status_code == 302
         claim.refresh_from_db()
         assert claim.status == Status.IN_REVIEW
+        assert not Message.objects.filter(claim=claim, template="interview_choose").exists()
+        # The officer looks at every document and accepts them: now the claimant is invited.
+        documents_review(
+            claim=claim,
+            decisions=[ReviewDecision(document=d, accept=True) for d in claim_current_documents(claim).values()],
+            by=officer,
+            claim_version=claim.version,
+        )
+        invitation = Message.objects.get(claim=claim, template="interview_choose")
+        assert call_choice_path(claim) in invitation.body
         choose = client.get(call_choice_path(claim))
         assert choose.status_code == 200
         first_slot = re.findall(r'href="([^"]*/cara/\?waktu=[^"]+)"', choose.content.decode())[0]

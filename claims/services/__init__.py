@@ -16,7 +16,7 @@ from .assisted import (
     assisted_phone_state,
     claim_create_assisted,
 )
-from .call_choice import call_choice_invite, call_choice_path, call_choice_read
+from .call_choice import INVITED_EVENT, call_choice_invite, call_choice_path, call_choice_read
 from .lifecycle import (
     ClaimantData,
     ClaimTransitionNotAllowed,
@@ -54,6 +54,7 @@ from .resume import (
 )
 
 __all__ = [
+    "INVITED_EVENT",
     "call_choice_invite",
     "call_choice_path",
     "call_choice_read",

@@ -1,8 +1,13 @@
-"""The claimant chooses the call: the link sent when the documents are accepted.
+"""The claimant chooses the call: the link sent when an officer has accepted the documents.
 
-The claim reaches in_review in documents/ (progress.claim_documents_changed), which may not
-import interviews/; the invitation is a claims-level message with a path to the portal's
-choosing page, and the slots behind it are interviews' business.
+Passing the automatic checks puts a claim in the officer's queue (in_review); the call
+comes after an officer has looked (DOMAIN.md: the documents are verified, then the
+claimant is confirmed). So the invitation goes when an officer's review leaves every
+required document accepted by an officer (documents.services.review), which may not
+import interviews/: the invitation is a claims-level message with a path to the portal's
+choosing page, recorded on the claim's history (``call_choice_invited``: the sweep that
+books for a claimant who does not choose counts from it); the slots behind it are
+interviews' business.
 
 The link is the claim's random intake token (a UUID, not its id: nothing countable) and a
 short keyed fingerprint of the phone it was sent to, signed (its own salt): no claim id,
@@ -22,11 +27,13 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from notifications.models import Message
 
 from ..models import Claim
+from .lifecycle import claim_record_event
 from .messaging import claim_notify
 
 logger = logging.getLogger(__name__)
 
 INVITE_TEMPLATE = "interview_choose"
+INVITED_EVENT = "call_choice_invited"
 CHOICE_SALT = "claims.call-choice"
 
 
@@ -60,11 +67,12 @@ def call_choice_read(token: str) -> Claim | None:
 
 
 def call_choice_invite(*, claim: Claim) -> Message:
-    """Documents accepted: ask the claimant to choose the time and the kind of call.
+    """Documents accepted by an officer: ask the claimant to choose the time and the kind of call.
 
-    Called under the claim's lock by the caller that moved it to in_review; delivered on commit.
+    Called under the claim's lock by the officer's review; delivered on commit.
     """
     branch = claim.branch
+    claim_record_event(claim=claim, reason=INVITED_EVENT)
     logger.info("claim %s: invited to choose the call", claim.pk)
     return claim_notify(
         claim=claim,

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from claims.models import ALLOWED_TRANSITIONS, Channel, Claim, Status
-from claims.services import call_choice_invite, claim_transition
+from claims.services import claim_transition
 from notifications.services import message_send
 
 from ..models import Document, DocumentStatus
@@ -90,9 +90,6 @@ def claim_documents_changed(*, claim: Claim) -> Claim:
             claim = claim_transition(claim=claim, to=Status.CHECKING)
         if target != claim.status:
             claim = claim_transition(claim=claim, to=target)
-            if target == Status.IN_REVIEW:
-                # Documents accepted: the claimant chooses the call (claims/services/call_choice.py).
-                call_choice_invite(claim=claim)
         if target == Status.NEEDS_FIX:
             claim_send_fix_list(claim, items)
     return claim

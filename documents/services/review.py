@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Status
+from claims.selectors import call_choice_invited_at
 from claims.services import (
     OfficerActionRefused,
+    call_choice_invite,
     claim_lock_for_change,
     claim_touch,
     claim_transition,
@@ -80,9 +82,21 @@ def documents_review(*, claim: Claim, decisions: list[ReviewDecision], by, claim
         elif locked.status in DOCUMENT_DRIVEN_STATUSES:
             # Passes through "checking" on its own when the acceptances complete a claim.
             locked = claim_documents_changed(claim=locked)
+        _invite_when_all_accepted(locked)
         locked = claim_touch(claim=locked, by=by)
     logger.info("claim %s: %d documents reviewed by user %s", locked.pk, len(decisions), by.pk)
     return locked
+
+
+def _invite_when_all_accepted(claim: Claim) -> None:
+    """Every required document accepted by an officer: the claimant is invited to choose the call
+    (once per time the claim reached in_review)."""
+    if claim.status != Status.IN_REVIEW or call_choice_invited_at(claim) is not None:
+        return
+    items = claim_checklist(claim)
+    required = [item for item in items if item.requirement.required]
+    if all(item.document is not None and item.document.accepted_by_officer for item in required):
+        call_choice_invite(claim=claim)
 
 
 def _review_one(claim: Claim, current: dict[int, Document], decision: ReviewDecision, by) -> None:

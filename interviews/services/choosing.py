@@ -1,12 +1,12 @@
 """The claimant chooses the call, and the service chooses when they do not.
 
-When the documents are accepted the claimant gets a link (claims/services/call_choice.py)
+When an officer has accepted the documents the claimant gets a link (claims/services/call_choice.py)
 to the branch's free slots, every officer's schedule merged (selectors.branch_free_slots).
 They pick a time and WhatsApp video or an ordinary phone call: ``interview_choose``. A
 slot too close for two reminders is offered to them, and theirs to take (min_reminders=0).
 
 With no choice after INTERVIEW_CHOOSE_DAYS working days of the branch (counted from the
-claim's latest move to in_review), the beat sweep ``interviews_auto_book_sweep`` books the
+invitation), the beat sweep ``interviews_auto_book_sweep`` books the
 earliest slot that leaves room for the branch's whole reminder plan, and the booking
 message says it was chosen for them and how to move it. The officer can still book any
 claim from the console (assisted channel), which is ``interview_book``.
@@ -29,11 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, ClaimEvent, Status
+from claims.services import INVITED_EVENT
 from claims.workdays import WorkingDays
 from core.batches import id_batches
 
 from ..models import ACTIVE_INTERVIEW_STATUSES, BookedBy, CallChannel, Interview
-from ..selectors import branch_free_slots, branch_officers, in_review_since, reminder_offsets, slot_is_free
+from ..selectors import branch_free_slots, branch_officers, choosing_since, reminder_offsets, slot_is_free
 from .booking import InterviewRefused, book_locked, lock_officers
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,8 @@ def _officer_free_at(claim: Claim, officers: list, starts_at: dt.datetime, *, mi
 def interviews_auto_book_sweep(*, now: dt.datetime | None = None) -> int:
     """The beat sweep: book for every claim whose claimant has not chosen in time. Returns how many."""
     now = now or timezone.now()
-    since = ClaimEvent.objects.filter(claim=OuterRef("pk"), to_status=Status.IN_REVIEW).order_by("-at").values("at")[:1]
+    # A first cut in SQL (the latest invitation); _auto_book judges each claim again under its lock.
+    since = ClaimEvent.objects.filter(claim=OuterRef("pk"), reason=INVITED_EVENT).order_by("-at").values("at")[:1]
     # N working days span at least N dates; two days of slack for the time of day and the zones.
     slack = dt.timedelta(days=max(settings.INTERVIEW_CHOOSE_DAYS - 2, 0))
     waiting = (
@@ -132,7 +134,7 @@ def _auto_book(claim_id: int, *, now: dt.datetime) -> int:
         )
         if claim is None or Interview.objects.filter(claim=claim, status__in=ACTIVE_INTERVIEW_STATUSES).exists():
             return 0
-        since = in_review_since(claim)
+        since = choosing_since(claim)
         if since is None:
             return 0
         zone = ZoneInfo(claim.branch.time_zone)

@@ -28,8 +28,8 @@ def test_the_claimant_opens_the_link_chooses_a_slot_and_downloads_the_contact_ca
     branch = BranchFactory(
         city="Makassar", name="Makassar Panakkukang", time_zone=Branch.Zone.WITA, whatsapp_number=BRANCH_NUMBER
     )
-    StaffFactory(branch=branch, first_name="Rina", last_name="Wulandari")
-    claim = console_setup.make_submitted_claim(branch=branch)
+    officer = StaffFactory(branch=branch, first_name="Rina", last_name="Wulandari")
+    claim = console_setup.make_accepted_claim(branch=branch, officer=officer)
     message = Message.objects.get(claim=claim, template="interview_choose")
     path = next(word for word in message.body.split() if "/jadwal/" in word)
     path = path[path.index("/jadwal/") :]

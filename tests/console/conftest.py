@@ -46,6 +46,20 @@ def make_claim_after_call(*, branch, **kwargs) -> Claim:
     return Claim.objects.get(pk=claim.pk)
 
 
+def make_accepted_claim(*, branch, officer=None, **kwargs) -> Claim:
+    """A claim in review whose documents an officer accepted: the claimant is invited to choose the call."""
+    from documents.services import ReviewDecision, documents_review
+
+    claim = make_submitted_claim(branch=branch, **kwargs)
+    documents_review(
+        claim=claim,
+        decisions=[ReviewDecision(document=document, accept=True) for document in current_documents(claim)],
+        by=officer or StaffFactory(branch=branch),
+        claim_version=claim.version,
+    )
+    return Claim.objects.get(pk=claim.pk)
+
+
 def current_documents(claim: Claim) -> list[Document]:
     from documents.selectors import claim_current_documents
 

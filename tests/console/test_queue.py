@@ -15,7 +15,7 @@ from console.selectors import claim_age
 from core.staff import Role
 from tests.factories import BranchFactory, StaffFactory, claimant_data, make_claim
 
-from .conftest import staff_client
+from .conftest import make_accepted_claim, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -209,9 +209,9 @@ def test_queue_marks_a_call_booked_by_the_service_and_one_the_claimant_chose(bra
     from interviews.selectors import branch_free_slots
     from interviews.services import interview_choose, interviews_auto_book_sweep
 
-    by_service = _in_review(branch)
-    by_claimant = _in_review(branch)
-    _in_review(branch)  # nobody chooses for this one either
+    by_service = make_accepted_claim(branch=branch, officer=officer)
+    by_claimant = make_accepted_claim(branch=branch, officer=officer)
+    make_accepted_claim(branch=branch, officer=officer)  # nobody chooses for this one either
     slot = branch_free_slots(branch=branch, count=1, min_reminders=0)[0]
     interview_choose(claim=by_claimant, starts_at=slot.slot.starts_at, channel="whatsapp_video")
     # Ten days on, nobody chose for the first and the third: the service books them.

@@ -17,7 +17,7 @@ from documents.models import Document, DocumentStatus
 from documents.services import document_check, document_upload
 from tests.factories import BranchFactory, make_claim, make_jpeg
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_catalogue")]
 
 
 def _wait_until_blocked(errors: list, timeout: float = 10.0) -> None:

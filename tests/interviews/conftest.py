@@ -13,7 +13,7 @@ import time_machine
 from claims.models import Branch
 from interviews.models import CallChannel
 from interviews.services import interview_book
-from tests.console.conftest import make_submitted_claim
+from tests.console.conftest import make_accepted_claim
 from tests.factories import BranchFactory, StaffFactory
 
 MONDAY = dt.date(2026, 3, 2)
@@ -40,13 +40,14 @@ def make_branch(db):
 
 @pytest.fixture
 def setup_zone(make_branch):
-    """(branch, officer, claim in review) in one zone, made on the Sunday before MONDAY (08:00 local)."""
+    """(branch, officer, claim in review with its documents accepted by the officer, so the claimant
+    is invited to choose the call) in one zone, made on the Sunday before MONDAY (08:00 local)."""
 
     def _setup(zone: str = Branch.Zone.WIB):
         branch = make_branch(zone)
         officer = StaffFactory(branch=branch, first_name="Rina", last_name="Wulandari")
         with travel(local(branch, MONDAY - dt.timedelta(days=1), 8)):
-            claim = make_submitted_claim(branch=branch)
+            claim = make_accepted_claim(branch=branch, officer=officer)
         return branch, officer, claim
 
     return _setup

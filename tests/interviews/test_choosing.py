@@ -14,6 +14,7 @@ from interviews.selectors import free_slots
 from interviews.services import interviews_auto_book_sweep
 from notifications.models import Message
 from tests.console.conftest import make_submitted_claim
+from tests.factories import StaffFactory
 
 from .conftest import BRANCH_NUMBER, MONDAY, book, local, travel
 
@@ -194,3 +195,44 @@ def test_the_service_leaves_a_claim_the_claimant_already_booked(setup_zone):
     with travel(local(branch, TUESDAY, 9, 30)):
         assert interviews_auto_book_sweep() == 0
     assert Interview.objects.get(claim=claim).booked_by == BookedBy.CLAIMANT
+
+
+# --- the invitation waits for an officer -------------------------------------------------------
+
+
+def test_the_invitation_goes_once_an_officer_has_accepted_every_required_document(make_branch):
+    from documents.services import ReviewDecision, documents_review
+    from tests.console.conftest import current_documents
+
+    branch = make_branch()
+    officer = StaffFactory(branch=branch)
+    claim = make_submitted_claim(branch=branch)
+    assert claim.status == Status.IN_REVIEW  # the checks passed: the officer's queue, not yet the call
+    assert not Message.objects.filter(claim=claim, template="interview_choose").exists()
+    first, *others = current_documents(claim)
+
+    claim = documents_review(
+        claim=claim, decisions=[ReviewDecision(document=first, accept=True)], by=officer, claim_version=claim.version
+    )
+    assert not Message.objects.filter(claim=claim, template="interview_choose").exists()
+    claim = documents_review(
+        claim=claim,
+        decisions=[ReviewDecision(document=document, accept=True) for document in others],
+        by=officer,
+        claim_version=claim.version,
+    )
+    assert Message.objects.filter(claim=claim, template="interview_choose").count() == 1
+    # Accepting again (an officer restating a verdict) does not invite twice.
+    documents_review(
+        claim=claim, decisions=[ReviewDecision(document=first, accept=True)], by=officer, claim_version=claim.version
+    )
+    assert Message.objects.filter(claim=claim, template="interview_choose").count() == 1
+
+
+def test_without_an_invitation_the_service_books_nothing(make_branch):
+    branch = make_branch()
+    with travel(local(branch, MONDAY - dt.timedelta(days=1), 8)):
+        claim = make_submitted_claim(branch=branch)  # in review, no officer has looked
+    with travel(local(branch, MONDAY + dt.timedelta(days=7), 9, 30)):
+        assert interviews_auto_book_sweep() == 0
+    assert not Interview.objects.filter(claim=claim).exists()

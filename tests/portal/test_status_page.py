@@ -15,7 +15,12 @@ from claims.services import call_choice_path, claim_cancel
 from documents.models import Document, DocumentStatus
 from documents.services import ReviewDecision, document_review, documents_review
 from notifications.models import Message
-from tests.console.conftest import current_documents, make_claim_after_call, make_submitted_claim
+from tests.console.conftest import (
+    current_documents,
+    make_accepted_claim,
+    make_claim_after_call,
+    make_submitted_claim,
+)
 from tests.factories import StaffFactory, make_claim, open_claim_in
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +97,13 @@ def test_the_top_of_the_page_says_what_to_do_now(branch):
     waiting = make_submitted_claim(branch=branch)
     assert waiting.status == Status.IN_REVIEW
     top = _top(_status_page(waiting))
+    assert "Tidak ada yang perlu Anda lakukan sekarang. Petugas memeriksa dokumen Anda" in top
+    assert call_choice_path(waiting) not in top  # no call before an officer has looked
+
+    accepted = make_accepted_claim(branch=branch)
+    top = _top(_status_page(accepted))
     assert "Pilih waktu panggilan video" in top
-    assert call_choice_path(waiting) in top  # the same link as the invitation message
+    assert call_choice_path(accepted) in top  # the same link as the invitation message
 
     after_call = make_claim_after_call(branch=branch)
     top = _top(_status_page(after_call))
