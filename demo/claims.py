@@ -15,7 +15,7 @@ from claims.models import Branch, Claim, ClaimReason
 from claims.services import ClaimantData, claim_create
 from core.staff import Role
 from documents.services import claim_submit, claim_switch_to_dropbox, document_check, document_upload
-from documents.services.review import document_review
+from documents.services.review import ReviewDecision, document_review, documents_review
 
 # Marks the demo claims, so running the command twice adds nothing.
 DEMO_EMAIL = "demo@lapakasik.invalid"
@@ -26,6 +26,8 @@ PEOPLE = [
     ("Budi Santoso", "1271012507850003", dt.date(1985, 7, 25), "+6281234560002", "needs_fix"),
     ("Rina Wati", "1271016811920001", dt.date(1992, 11, 28), "+6281234560003", "dropbox"),
     ("Ahmad Yani", "1271010101800004", dt.date(1980, 1, 1), "+6281234560004", "draft"),
+    # The officer accepted every document: the outbox holds her invitation to choose the call.
+    ("Dewi Lestari", "1271014506880005", dt.date(1988, 6, 5), "+6281234560005", "invited"),
 ]
 
 
@@ -77,6 +79,14 @@ def demo_claims(branch: Branch) -> int:
             # The verdict now, whether tasks run in process or on a worker (a repeat does nothing).
             document_check(document_id=document.pk)
         claim = claim_submit(claim=claim)  # every photo passed its checks: in review
+        if state == "invited":
+            officer = User.objects.filter(branch=branch, role=Role.OFFICER).first()
+            documents_review(
+                claim=claim,
+                decisions=[ReviewDecision(document=document, accept=True) for document in claim.documents.all()],
+                by=officer,
+                claim_version=claim.version,
+            )
         if state == "needs_fix":
             # An officer found the first document cut off: the claimant gets one message.
             officer = User.objects.filter(branch=branch, role=Role.OFFICER).first()

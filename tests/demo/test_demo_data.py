@@ -117,6 +117,16 @@ def test_demo_claims_fill_the_medan_queue_once(settings):
     call_command("demo_data", stdout=io.StringIO())
     call_command("demo_data", stdout=io.StringIO())
     claims = Claim.objects.filter(email=DEMO_EMAIL)
-    assert sorted(claims.values_list("status", flat=True)) == ["draft", "in_review", "needs_fix", "submitted"]
+    assert sorted(claims.values_list("status", flat=True)) == [
+        "draft",
+        "in_review",
+        "in_review",
+        "needs_fix",
+        "submitted",
+    ]
+    # One of them waits for the claimant to choose the call: the invitation is in the outbox.
+    from notifications.models import Message
+
+    assert Message.objects.filter(claim__in=claims, template="interview_choose").count() == 1
     assert claims.filter(channel="dropbox").count() == 1
     assert {claim.branch.city for claim in claims} == {"Medan"}

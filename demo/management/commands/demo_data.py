@@ -247,3 +247,4 @@ class Command(BaseCommand):
         write("Layanan peserta : http://127.0.0.1:8000/")
         write("Admin           : http://127.0.0.1:8000/admin/")
         write("Kotak keluar    : http://127.0.0.1:8000/petugas/pesan/  (pesan WhatsApp/SMS demo)")
+        write("                  Pesan 'interview_choose' untuk Dewi Lestari: buka tautannya untuk memilih jadwal.")
