@@ -10,19 +10,23 @@ visitor whether a reference exists.
 import hmac
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from core.throttle import Throttled, throttle_hit
+from core.queue import publish
+from core.throttle import Throttled, throttle_count, throttle_hit, throttle_reset
 from notifications.services import message_send
 
+from . import tasks
 from .models import Claim, OneTimeCode
 
 logger = logging.getLogger(__name__)
@@ -60,26 +64,57 @@ def claim_token_read(token: str) -> int | None:
 
 
 # --- one-time codes -----------------------------------------------------------------
+#
+# No reference oracle: for a real reference and an unknown one, a request for a code and
+# a try of a code answer the same bytes after the same work. Asking only counts against
+# the address and queues the sending (the lookup, the phone's limit, the code and the
+# message happen in the task, after the answer); trying runs the same queries and the
+# same keyed hash against a dummy when there is no live code, and "too many tries" is
+# counted per reference in the cache, whether or not a claim has it.
+
+TRIES_SCOPE = "otp-tries"
+SENT_SCOPE = "otp-request"
 
 
 def _code_hash(code_id: int, code: str) -> str:
     return salted_hmac("claims.one-time-code", f"{code_id}:{code}", algorithm="sha256").hexdigest()
 
 
-def one_time_code_request(*, reference: str, ip: str) -> None:
-    """Send a code to the phone of the claim with this reference, if there is one.
+# What a try is compared against when there is no live code: a hash of the same length
+# no code can match (code ids start at 1), so the comparison costs the same.
+_NO_CODE_HASH = "0" * 64
 
-    Returns the same way whether or not the reference exists. Raises Throttled when
-    this IP asked too often; past the limit for the claim's phone it sends nothing.
+
+def one_time_code_request(*, reference: str, ip: str) -> None:
+    """Queue sending a code to the phone of the claim with this reference, if there is one.
+
+    Returns the same way, after the same work, whether or not the reference exists: it
+    never looks the reference up. Raises Throttled when this IP asked too often.
     """
     if not throttle_hit("otp-ip", ip, limit=settings.OTP_PER_IP_LIMIT, window=settings.OTP_PER_IP_WINDOW):
         raise Throttled
-    claim = Claim.objects.filter(reference=normalize_reference(reference)).first()
+    reference = normalize_reference(reference)
+    # A new code gets a new count of tries (one_time_code_verify), real reference or not.
+    throttle_reset(TRIES_SCOPE, reference)
+    # No transaction is open in a request (ATOMIC_REQUESTS is off): nothing to wait for.
+    # With the broker away no code goes out; the claimant asks again, as for a lost SMS.
+    publish(tasks.one_time_code_send_task, reference, uuid.uuid4().hex, sweep="no sweep (the claimant asks again)")
+
+
+def one_time_code_send(*, reference: str, request_id: str) -> None:
+    """Send a code to the phone of the claim with this reference (one_time_code_send_task).
+
+    Nothing for an unknown reference or past the limit for the claim's phone: the
+    claimant was answered already, the same way. A request is sent at most once, however
+    often its task runs.
+    """
+    if not cache.add(f"{SENT_SCOPE}:{request_id}", 1, timeout=settings.OTP_TTL_SECONDS):
+        return
+    claim = Claim.objects.filter(reference=reference).first() if reference else None
     if claim is None:
         return
     phone = claim.contact_phone
     if not throttle_hit("otp-phone", phone, limit=settings.OTP_PER_PHONE_LIMIT, window=settings.OTP_PER_PHONE_WINDOW):
-        # Silently: an error here, and not for a made-up reference, would tell that this one exists.
         logger.info("claim %s: one-time code not sent, phone limit reached", claim.pk)
         return
     code = f"{secrets.randbelow(10**6):06d}"
@@ -109,29 +144,42 @@ class CodeCheck:
 
 
 def one_time_code_verify(*, reference: str, code: str) -> CodeCheck:
-    """Check a code against the newest live code of the claim; every try counts."""
-    claim = Claim.objects.filter(reference=normalize_reference(reference)).first()
+    """Check a code against the newest live code of the claim; every try counts.
+
+    The same queries and the same hash run whether or not the reference has a live
+    code. Tries are counted twice: on the code row (the lock that holds, even if the
+    cache is emptied) and per reference in the cache (what the answer says: "too many
+    tries" comes after OTP_MAX_ATTEMPTS tries since the last request, for any reference).
+    """
+    reference = normalize_reference(reference)
     code = "".join(ch for ch in (code or "") if ch.isdigit())
-    if claim is None:
-        return CodeCheck(claim=None)
+    tries = throttle_count(TRIES_SCOPE, reference, window=settings.OTP_TTL_SECONDS)
     now = timezone.now()
     with transaction.atomic():
+        # One query joining the claim, so an unknown reference does not skip a step.
         record = (
-            OneTimeCode.objects.select_for_update()
-            .filter(claim=claim, used_at__isnull=True, expires_at__gt=now)
+            OneTimeCode.objects.select_for_update(of=("self",))
+            .select_related("claim")
+            .filter(claim__reference=reference, used_at__isnull=True, expires_at__gt=now)
             .order_by("-created_at")
             .first()
         )
-        if record is None:
-            return CodeCheck(claim=None)
-        if record.attempts >= settings.OTP_MAX_ATTEMPTS:
-            return CodeCheck(claim=None, exhausted=True)
-        OneTimeCode.objects.filter(pk=record.pk).update(attempts=F("attempts") + 1)
-        if len(code) != 6 or not hmac.compare_digest(record.code_hash, _code_hash(record.pk, code)):
-            return CodeCheck(claim=None, exhausted=record.attempts + 1 >= settings.OTP_MAX_ATTEMPTS)
+        record_id = record.pk if record is not None else 0
+        # Matches no row without a live code, but costs the same round trip.
+        OneTimeCode.objects.filter(pk=record_id).update(attempts=F("attempts") + 1)
+        expected = record.code_hash if record is not None else _NO_CODE_HASH
+        matches = hmac.compare_digest(expected, _code_hash(record_id, code))
+        if (
+            record is None
+            or not matches
+            or len(code) != 6
+            or record.attempts >= settings.OTP_MAX_ATTEMPTS
+            or tries > settings.OTP_MAX_ATTEMPTS
+        ):
+            return CodeCheck(claim=None, exhausted=tries >= settings.OTP_MAX_ATTEMPTS)
         OneTimeCode.objects.filter(pk=record.pk).update(used_at=now)
-    logger.info("claim %s opened with a one-time code", claim.pk)
-    return CodeCheck(claim=claim)
+    logger.info("claim %s opened with a one-time code", record.claim_id)
+    return CodeCheck(claim=record.claim)
 
 
 def normalize_reference(reference: str) -> str:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import access, services
 
 
 @shared_task
@@ -12,3 +12,10 @@ def claims_resume_reminders_task() -> int:
     Safe to run twice at once (see claims.services.resume.resume_reminders_send).
     """
     return services.resume_reminders_send()
+
+
+@shared_task
+def one_time_code_send_task(reference: str, request_id: str) -> None:
+    """A claimant asked for a code (claims.access.one_time_code_request): send it, if the
+    reference is a claim's. Runs after the answer, so the answer cannot tell which."""
+    access.one_time_code_send(reference=reference, request_id=request_id)

@@ -10,17 +10,30 @@ class Throttled(Exception):
     """Asked too often: the caller says "try again later" in the user's language."""
 
 
-def throttle_hit(scope: str, key: str, *, limit: int, window: int) -> bool:
-    """Count one hit in a fixed window; False once the limit is passed. Keys are hashed."""
+def _cache_key(scope: str, key: str) -> str:
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
-    cache_key = f"throttle:{scope}:{digest}"
+    return f"throttle:{scope}:{digest}"
+
+
+def throttle_count(scope: str, key: str, *, window: int) -> int:
+    """Count one hit in a fixed window and return the hits so far in it. Keys are hashed."""
+    cache_key = _cache_key(scope, key)
     cache.add(cache_key, 0, timeout=window)
     try:
-        count = cache.incr(cache_key)
+        return cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, timeout=window)
-        count = 1
-    return count <= limit
+        return 1
+
+
+def throttle_hit(scope: str, key: str, *, limit: int, window: int) -> bool:
+    """Count one hit in a fixed window; False once the limit is passed."""
+    return throttle_count(scope, key, window=window) <= limit
+
+
+def throttle_reset(scope: str, key: str) -> None:
+    """Start the count of this key again."""
+    cache.delete(_cache_key(scope, key))
 
 
 def client_ip(request) -> str:

@@ -22,6 +22,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
+from .staff_lockout import username_locked
+
 # Where the staff pages live (lapakasik/urls.py).
 STAFF_PATH_PREFIXES = ("/petugas/", "/admin/")
 
@@ -106,6 +108,8 @@ def staff_lockout_response(request, original_response=None, credentials=None):
         "staff_lockout.html",
         {
             "failure_limit": get_failure_limit(request, credentials),
+            # Locked from every address, not just this one: someone else may be guessing.
+            "everywhere": username_locked(request, credentials),
             "minutes": max(1, int(cool_off.total_seconds() // 60)) if cool_off else None,
         },
         status=429,

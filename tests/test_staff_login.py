@@ -98,6 +98,68 @@ def test_behind_the_proxy_the_lockout_uses_the_forwarded_client_address(settings
     assert _login(officer, admin_user.username, PASSWORD).status_code == 302
 
 
+def _wrong_from_addresses(username: str, count: int, *, first: int = 1) -> list[int]:
+    """One wrong password from each of `count` addresses: what a spread-out guesser does."""
+    return [
+        _login(Client(REMOTE_ADDR=f"203.0.113.{n}"), username, "salah-salah-salah").status_code
+        for n in range(first, first + count)
+    ]
+
+
+def test_eight_wrong_passwords_from_eight_addresses_do_not_lock_the_username(admin_user):
+    assert _wrong_from_addresses(admin_user.username, 8) == [200] * 8
+
+    assert _login(Client(REMOTE_ADDR="198.51.100.7"), admin_user.username, PASSWORD).status_code == 302
+
+
+def test_wrong_passwords_from_many_addresses_lock_the_username_everywhere(settings, admin_user):
+    settings.AXES_USERNAME_FAILURE_LIMIT = 12
+
+    statuses = _wrong_from_addresses(admin_user.username, 12)
+
+    assert statuses == [200] * 11 + [429]
+    # The officer at a computer that never mistyped is locked out too, right password or not.
+    officer = _login(Client(REMOTE_ADDR="198.51.100.7"), admin_user.username, PASSWORD)
+    assert officer.status_code == 429
+    body = officer.content.decode()
+    assert "dikunci di semua komputer" in body
+    assert "hubungi kepala kantor cabang atau tim TI" in body
+    assert "Tunggu 15 menit" in body
+    # Another username is not affected.
+    other = StaffFactory(branch=admin_user.branch, password=PASSWORD)
+    assert _login(Client(REMOTE_ADDR="198.51.100.7"), other.username, PASSWORD).status_code == 302
+
+
+def test_the_username_wide_limit_is_20_by_default_and_opens_after_the_cool_off(admin_user):
+    from axes.models import AccessAttempt
+
+    assert django_settings.AXES_USERNAME_FAILURE_LIMIT == 20
+    assert _wrong_from_addresses(admin_user.username, 20) == [200] * 19 + [429]
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+
+    assert _login(Client(REMOTE_ADDR="198.51.100.7"), admin_user.username, PASSWORD).status_code == 302
+
+
+def test_the_officers_own_login_does_not_clear_a_guessers_failures(settings, admin_user):
+    settings.AXES_USERNAME_FAILURE_LIMIT = 12
+    _wrong_from_addresses(admin_user.username, 8)
+    officer = Client(REMOTE_ADDR="198.51.100.7")
+    assert _login(officer, admin_user.username, PASSWORD).status_code == 302
+
+    assert _wrong_from_addresses(admin_user.username, 4, first=50) == [200] * 3 + [429]
+
+
+def test_the_per_address_lock_still_comes_first_and_says_this_computer(admin_user):
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    statuses = [_login(attacker, admin_user.username, "salah-salah-salah").status_code for _ in range(5)]
+
+    assert statuses == [200] * 4 + [429]
+    body = _login(attacker, admin_user.username, PASSWORD).content.decode()
+    assert "dari komputer ini dikunci" in body
+    assert "semua komputer" not in body
+    assert _login(Client(REMOTE_ADDR="198.51.100.7"), admin_user.username, PASSWORD).status_code == 302
+
+
 def test_authenticate_with_a_request_still_works(admin_user):
     request = RequestFactory().post(LOGIN_URL)
 

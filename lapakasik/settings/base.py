@@ -130,8 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Staff login: django-axes locks a username from one IP address after too many wrong
-# passwords. Its backend comes first so a locked-out login is refused even with the
-# right password. The client IP is read like the claimant throttles read it
+# passwords, and a username from every address after AXES_USERNAME_FAILURE_LIMIT wrong
+# passwords in all (lapakasik/staff_lockout.py). Its backend comes first so a locked-out
+# login is refused even with the right password. The client IP is read like the claimant throttles read it
 # (TRUSTED_PROXY_COUNT), so behind a proxy one officer's mistakes lock only that officer.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -141,6 +142,8 @@ AXES_ENABLED = True
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "lapakasik.staff_lockout.StaffLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lapakasik.middleware.staff_lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.throttle.client_ip"
