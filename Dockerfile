@@ -28,7 +28,9 @@ COPY . .
 
 # Production settings refuse to load without these; nothing here connects to them.
 RUN export DJANGO_SETTINGS_MODULE=lapakasik.settings.prod \
-        DJANGO_SECRET_KEY=build-only-not-secret \
+        DJANGO_SECRET_KEY=build-only-not-secret-used-while-building-the-image-and-never-at-run-time \
+        PUBLIC_BASE_URL=https://build.invalid \
+        TRUSTED_PROXY_COUNT=0 \
         DATABASE_URL=postgres://build@localhost/build \
         REDIS_URL=redis://localhost:6379/0 \
         STORAGE_BACKEND=s3 \

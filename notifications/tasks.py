@@ -1,3 +1,4 @@
+import logging
 import random
 
 from celery import Task, shared_task
@@ -5,6 +6,8 @@ from django.conf import settings
 
 from . import services
 from .providers.base import TemporaryFailure
+
+logger = logging.getLogger(__name__)
 
 
 def retry_countdown(retries: int) -> int:
@@ -18,10 +21,19 @@ def message_deliver_task(self: Task, message_id: int) -> None:
 
     Retries are explicit rather than autoretry_for: after the last one the message must be
     failed (so WhatsApp falls back to SMS), which autoretry cannot do.
+
+    Run in process with errors propagating (development: CELERY_TASK_ALWAYS_EAGER), a retry
+    is not scheduled but raised, out of the on-commit hook and through the claimant's own
+    request as a 500, for a provider's 429 or 5xx the claim had nothing to do with. There
+    the message is left "queued" (message_deliver gave it back) for the reconcile sweep
+    (messages_unpublished), and a warning says so.
     """
     try:
         services.message_deliver(message_id=message_id)
     except TemporaryFailure as exc:
+        if self.request.is_eager and self.app.conf.task_eager_propagates:
+            logger.warning("message %s: provider busy (%s), left queued for the reconcile sweep", message_id, exc)
+            return
         if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
             services.message_retries_exhausted(message_id=message_id)
             return

@@ -136,7 +136,7 @@ class ProviderServer:
     def plan(self, number: str, *outcomes: str) -> None:
         """The next requests for this number answer these outcomes in turn, then "ok".
 
-        Outcomes: "ok", "500", "timeout", "not_on_whatsapp", "invalid_number".
+        Outcomes: "ok", "500", "429" (rate limited), "timeout", "not_on_whatsapp", "invalid_number".
         """
         self.state.plans[digits(number)].extend(outcomes)
 
@@ -267,6 +267,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(
                 500, {"error": {"message": "An unknown error occurred", "type": "OAuthException", "code": 1}}
             )
+        if outcome == "429":
+            return self._answer(
+                429, {"error": {"message": "(#130429) Rate limit hit", "type": "OAuthException", "code": 130429}}
+            )
         if outcome == "not_on_whatsapp":
             return self._answer(
                 400,
@@ -301,6 +305,8 @@ class _Handler(BaseHTTPRequestHandler):
         outcome = self._outcome("twilio", number, key, {"api": "twilio", "headers": dict(self.headers), "form": form})
         if outcome == "500":
             return self._answer(500, {"code": 20500, "message": "Internal Server Error", "status": 500})
+        if outcome == "429":
+            return self._answer(429, {"code": 20429, "message": "Too Many Requests", "status": 429})
         if outcome == "invalid_number":
             message = f"The 'To' number {form.get('To')} is not a valid phone number."
             return self._answer(400, {"code": 21211, "message": message, "status": 400})
@@ -316,6 +322,8 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if outcome == "500":
             return self._answer(503, "ERR service unavailable")
+        if outcome == "429":
+            return self._answer(429, "ERR too many requests")
         if outcome == "invalid_number":
             return self._answer(200, "ERR invalid destination")
         provider_id = self._deliver("gateway", number, params.get("text", ""), key, "GW")

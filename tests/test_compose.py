@@ -44,6 +44,19 @@ def test_the_production_settings_get_what_they_refuse_to_start_without():
         assert provider in ("whatsapp", "twilio", "gateway"), (name, provider)
 
 
+def test_the_address_the_proxy_count_and_the_secret_come_from_the_env_file_as_production_wants_them():
+    """prod.py refuses an http or missing PUBLIC_BASE_URL, an unset TRUSTED_PROXY_COUNT and a
+    secret key under 50 characters: compose asks compose.env for each, and the example
+    file's values are ones an operator can follow."""
+    environment = COMPOSE["services"]["web"]["environment"]
+    for name in ("DJANGO_SECRET_KEY", "PUBLIC_BASE_URL", "TRUSTED_PROXY_COUNT"):
+        assert environment[name].startswith(f"${{{name}:?"), name
+    example = dict(re.findall(r"^([A-Z0-9_]+)=(.*)$", (REPO / "compose.env.example").read_text(), re.MULTILINE))
+    assert example["PUBLIC_BASE_URL"].startswith("https://")
+    assert example["TRUSTED_PROXY_COUNT"].isdigit()
+    assert len(example["DJANGO_SECRET_KEY"]) >= 50
+
+
 def test_every_required_secret_has_a_line_in_the_example_env_file():
     required = set(re.findall(r"\$\{([A-Z0-9_]+):\?", (REPO / "compose.yaml").read_text()))
     example = set(re.findall(r"^([A-Z0-9_]+)=", (REPO / "compose.env.example").read_text(), re.MULTILINE))

@@ -42,3 +42,23 @@ def test_template_has_no_inline_script_style_or_handler(path):
     assert "<style" not in text, "inline <style>: move it to static/css"
     assert not re.search(r"\sstyle=", text), "style attribute: use a class"
     assert not re.search(r"\son[a-z]+=", text), "inline event handler: use addEventListener in static/js"
+
+
+@pytest.mark.django_db
+def test_the_language_switch_sets_a_secure_httponly_cookie_under_production_cookie_settings(client, settings):
+    """The footer's form POST (base.html) still switches the language with the cookie
+    prod.py makes Secure; no script reads it, so it is HttpOnly and SameSite=Lax too."""
+    settings.LANGUAGE_COOKIE_SECURE = True
+
+    home = client.get(reverse("portal:home")).content.decode()
+    assert 'action="/bahasa/"' in home
+    assert 'name="language" value="en"' in home
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, secure=True)
+
+    assert response.status_code == 302
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["secure"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert 'lang="en"' in client.get(reverse("portal:home"), secure=True).content.decode()

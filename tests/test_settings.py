@@ -21,6 +21,8 @@ PRODUCTION_ENV = {
     "STORAGE_BACKEND": "s3",
     "AWS_STORAGE_BUCKET_NAME": "lapakasik-documents",
     "DJANGO_ALLOWED_HOSTS": "klaim.example.go.id",
+    "PUBLIC_BASE_URL": "https://klaim.example.go.id",
+    "TRUSTED_PROXY_COUNT": "1",
     "NOTIFICATION_WHATSAPP_BACKEND": "whatsapp",
     "NOTIFICATION_SMS_BACKEND": "twilio",
     # What the selected providers' system checks ask for (notifications/providers/*/checks.py).
@@ -67,6 +69,74 @@ def test_production_settings_refuse_an_empty_value_for(missing):
     assert missing in error
 
 
+@pytest.mark.parametrize("length", [1, 49])
+def test_production_settings_refuse_a_secret_key_shorter_than_50_characters(length):
+    error = _error(_import_prod({**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "k" * length}))
+
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured:")
+    assert "DJANGO_SECRET_KEY must be at least 50 characters" in error
+
+
+def test_production_settings_accept_a_secret_key_of_exactly_50_characters():
+    result = _import_prod({**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "k" * 50})
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_refuse_the_example_env_files_secret_placeholder():
+    example = (REPO / "compose.env.example").read_text()
+    placeholder = re.search(r"^DJANGO_SECRET_KEY=(.*)$", example, re.MULTILINE).group(1)
+    assert len(placeholder) >= 50, "the placeholder would be refused for its length alone"
+
+    error = _error(_import_prod({**PRODUCTION_ENV, "DJANGO_SECRET_KEY": placeholder}))
+
+    assert "DJANGO_SECRET_KEY is still the placeholder" in error
+
+
+def test_production_settings_refuse_to_load_without_a_public_base_url():
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "PUBLIC_BASE_URL"}
+
+    error = _error(_import_prod(env))
+
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured:")
+    assert "PUBLIC_BASE_URL must be set to the service's https address" in error
+
+
+@pytest.mark.parametrize(
+    "url", ["http://klaim.example.go.id", "http://127.0.0.1:8000", "https://", "klaim.example.go.id"]
+)
+def test_production_settings_refuse_a_public_base_url_that_is_not_https(url):
+    error = _error(_import_prod({**PRODUCTION_ENV, "PUBLIC_BASE_URL": url}))
+
+    assert "PUBLIC_BASE_URL must be set to the service's https address" in error
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_production_settings_refuse_to_load_without_an_explicit_trusted_proxy_count(value):
+    env = {name: v for name, v in PRODUCTION_ENV.items() if name != "TRUSTED_PROXY_COUNT"}
+    if value is not None:
+        env["TRUSTED_PROXY_COUNT"] = value
+
+    error = _error(_import_prod(env))
+
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured:")
+    assert "TRUSTED_PROXY_COUNT must be set in production" in error
+
+
+def test_production_settings_refuse_a_negative_trusted_proxy_count():
+    error = _error(_import_prod({**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": "-1"}))
+
+    assert "TRUSTED_PROXY_COUNT cannot be negative" in error
+
+
+def test_production_settings_accept_a_trusted_proxy_count_of_0_set_explicitly():
+    code = "import lapakasik.settings.prod as s; assert s.TRUSTED_PROXY_COUNT == 0"
+
+    result = _run(["-c", code], {**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": "0"})
+
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_settings_refuse_files_on_local_disk():
     error = _error(_import_prod({**PRODUCTION_ENV, "STORAGE_BACKEND": "filesystem"}))
 
@@ -88,7 +158,11 @@ def test_production_settings_load_with_everything_set():
         "assert s.STORAGES['documents']['BACKEND'] == 'storages.backends.s3.S3Storage';"
         "assert s.STORAGES['documents']['OPTIONS']['default_acl'] == 'private';"
         "assert s.CACHES['default']['BACKEND'] == 'django.core.cache.backends.redis.RedisCache';"
-        "assert s.SESSION_COOKIE_SECURE and s.CSRF_COOKIE_SECURE"
+        "assert s.SESSION_COOKIE_SECURE and s.CSRF_COOKIE_SECURE;"
+        "assert s.LANGUAGE_COOKIE_SECURE and s.LANGUAGE_COOKIE_HTTPONLY;"
+        "assert s.LANGUAGE_COOKIE_SAMESITE == 'Lax';"
+        "assert s.PUBLIC_BASE_URL == 'https://klaim.example.go.id';"
+        "assert s.TRUSTED_PROXY_COUNT == 1"
     )
 
     result = _run(["-c", code], PRODUCTION_ENV)

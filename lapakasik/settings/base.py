@@ -158,6 +158,10 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# The language switch is a form POST to set_language (base.html) and no script reads the
+# cookie; prod.py adds Secure.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
@@ -203,7 +207,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Behind a proxy, the number of trusted proxies in X-Forwarded-For (0: use REMOTE_ADDR).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Empty reads as unset (0 here); prod.py refuses it unset or empty.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", default="") or 0)
 
 # One JSON object a line with the request id (lapakasik/logs.py); "plain" for a terminal.
 LOG_FORMAT = env("LOG_FORMAT", default="json")

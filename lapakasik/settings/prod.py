@@ -1,13 +1,44 @@
 """Production: refuses to start without its secrets and services."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import NOTIFICATION_BACKENDS, STORAGE_BACKEND, env
+from .base import NOTIFICATION_BACKENDS, PUBLIC_BASE_URL, SECRET_KEY, STORAGE_BACKEND, TRUSTED_PROXY_COUNT, env
 
 for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME"):
     if not env(_name, default=""):
         raise ImproperlyConfigured(f"{_name} must be set in production.")
+# Sessions, claim tokens and finish-later links are signed with it: a short key can be
+# guessed offline from one signed value.
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be at least 50 characters in production "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+if SECRET_KEY.startswith("change-me"):
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY is still the placeholder from compose.env.example: set a random one.")
+
+# Every message links back here, and Twilio signs the webhook URL built from it: the
+# default (http://127.0.0.1:8000) would send claimants dead links and match no signature.
+_public = urlsplit(PUBLIC_BASE_URL)
+if not env("PUBLIC_BASE_URL", default="") or _public.scheme != "https" or not _public.hostname:
+    raise ImproperlyConfigured(
+        "PUBLIC_BASE_URL must be set to the service's https address in production (e.g. https://klaim.example.go.id)."
+    )
+
+# The throttles and the staff lockout count per client address (core/throttle.py). With the
+# wrong count behind a proxy every claimant shares the proxy's address (too few) or can
+# choose their own (too many), so the number is never assumed: 0 only when said so.
+if env("TRUSTED_PROXY_COUNT", default="") == "":
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT must be set in production: the number of proxies in front that "
+        "append to X-Forwarded-For (0 when clients connect directly)."
+    )
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT cannot be negative.")
+
 if STORAGE_BACKEND != "s3":
     raise ImproperlyConfigured("STORAGE_BACKEND must be s3 in production.")
 
@@ -33,6 +64,7 @@ CACHES = {
 }
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)

@@ -261,3 +261,133 @@ def test_fake_provider_posts_signed_statuses_to_the_live_app_out_of_order(
     assert provider.post_twilio_statuses(sms.provider_message_id, ["sent", "delivered"]) == [200, 200]
     sms.refresh_from_db()
     assert sms.status == MessageStatus.DELIVERED
+
+
+# --- signed bodies of a shape we do not know: skipped, logged, answered 200 (never 500) ----
+
+_ENVELOPE = {"object": "whatsapp_business_account"}
+ODD_WHATSAPP_BODIES = [
+    {"entry": "x"},
+    {"entry": ["x", 1, None]},
+    {"entry": {"changes": []}},
+    {"entry": [{"changes": "x"}]},
+    {"entry": [{"changes": ["x"]}]},
+    {"entry": [{"changes": [{"value": "x"}]}]},
+    {"entry": [{"changes": [{"value": {"statuses": ["x"]}}]}]},
+    {"entry": [{"changes": [{"value": {"statuses": "x"}}]}]},
+    {"entry": [{"changes": [{"value": {"statuses": [{"status": ["read"], "id": "wamid.A1"}]}}]}]},
+    {"entry": [{"changes": [{"value": {"statuses": [{"status": "read", "id": {"x": 1}}]}}]}]},
+    {"entry": [{"changes": [{"value": {"messages": ["x"]}}]}]},
+    {
+        "entry": [
+            {"changes": [{"value": {"messages": [{"id": "wamid.IN9", "from": "62812", "type": "text", "text": "hi"}]}}]}
+        ]
+    },
+    {"entry": [{"changes": [{"value": {"messages": [{"id": "w" * 300, "from": "62812", "type": "text"}]}}]}]},
+    {"entry": [{"changes": [{"value": {"messages": [{"id": ["w"], "from": {"x": 1}}]}}]}]},
+]
+
+
+def _post_whatsapp_raw(client, payload) -> object:
+    body = json.dumps(payload).encode()
+    return client.post(
+        reverse("webhooks:whatsapp"),
+        body,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=sign_whatsapp(body),
+    )
+
+
+@pytest.mark.parametrize("payload", [{**_ENVELOPE, **body} for body in ODD_WHATSAPP_BODIES] + [["x"], "x", 3])
+def test_signed_whatsapp_body_of_an_unexpected_shape_is_skipped_and_answered_200(client, provider, payload):
+    message = _message()
+
+    response = _post_whatsapp_raw(client, payload)
+
+    assert response.status_code == 200
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+    assert not ProviderEvent.objects.exists()
+
+
+def test_a_whatsapp_entry_we_understand_still_counts_beside_ones_we_do_not(client, provider, caplog):
+    message = _message()
+    good = whatsapp_status_payload("wamid.A1", "delivered")
+    good["entry"] = ["x", {"changes": ["x", {"value": "x"}]}, *good["entry"]]
+    good["entry"][-1]["changes"][0]["value"]["statuses"].insert(0, "x")
+
+    assert _post_whatsapp_raw(client, good).status_code == 200
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED
+    assert "not objects: skipped" in caplog.text
+
+
+def test_a_text_reply_whose_text_is_not_an_object_is_kept_without_text(client, provider):
+    payload = {**_ENVELOPE, **ODD_WHATSAPP_BODIES[11]}
+
+    assert _post_whatsapp_raw(client, payload).status_code == 200
+
+    assert InboundMessage.objects.get(provider_message_id="wamid.IN9").text == ""
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"MessageSid": "SM000001"},
+        {"MessageStatus": "delivered"},
+        {"MessageSid": "SM000001", "MessageStatus": "queued"},
+        {"MessageSid": "SM000001", "MessageStatus": "failed", "ErrorCode": "x" * 50},
+        {"MessageSid": "S" * 300, "MessageStatus": "delivered"},
+    ],
+)
+def test_signed_twilio_callback_of_an_unexpected_shape_is_answered_200(client, provider, settings, params):
+    _message(channel="sms", provider_id="SM000009")
+
+    assert _post_twilio(client, settings, params).status_code == 200
+
+
+def _post_gateway_raw(client, payload):
+    body = json.dumps(payload).encode()
+    signature = "sha256=" + hmac.new(GATEWAY_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return client.post(
+        reverse("webhooks:gateway"), body, content_type="application/json", HTTP_X_LAPAKASIK_SIGNATURE=signature
+    )
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        ["x"],
+        "x",
+        {"status": ["delivered"], "id": "GW000001"},
+        {"status": "delivered", "id": {"x": 1}},
+        {"status": "delivered", "id": ["GW000001"]},
+        {"status": "delivered", "id": "G" * 300},
+    ],
+)
+def test_signed_gateway_receipt_of_an_unexpected_shape_changes_nothing_and_is_answered_200(client, provider, payload):
+    message = _message(channel="sms", provider_id="GW000001")
+
+    assert _post_gateway_raw(client, payload).status_code == 200
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+    assert not ProviderEvent.objects.filter(message=message).exists()
+
+
+def test_a_failure_report_with_errors_of_an_unexpected_shape_still_fails_the_message_as_undeliverable(
+    client, provider, django_capture_on_commit_callbacks
+):
+    whatsapp = _message()
+    sms = _message(channel="sms", provider_id="GW000001")
+    failed = {"status": "failed", "id": "wamid.A1", "errors": 7}
+    with django_capture_on_commit_callbacks(execute=True):
+        odd = {**_ENVELOPE, "entry": [{"changes": [{"value": {"statuses": [failed]}}]}]}
+        assert _post_whatsapp_raw(client, odd).status_code == 200
+        assert _post_gateway_raw(client, {"status": "failed", "id": "GW000001", "reason": {"x": 1}}).status_code == 200
+    for message in (whatsapp, sms):
+        message.refresh_from_db()
+        assert message.status == MessageStatus.FAILED
+        assert message.failure_reason == "undeliverable"

@@ -6,6 +6,7 @@ the body is JSON {"ref": our key, "id": gateway id, "status": "sent|delivered|fa
 """
 
 import json
+import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
@@ -15,24 +16,41 @@ from django.views.decorators.http import require_POST
 from ...models import MessageStatus
 from ..webhooks import StatusReport, hmac_sha256_header, report_apply, signature_ok, too_large
 
+logger = logging.getLogger(__name__)
+
 STATUSES = {"sent": MessageStatus.SENT, "delivered": MessageStatus.DELIVERED, "failed": MessageStatus.FAILED}
 
 
+def _text(value: object) -> str:
+    """A string field as a string, a number as its digits; anything else (a list, an object) as empty."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def parse(payload: dict) -> StatusReport | None:
-    status = STATUSES.get(str(payload.get("status", "")).lower())
-    provider_id, ref = str(payload.get("id") or ""), str(payload.get("ref") or "")
+    """One receipt; a body we do not understand is logged and skipped (the view still answers 200)."""
+    name = _text(payload.get("status"))
+    status = STATUSES.get(name.lower())
+    provider_id, ref = _text(payload.get("id")), _text(payload.get("ref"))
     if not status or not (provider_id or ref):
+        logger.info("gateway webhook: receipt %r for %r not understood: skipped", name[:40], (provider_id or ref)[:128])
         return None
-    reason = str(payload.get("reason") or "undeliverable") if status == MessageStatus.FAILED else ""
-    if reason not in ("invalid_number", "undeliverable", "rejected"):
-        reason = "undeliverable"
+    reason = _text(payload.get("reason"))
+    failure = (
+        (reason if reason in ("invalid_number", "undeliverable", "rejected") else "undeliverable")
+        if status == MessageStatus.FAILED
+        else ""
+    )
     return StatusReport(
-        event_key=f"{provider_id or ref}:{payload['status']}",
+        event_key=f"{provider_id or ref}:{name}",
         status=status,
-        provider_message_id=provider_id,
+        provider_message_id=provider_id[:128],
         idempotency_key=ref,
-        failure_reason=reason,
-        detail=f"gateway {payload['status']} {payload.get('reason', '')}".strip(),
+        failure_reason=failure,
+        detail=f"gateway {name} {reason}".strip(),
     )
 
 
@@ -49,7 +67,10 @@ def webhook(request: HttpRequest) -> HttpResponse:
         payload = json.loads(request.body)
     except ValueError:
         return HttpResponse(status=400)
-    report = parse(payload if isinstance(payload, dict) else {})
+    if not isinstance(payload, dict):
+        logger.warning("gateway webhook: a signed JSON %s, not an object: ignored", type(payload).__name__)
+        return HttpResponse(status=200)
+    report = parse(payload)
     if report:
         report_apply("gateway", report)
     return HttpResponse(status=200)

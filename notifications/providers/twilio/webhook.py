@@ -8,6 +8,7 @@ holds behind a proxy that rewrites the host.
 import base64
 import hashlib
 import hmac
+import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_POST
 from ...models import MessageStatus
 from ..webhooks import StatusReport, report_apply, signature_ok, too_large
 from .backend import INVALID_NUMBER_CODES, status_callback_url
+
+logger = logging.getLogger(__name__)
 
 STATUSES = {
     "sent": MessageStatus.SENT,
@@ -36,6 +39,10 @@ def parse(params: dict[str, str]) -> StatusReport | None:
     status = STATUSES.get(params.get("MessageStatus", ""))
     sid = params.get("MessageSid", "")
     if not status or not sid:
+        # A status we do not map (queued, accepted, sending…) or a callback of another shape.
+        logger.info(
+            "twilio webhook: status %r of %r not understood: skipped", params.get("MessageStatus", "")[:40], sid[:128]
+        )
         return None
     reason, detail = "", ""
     if status == MessageStatus.FAILED:
@@ -45,7 +52,7 @@ def parse(params: dict[str, str]) -> StatusReport | None:
     return StatusReport(
         event_key=f"{sid}:{params['MessageStatus']}",
         status=status,
-        provider_message_id=sid,
+        provider_message_id=sid[:128],
         failure_reason=reason,
         detail=detail,
     )

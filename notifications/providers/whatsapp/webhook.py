@@ -5,6 +5,7 @@ Meta's subscription handshake, answered with the challenge for WHATSAPP_VERIFY_T
 """
 
 import json
+import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
@@ -15,6 +16,11 @@ from ...models import MessageStatus
 from ..webhooks import Reply, StatusReport, hmac_sha256_header, reply_apply, report_apply, signature_ok, too_large
 from .backend import INVALID_NUMBER_CODES, NOT_ON_WHATSAPP_CODES
 
+logger = logging.getLogger(__name__)
+
+# InboundMessage.provider_message_id: a longer id cannot be stored, so it is no reply of Meta's.
+MAX_ID_LENGTH = 128
+
 STATUSES = {
     "sent": MessageStatus.SENT,
     "delivered": MessageStatus.DELIVERED,
@@ -23,8 +29,8 @@ STATUSES = {
 }
 
 
-def failure_reason(errors: list) -> tuple[str, str]:
-    error = errors[0] if errors and isinstance(errors[0], dict) else {}
+def failure_reason(errors: object) -> tuple[str, str]:
+    error = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
     code = error.get("code")
     detail = f"WhatsApp code {code}: {error.get('title') or error.get('message') or ''}"
     if code in NOT_ON_WHATSAPP_CODES:
@@ -34,40 +40,80 @@ def failure_reason(errors: list) -> tuple[str, str]:
     return "undeliverable", detail
 
 
+def _objects(container: dict, key: str, where: str) -> list[dict]:
+    """The JSON objects in container[key], a list; anything else there is logged and skipped.
+
+    The payload is signed, so it is Meta's: a shape we do not know (a new field type, a
+    change of API version) must not become a 500, which Meta would retry for days.
+    """
+    value = container.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        logger.warning("whatsapp webhook: %s.%s is a %s, not a list: skipped", where, key, type(value).__name__)
+        return []
+    objects = [item for item in value if isinstance(item, dict)]
+    if len(objects) != len(value):
+        logger.warning("whatsapp webhook: %d of %s.%s not objects: skipped", len(value) - len(objects), where, key)
+    return objects
+
+
+def _text(value: object) -> str:
+    """A string field as a string; numbers as their digits; anything else as empty."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _status_report(status: dict) -> StatusReport | None:
+    name, wamid = _text(status.get("status")), _text(status.get("id"))
+    mapped = STATUSES.get(name)
+    if not mapped or not wamid:
+        logger.info("whatsapp webhook: status %r of %r not understood: skipped", name[:40], wamid[:128])
+        return None
+    reason, detail = ("", "")
+    if mapped == MessageStatus.FAILED:
+        reason, detail = failure_reason(status.get("errors"))
+    return StatusReport(
+        event_key=f"{wamid}:{name}",
+        status=mapped,
+        provider_message_id=wamid[:128],
+        idempotency_key=_text(status.get("biz_opaque_callback_data")),
+        failure_reason=reason,
+        detail=detail,
+    )
+
+
+def _reply(message: dict) -> Reply | None:
+    wamid, sender = _text(message.get("id")), _text(message.get("from"))
+    if not wamid or not sender or len(wamid) > MAX_ID_LENGTH:
+        logger.info("whatsapp webhook: a message without a usable id or sender: skipped")
+        return None
+    kind = message.get("type")
+    body = message.get(kind) if kind in ("text", "button") else None
+    field = "body" if kind == "text" else "text"
+    text = _text(body.get(field)) if isinstance(body, dict) else ""
+    return Reply(from_number=sender, text=text, provider_message_id=wamid)
+
+
 def parse(payload: dict) -> tuple[list[StatusReport], list[Reply]]:
+    """Status reports and replies from one webhook body; what is not understood is skipped
+    (and logged), so a signed body of any shape is answered 200."""
     reports, replies = [], []
-    for entry in payload.get("entry") or []:
-        for change in entry.get("changes") or []:
-            value = change.get("value") or {}
-            for status in value.get("statuses") or []:
-                mapped = STATUSES.get(status.get("status"))
-                if not mapped or not status.get("id"):
-                    continue
-                reason, detail = ("", "")
-                if mapped == MessageStatus.FAILED:
-                    reason, detail = failure_reason(status.get("errors") or [])
-                reports.append(
-                    StatusReport(
-                        event_key=f"{status['id']}:{status['status']}",
-                        status=mapped,
-                        provider_message_id=str(status["id"]),
-                        idempotency_key=str(status.get("biz_opaque_callback_data") or ""),
-                        failure_reason=reason,
-                        detail=detail,
-                    )
-                )
-            for message in value.get("messages") or []:
-                if not message.get("id") or not message.get("from"):
-                    continue
-                if message.get("type") == "text":
-                    text = (message.get("text") or {}).get("body", "")
-                elif message.get("type") == "button":
-                    text = (message.get("button") or {}).get("text", "")
-                else:
-                    text = ""
-                replies.append(
-                    Reply(from_number=str(message["from"]), text=str(text), provider_message_id=message["id"])
-                )
+    for entry in _objects(payload, "entry", "payload"):
+        for change in _objects(entry, "changes", "entry"):
+            value = change.get("value")
+            if not isinstance(value, dict):
+                logger.warning("whatsapp webhook: a change whose value is not an object: skipped")
+                continue
+            for status in _objects(value, "statuses", "value"):
+                if report := _status_report(status):
+                    reports.append(report)
+            for message in _objects(value, "messages", "value"):
+                if reply := _reply(message):
+                    replies.append(reply)
     return reports, replies
 
 
@@ -91,7 +137,10 @@ def webhook(request: HttpRequest) -> HttpResponse:
         payload = json.loads(request.body)
     except ValueError:
         return HttpResponse(status=400)
-    reports, replies = parse(payload if isinstance(payload, dict) else {})
+    if not isinstance(payload, dict):
+        logger.warning("whatsapp webhook: a signed JSON %s, not an object: ignored", type(payload).__name__)
+        payload = {}
+    reports, replies = parse(payload)
     for report in reports:
         report_apply("whatsapp", report)
     for reply in replies:
