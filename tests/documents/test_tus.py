@@ -372,3 +372,102 @@ def test_two_requests_with_the_same_piece_store_it_once(seeded_catalogue, photo)
         resumable_append(upload_id=upload.pk, offset=0, data=SlowPiece(b"x"), size=1)
     part = Path(settings.MEDIA_ROOT) / ResumableUpload.objects.get().storage_key
     assert part.read_bytes() == photo[:1000]
+
+
+# --- caps (issue 15, point 4) ------------------------------------------------------------
+
+
+def test_one_upload_past_the_claims_open_cap_is_refused_with_409_and_what_to_do(claimant, claim):
+    cap = settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM
+    assert cap < 30  # the attack opened 30 at once
+    for _ in range(cap):
+        assert _create(claimant, claim, 1000).status_code == 201
+
+    refused = _create(claimant, claim, 1000)
+
+    assert refused.status_code == 409
+    assert refused["Content-Type"].startswith("text/plain")  # upload.js shows a plain-text body as is
+    text = refused.content.decode()
+    assert "Selesaikan atau batalkan unggahan lain" in text
+    assert "175" in text
+    assert "dropbox" in text
+    assert ResumableUpload.objects.filter(claim=claim).count() == cap
+
+
+def test_open_cap_per_session_counts_uploads_across_its_claims(seeded_catalogue, settings):
+    settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM = 3
+    settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_SESSION = 4
+    first, second = make_claim(), make_claim()
+    browser = Client()
+    open_claim_in(browser, first)
+    open_claim_in(browser, second)
+    for _ in range(3):
+        assert _create(browser, first, 1000).status_code == 201
+    assert _create(browser, second, 1000).status_code == 201
+
+    refused = _create(browser, second, 1000)  # the second claim has one open: the session has four
+
+    assert refused.status_code == 409
+    assert ResumableUpload.objects.count() == 4
+    # Another browser holding the second claim is not held back by this one's uploads.
+    other = Client()
+    open_claim_in(other, second)
+    assert _create(other, second, 1000).status_code == 201
+
+
+def test_bytes_per_claim_are_refused_at_creation_with_413_and_nothing_stored_is_lost(claimant, claim, photo, settings):
+    settings.DOCUMENT_CLAIM_MAX_BYTES = 2 * len(photo) + 100
+    _patch(claimant, _create(claimant, claim, len(photo))["Location"], 0, photo)
+    kept = Document.objects.get(claim=claim)
+    open_url = _create(claimant, claim, len(photo))["Location"]  # announced length counts as stored
+
+    refused = _create(claimant, claim, len(photo))
+
+    assert refused.status_code == 413
+    assert "sudah penuh" in refused.content.decode()
+    assert "175" in refused.content.decode()
+    assert list(Document.objects.filter(claim=claim)) == [kept]
+    assert kept.file.storage.exists(kept.file.name)
+    # The open one still finishes: its bytes were counted when it was opened.
+    assert _patch(claimant, open_url, 0, make_jpeg(1600, 1200, text="KTP TUS")).status_code == 204
+    assert Document.objects.filter(claim=claim).count() == 2
+
+
+def test_replaced_documents_count_against_the_claims_bytes(claimant, claim, photo, settings):
+    settings.DOCUMENT_CLAIM_MAX_BYTES = 2 * len(photo) + 100
+    for text in ("PERTAMA", "KEDUA"):
+        content = make_jpeg(1600, 1200, text=text)
+        _patch(claimant, _create(claimant, claim, len(content))["Location"], 0, content)
+    assert Document.objects.filter(claim=claim, status=DocumentStatus.REPLACED).count() == 1
+
+    assert _create(claimant, claim, len(photo)).status_code == 413
+
+
+def test_terminating_finishing_or_expiry_frees_an_open_slot(claimant, claim, photo, settings):
+    settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM = 2
+    first = _create(claimant, claim, len(photo))["Location"]
+    second = _create(claimant, claim, len(photo))["Location"]
+    assert _create(claimant, claim, len(photo)).status_code == 409
+
+    assert claimant.delete(first, **TUS).status_code == 204
+    third = _create(claimant, claim, len(photo))
+    assert third.status_code == 201
+    assert _create(claimant, claim, len(photo)).status_code == 409
+
+    _patch(claimant, second, 0, photo)  # finished: its row stays a day, but no longer open
+    assert ResumableUpload.objects.filter(completed_at__isnull=False).exists()
+    assert _create(claimant, claim, len(photo)).status_code == 201
+    assert _create(claimant, claim, len(photo)).status_code == 409
+
+    ResumableUpload.objects.filter(completed_at__isnull=True).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert _create(claimant, claim, len(photo)).status_code == 201  # expired, not yet swept
+
+
+def test_terminating_frees_the_bytes_it_announced(claimant, claim, settings):
+    settings.DOCUMENT_CLAIM_MAX_BYTES = 5000
+    url = _create(claimant, claim, 4000)["Location"]
+    assert _create(claimant, claim, 4000).status_code == 413
+
+    claimant.delete(url, **TUS)
+
+    assert _create(claimant, claim, 4000).status_code == 201
