@@ -471,3 +471,50 @@ def test_terminating_frees_the_bytes_it_announced(claimant, claim, settings):
     claimant.delete(url, **TUS)
 
     assert _create(claimant, claim, 4000).status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_creation_counts_under_the_claims_lock_so_two_cannot_take_the_last_slot(seeded_catalogue, settings):
+    """A creation waits for another one holding the claim's lock, then sees its upload."""
+    from django.db import transaction
+
+    from claims.models import Claim
+
+    settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM = 1
+    claim = make_claim()
+    browser = Client()
+    open_claim_in(browser, claim)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_creation():
+        try:
+            with transaction.atomic():
+                Claim.objects.select_for_update().get(pk=claim.pk)
+                ResumableUpload.objects.create(
+                    claim=claim,
+                    document_type=claim.reason.requirements.first().document_type,
+                    length=1000,
+                    storage_key="uploads/other.part",
+                    expires_at=timezone.now() + timedelta(hours=1),
+                )
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=other_creation)
+    holder.start()
+    assert locked.wait(10)
+    outcome = {}
+    second = threading.Thread(
+        target=lambda: outcome.__setitem__("r", _create(browser, claim, 1000)) or connection.close()
+    )
+    second.start()
+    second.join(0.5)
+    assert second.is_alive(), "the creation must wait for the claim's lock"
+    release.set()
+    holder.join(10)
+    second.join(10)
+
+    assert outcome["r"].status_code == 409
+    assert ResumableUpload.objects.filter(claim=claim).count() == 1
