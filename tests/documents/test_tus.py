@@ -518,3 +518,19 @@ def test_creation_counts_under_the_claims_lock_so_two_cannot_take_the_last_slot(
 
     assert outcome["r"].status_code == 409
     assert ResumableUpload.objects.filter(claim=claim).count() == 1
+
+
+def test_staff_uploads_are_not_held_to_the_claims_bytes(claimant, claim, photo, officer, settings):
+    """The branch dropbox (staff) is where the "storage full" message sends the claimant."""
+    from django.core.files.base import ContentFile
+
+    from documents.services import document_upload
+
+    settings.DOCUMENT_CLAIM_MAX_BYTES = len(photo) + 100
+    _patch(claimant, _create(claimant, claim, len(photo))["Location"], 0, photo)
+    document_type = claim.reason.requirements.first().document_type
+    scan = make_jpeg(1600, 1200, text="PINDAIAN")
+
+    document_upload(claim=claim, document_type=document_type, uploaded=ContentFile(scan, name="scan.jpg"), by=officer)
+
+    assert Document.objects.filter(claim=claim).count() == 2
