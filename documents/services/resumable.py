@@ -75,7 +75,8 @@ def resumable_create(
     every other claim the session holds (``session_claim_ids``), taken in id order so two
     requests never deadlock: two creations from one session, for one claim or two, wait for
     each other instead of both taking the last slot. Only open uploads count (see
-    open_resumable_uploads): finishing, terminating or letting one expire frees its slot.
+    open_resumable_uploads): finishing, terminating or letting one expire frees its slot, and
+    a new upload for the same document from the same session supersedes the unfinished one.
     """
     check_accepts_uploads(claim=claim, document_type=document_type)
     if length <= 0:
@@ -85,6 +86,13 @@ def resumable_create(
     with transaction.atomic():
         list(Claim.objects.select_for_update().filter(pk__in={claim.pk, *session_claim_ids}).order_by("pk"))
         open_uploads = open_resumable_uploads()
+        if session_tag:
+            # The same browser starts another file for the same document (a retake, a photo
+            # shrunk again after a reload): the unfinished one can never become the document,
+            # so it goes now instead of holding a slot and its bytes until it expires.
+            for old in open_uploads.filter(claim=claim, document_type=document_type, session_tag=session_tag):
+                resumable_store().discard(old)
+                old.delete()
         if open_uploads.filter(claim=claim).count() >= settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM or (
             session_tag
             and open_uploads.filter(session_tag=session_tag).count() >= settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_SESSION

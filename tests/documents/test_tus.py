@@ -35,6 +35,19 @@ def _type_code(claim) -> str:
     return claim.reason.requirements.select_related("document_type").first().document_type.code
 
 
+def _type_codes(claim) -> list[str]:
+    """Every document the claim asks for: one open upload each, since a new upload of the same
+    document from the same browser supersedes the unfinished one."""
+    return [r.document_type.code for r in claim.reason.requirements.select_related("document_type")]
+
+
+def _browser(claim) -> Client:
+    """Another phone with the claim open (its own session)."""
+    client = Client()
+    open_claim_in(client, claim)
+    return client
+
+
 def _create(client, claim, length: int, *, code: str | None = None, filename: str = "ktp.jpg", **extra):
     headers = {**TUS, **extra}
     return client.post(
@@ -380,10 +393,10 @@ def test_two_requests_with_the_same_piece_store_it_once(seeded_catalogue, photo)
 def test_one_upload_past_the_claims_open_cap_is_refused_with_409_and_what_to_do(claimant, claim):
     cap = settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM
     assert cap < 30  # the attack opened 30 at once
-    for _ in range(cap):
-        assert _create(claimant, claim, 1000).status_code == 201
+    for _ in range(cap):  # each from its own session: one browser's retakes supersede each other
+        assert _create(_browser(claim), claim, 1000).status_code == 201
 
-    refused = _create(claimant, claim, 1000)
+    refused = _create(_browser(claim), claim, 1000)
 
     assert refused.status_code == 409
     assert refused["Content-Type"].startswith("text/plain")  # upload.js shows a plain-text body as is
@@ -401,11 +414,12 @@ def test_open_cap_per_session_counts_uploads_across_its_claims(seeded_catalogue,
     browser = Client()
     open_claim_in(browser, first)
     open_claim_in(browser, second)
-    for _ in range(3):
-        assert _create(browser, first, 1000).status_code == 201
-    assert _create(browser, second, 1000).status_code == 201
+    codes = _type_codes(first)
+    for code in codes[:3]:
+        assert _create(browser, first, 1000, code=code).status_code == 201
+    assert _create(browser, second, 1000, code=codes[0]).status_code == 201
 
-    refused = _create(browser, second, 1000)  # the second claim has one open: the session has four
+    refused = _create(browser, second, 1000, code=codes[1])  # the second claim has one open: the session has four
 
     assert refused.status_code == 409
     assert ResumableUpload.objects.count() == 4
@@ -419,9 +433,10 @@ def test_bytes_per_claim_are_refused_at_creation_with_413_and_nothing_stored_is_
     settings.DOCUMENT_CLAIM_MAX_BYTES = 2 * len(photo) + 100
     _patch(claimant, _create(claimant, claim, len(photo))["Location"], 0, photo)
     kept = Document.objects.get(claim=claim)
-    open_url = _create(claimant, claim, len(photo))["Location"]  # announced length counts as stored
+    codes = _type_codes(claim)
+    open_url = _create(claimant, claim, len(photo), code=codes[1])["Location"]  # announced length counts as stored
 
-    refused = _create(claimant, claim, len(photo))
+    refused = _create(claimant, claim, len(photo), code=codes[2])
 
     assert refused.status_code == 413
     assert "sudah penuh" in refused.content.decode()
@@ -445,32 +460,56 @@ def test_replaced_documents_count_against_the_claims_bytes(claimant, claim, phot
 
 def test_terminating_finishing_or_expiry_frees_an_open_slot(claimant, claim, photo, settings):
     settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM = 2
-    first = _create(claimant, claim, len(photo))["Location"]
-    second = _create(claimant, claim, len(photo))["Location"]
-    assert _create(claimant, claim, len(photo)).status_code == 409
+    codes = iter(_type_codes(claim))
+    first = _create(claimant, claim, len(photo), code=next(codes))["Location"]
+    second = _create(claimant, claim, len(photo), code=next(codes))["Location"]
+    code = next(codes)
+    assert _create(claimant, claim, len(photo), code=code).status_code == 409
 
     assert claimant.delete(first, **TUS).status_code == 204
-    third = _create(claimant, claim, len(photo))
-    assert third.status_code == 201
-    assert _create(claimant, claim, len(photo)).status_code == 409
+    assert _create(claimant, claim, len(photo), code=code).status_code == 201
+    code = next(codes)
+    assert _create(claimant, claim, len(photo), code=code).status_code == 409
 
     _patch(claimant, second, 0, photo)  # finished: its row stays a day, but no longer open
     assert ResumableUpload.objects.filter(completed_at__isnull=False).exists()
-    assert _create(claimant, claim, len(photo)).status_code == 201
-    assert _create(claimant, claim, len(photo)).status_code == 409
+    assert _create(claimant, claim, len(photo), code=code).status_code == 201
+    code = next(codes)
+    assert _create(claimant, claim, len(photo), code=code).status_code == 409
 
     ResumableUpload.objects.filter(completed_at__isnull=True).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert _create(claimant, claim, len(photo)).status_code == 201  # expired, not yet swept
+    assert _create(claimant, claim, len(photo), code=code).status_code == 201  # expired, not yet swept
 
 
 def test_terminating_frees_the_bytes_it_announced(claimant, claim, settings):
     settings.DOCUMENT_CLAIM_MAX_BYTES = 5000
-    url = _create(claimant, claim, 4000)["Location"]
-    assert _create(claimant, claim, 4000).status_code == 413
+    first, second = _type_codes(claim)[:2]
+    url = _create(claimant, claim, 4000, code=first)["Location"]
+    assert _create(claimant, claim, 4000, code=second).status_code == 413
 
     claimant.delete(url, **TUS)
 
-    assert _create(claimant, claim, 4000).status_code == 201
+    assert _create(claimant, claim, 4000, code=second).status_code == 201
+
+
+def test_a_new_upload_of_the_same_document_from_the_same_phone_supersedes_the_unfinished_one(claimant, claim, photo):
+    """A retake while the first photo was still on its way: the first can never become the
+    document, so it stops holding a slot and its bytes at once (not after it expires)."""
+    abandoned = _create(claimant, claim, len(photo))["Location"]
+    assert _patch(claimant, abandoned, 0, photo[:1000]).status_code == 204
+    assert len(_part_files()) == 1
+
+    retake = _create(claimant, claim, len(photo))["Location"]
+
+    assert ResumableUpload.objects.filter(claim=claim).count() == 1
+    assert claimant.head(abandoned, **TUS).status_code == 404
+    assert len(_part_files()) == 1  # the abandoned pieces are gone; the retake's file is open
+    assert _patch(claimant, retake, 0, photo).status_code == 204
+    # Another phone's upload of the same document is left alone.
+    other = _browser(claim)
+    _create(other, claim, len(photo))
+    _create(claimant, claim, len(photo))
+    assert ResumableUpload.objects.filter(claim=claim, completed_at__isnull=True).count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
