@@ -321,6 +321,9 @@ class ResumableUpload(models.Model):
     # Metadata from the client, shown to people only (clean_original_name); never a path.
     original_name = models.CharField(max_length=120, blank=True)
     declared_type = models.CharField(max_length=100, blank=True)
+    # The browser session that opened it (a random tag kept in the session, which survives
+    # its key being cycled): counted against DOCUMENT_RESUMABLE_MAX_OPEN_PER_SESSION.
+    session_tag = models.CharField(max_length=32, blank=True, db_index=True)
     # Where the bytes are: a part file (filesystem) or the final key of an S3 multipart upload.
     storage_key = models.CharField(max_length=200)
     # S3 only: the multipart upload, its finished parts, and the pieces not yet folded into a part.

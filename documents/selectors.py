@@ -3,7 +3,8 @@ and the reads of the dropbox."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
 
 from claims.access import session_claim_ids
 from claims.models import Branch, Channel, Claim, DocumentRequirement
@@ -174,6 +175,20 @@ def claim_uses_dropbox(claim) -> bool:
 def dropbox_cover_items(claim):
     """What still has to go in the envelope: every document of the checklist not yet done."""
     return [item for item in claim_checklist(claim) if not item.done]
+
+
+def open_resumable_uploads() -> QuerySet[ResumableUpload]:
+    """Uploads still being sent: not finished and not expired (an expired one waits for the
+    sweep and can take no more pieces). A terminated one has no row any more."""
+    return ResumableUpload.objects.filter(completed_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def claim_stored_bytes(claim_id: int) -> int:
+    """What the claim holds in storage, for DOCUMENT_CLAIM_MAX_BYTES: every document still
+    on it (current and replaced history) plus each open upload's announced length."""
+    documents = Document.objects.filter(claim_id=claim_id).aggregate(total=Sum("size"))["total"] or 0
+    uploads = open_resumable_uploads().filter(claim_id=claim_id).aggregate(total=Sum("length"))["total"] or 0
+    return documents + uploads
 
 
 def resumable_upload_of_session(session, upload_id) -> ResumableUpload | None:

@@ -22,6 +22,7 @@ applies to POST, PATCH and DELETE as to any form.
 import base64
 import binascii
 import logging
+import secrets
 import tempfile
 import uuid
 
@@ -33,6 +34,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from claims.access import session_claim_ids
 from claims.selectors import claims_of_session, requirements_for_reason
 from documents.models import ResumableUpload
 from documents.selectors import resumable_upload_of_session
@@ -99,6 +101,22 @@ def _parse_metadata(raw: str) -> dict[str, str] | None:
     return result
 
 
+# A random tag this browser's uploads carry, for the per-session cap. Kept in the session
+# (cycle_key keeps the data, not the key), so it stays the same across claims and codes.
+UPLOAD_SESSION_KEY = "documents_upload_session"
+# Why a creation is refused, in tus terms: bytes over a limit are 413 (the protocol's answer
+# past Tus-Max-Size); too many open uploads is a conflict with the uploads already open,
+# 409, which static/js/upload.js shows at once (it waits and retries a 429, in vain here).
+CREATE_REFUSAL_STATUS = {"too_large": 413, "claim_full": 413, "too_many_uploads": 409}
+
+
+def _upload_session_tag(session) -> str:
+    tag = session.get(UPLOAD_SESSION_KEY)
+    if not isinstance(tag, str) or not tag:
+        tag = session[UPLOAD_SESSION_KEY] = secrets.token_hex(16)
+    return tag
+
+
 def _non_negative(value: str | None) -> int | None:
     if value is None or not value.isdigit():
         return None
@@ -133,9 +151,11 @@ def tus_create(request: HttpRequest) -> HttpResponse:
             length=length,
             original_name=metadata.get("filename", ""),
             declared_type=metadata.get("filetype", ""),
+            session_tag=_upload_session_tag(request.session),
+            session_claim_ids=session_claim_ids(request.session),
         )
     except ValidationError as exc:
-        return _response(413 if exc.code == "too_large" else 400, exc.messages[0])
+        return _response(CREATE_REFUSAL_STATUS.get(exc.code or "", 400), exc.messages[0])
     location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{upload.pk}/")
     return _response(201, Location=location, **_expires(upload))
 

@@ -9,6 +9,7 @@ the second gets "wrong offset". A finished upload becomes a Document through
 """
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import IO
 
@@ -22,7 +23,15 @@ from claims.models import Claim, DocumentType
 
 from ..models import ResumableUpload
 from ..resumable_store import resumable_store
-from .uploads import check_accepts_uploads, clean_original_name, document_upload_stored, too_large_message
+from ..selectors import open_resumable_uploads
+from .uploads import (
+    check_accepts_uploads,
+    check_claim_room,
+    clean_original_name,
+    document_upload_stored,
+    too_large_message,
+    too_many_uploads_message,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,21 +57,56 @@ def _expiry() -> datetime:
 
 
 def resumable_create(
-    *, claim: Claim, document_type: DocumentType, length: int, original_name: str = "", declared_type: str = ""
+    *,
+    claim: Claim,
+    document_type: DocumentType,
+    length: int,
+    original_name: str = "",
+    declared_type: str = "",
+    session_tag: str = "",
+    session_claim_ids: Collection[int] = (),
 ) -> ResumableUpload:
-    """Open an upload of ``length`` bytes for one requirement of the claim."""
+    """Open an upload of ``length`` bytes for one requirement of the claim.
+
+    Refused (code ``too_many_uploads``) past DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM open
+    uploads of the claim or DOCUMENT_RESUMABLE_MAX_OPEN_PER_SESSION of the browser session
+    ``session_tag``, and (``claim_full``) when ``length`` would take the claim over
+    DOCUMENT_CLAIM_MAX_BYTES. Counted and written under the row locks of the claim and of
+    every other claim the session holds (``session_claim_ids``), taken in id order so two
+    requests never deadlock: two creations from one session, for one claim or two, wait for
+    each other instead of both taking the last slot. Only open uploads count (see
+    open_resumable_uploads): finishing, terminating or letting one expire frees its slot, and
+    a new upload for the same document from the same session supersedes the unfinished one.
+    """
     check_accepts_uploads(claim=claim, document_type=document_type)
     if length <= 0:
         raise ValidationError(_("Berkas kosong. Ambil foto lagi, lalu kirim ulang."), code="empty")
     if length > settings.DOCUMENT_MAX_UPLOAD_BYTES:
         raise ValidationError(too_large_message(), code="too_large")
     with transaction.atomic():
+        list(Claim.objects.select_for_update().filter(pk__in={claim.pk, *session_claim_ids}).order_by("pk"))
+        open_uploads = open_resumable_uploads()
+        if session_tag:
+            # The same browser starts another file for the same document (a retake, a photo
+            # shrunk again after a reload): the unfinished one can never become the document,
+            # so it goes now instead of holding a slot and its bytes until it expires.
+            for old in open_uploads.filter(claim=claim, document_type=document_type, session_tag=session_tag):
+                resumable_store().discard(old)
+                old.delete()
+        if open_uploads.filter(claim=claim).count() >= settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM or (
+            session_tag
+            and open_uploads.filter(session_tag=session_tag).count() >= settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_SESSION
+        ):
+            logger.warning("claim %s: resumable upload refused, too many open uploads", claim.pk)
+            raise ValidationError(too_many_uploads_message(), code="too_many_uploads")
+        check_claim_room(claim=claim, adding=length)
         upload = ResumableUpload(
             claim=claim,
             document_type=document_type,
             length=length,
             original_name=clean_original_name(original_name),
             declared_type=declared_type[:100],
+            session_tag=session_tag[:32],
             expires_at=_expiry(),
         )
         resumable_store().open(upload)

@@ -17,7 +17,7 @@ from claims.services import claim_record_event
 from claims.timeline import DOCUMENT_REPLACED
 
 from ..models import Document, DocumentAccess, DocumentStatus
-from ..selectors import current_documents_of_type
+from ..selectors import claim_stored_bytes, current_documents_of_type
 from .checking import document_check_enqueue
 from .progress import claim_documents_changed
 from .transitions import document_transition
@@ -92,7 +92,9 @@ def document_upload(*, claim: Claim, document_type: DocumentType, uploaded: File
     )
     document.file.save("upload", uploaded, save=False)
     try:
-        return _document_record(document)
+        # The claimant's own channels are capped; staff (the branch dropbox, where the
+        # "claim is full" message sends people) are not.
+        return _document_record(document, capped=by is None)
     except ValidationError:
         _delete_files(document)
         raise
@@ -120,13 +122,27 @@ def document_upload_stored(
         with document.file.open("rb") as stored:
             document.content_type, document.sha256, document.size = _sniff_and_hash(stored)
         _check_size(document.size)
-        return _document_record(document)
+        # Its bytes were counted against DOCUMENT_CLAIM_MAX_BYTES when the upload was opened
+        # (resumable_create, under the claim's lock): counting them again would refuse it.
+        return _document_record(document, capped=False)
     except ValidationError:
         _delete_files(document)
         raise
 
 
-def _document_record(document: Document) -> Document:
+def check_claim_room(*, claim: Claim, adding: int) -> None:
+    """Refuse ``adding`` more bytes once the claim would hold over DOCUMENT_CLAIM_MAX_BYTES.
+
+    The caller holds the claim's row lock: every upload that adds bytes (a document
+    recorded, a resumable upload opened) counts and writes under that lock, so two at once
+    cannot both fit in the last room. Nothing stored is touched; only the new file is refused.
+    """
+    if claim_stored_bytes(claim.pk) + adding > settings.DOCUMENT_CLAIM_MAX_BYTES:
+        logger.warning("claim %s: upload of %d bytes refused, over DOCUMENT_CLAIM_MAX_BYTES", claim.pk, adding)
+        raise ValidationError(claim_full_message(), code="claim_full")
+
+
+def _document_record(document: Document, *, capped: bool) -> Document:
     """Save the row of a stored file: the previous one of its type becomes "replaced", the checks are queued.
 
     The previous file is kept, before submitting as after (DOMAIN.md: a replaced document
@@ -140,6 +156,8 @@ def _document_record(document: Document) -> Document:
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if not locked.accepts_uploads:
             raise ValidationError(_("Klaim ini tidak bisa diubah lagi."), code="closed")
+        if capped:
+            check_claim_room(claim=locked, adding=document.size)
         previous = list(current_documents_of_type(claim=locked, document_type=document_type))
         document.save()
         for old in previous:
@@ -182,6 +200,21 @@ def too_large_message() -> str:
         "Berkas terlalu besar (lebih dari %(limit)d MB). Ambil foto lagi dengan resolusi lebih kecil, "
         "atau kirim dokumen lewat dropbox di kantor cabang."
     ) % {"limit": limit_mb}
+
+
+def claim_full_message() -> str:
+    return _(
+        "Ruang penyimpanan dokumen untuk klaim ini sudah penuh. Dokumen yang sudah terunggah tetap tersimpan. "
+        "Kirim dokumen lainnya lewat dropbox di kantor cabang, atau hubungi 175."
+    )
+
+
+def too_many_uploads_message() -> str:
+    return _(
+        "Terlalu banyak unggahan yang belum selesai. Selesaikan atau batalkan unggahan lain dulu, "
+        "lalu coba lagi nanti. Bila tetap tidak bisa, kirim dokumen lewat dropbox di kantor cabang "
+        "atau hubungi 175."
+    )
 
 
 def document_access_record(*, document: Document, user, what: str, ip: str, user_agent: str) -> DocumentAccess:

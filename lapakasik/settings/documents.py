@@ -77,3 +77,11 @@ DOCUMENT_ORPHAN_MIN_AGE = env.int("DOCUMENT_ORPHAN_MIN_AGE", default=3600)
 # sweep, hourly); the browser sends pieces of this many bytes.
 DOCUMENT_RESUMABLE_EXPIRE_HOURS = env.int("DOCUMENT_RESUMABLE_EXPIRE_HOURS", default=24)
 DOCUMENT_RESUMABLE_CHUNK_BYTES = env.int("DOCUMENT_RESUMABLE_CHUNK_BYTES", default=256 * 1024)
+# Caps on what one claim (and one browser) may hold, so nobody fills the storage through
+# a claim (issue 15, point 4). Checked under the claim's row lock. Open resumable uploads
+# are the unfinished, unexpired ones; each counts its announced Upload-Length in full.
+DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM = env.int("DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM", default=12)
+DOCUMENT_RESUMABLE_MAX_OPEN_PER_SESSION = env.int("DOCUMENT_RESUMABLE_MAX_OPEN_PER_SESSION", default=20)
+# Current documents + replaced ones (history) + open resumable uploads, for the claimant's
+# own uploads (portal, API, tus); the branch dropbox (staff) is the way out and is not capped.
+DOCUMENT_CLAIM_MAX_BYTES = env.int("DOCUMENT_CLAIM_MAX_BYTES", default=200 * 1024 * 1024)

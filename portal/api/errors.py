@@ -18,7 +18,11 @@ from claims.services import ClaimTransitionNotAllowed
 from core.throttle import Throttled
 
 # Service error codes that are not "your input is wrong" and get their own HTTP status.
-STATUS_FOR_CODE = {"too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE}
+STATUS_FOR_CODE = {
+    "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    # The claim holds DOCUMENT_CLAIM_MAX_BYTES already: this file does not fit.
+    "claim_full": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+}
 
 
 class ApiError(exceptions.APIException):

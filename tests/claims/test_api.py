@@ -415,6 +415,21 @@ def test_oversized_file_is_refused_with_413_and_other_documents_stay(catalogue, 
 
 
 @pytest.mark.django_db
+def test_upload_past_the_claims_stored_bytes_is_413_and_other_documents_stay(catalogue, branch, settings):
+    claim = make_claim(branch=branch, reason="resign")
+    claimant = opened(claim_token_issue(claim))
+    first = upload(claimant, claim.reference, "ektp").json()
+    settings.DOCUMENT_CLAIM_MAX_BYTES = Document.objects.get(claim=claim).size + 100
+
+    response = upload(claimant, claim.reference, "kk")
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "claim_full"
+    assert checklist_documents(claimant, claim.reference)["ektp"]["id"] == first["id"]
+    assert Document.objects.filter(claim=claim).count() == 1
+
+
+@pytest.mark.django_db
 def test_empty_file_is_refused(catalogue, branch):
     claim = make_claim(branch=branch, reason="resign")
 

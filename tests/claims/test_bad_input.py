@@ -1,6 +1,7 @@
 """Bad input gets a plain message and loses nothing already saved."""
 
 import threading
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -261,3 +262,24 @@ def test_branch_form_with_a_tampered_intake_token_gets_a_plain_page_not_an_error
     response = client.post(reverse("portal:start_branch"), {"branch": branch.code, "intake_token": "not-a-uuid"})
     assert response.status_code in (302, 400)
     assert Claim.objects.count() == 1
+
+
+def test_upload_past_the_claims_stored_bytes_is_refused_on_the_page_and_the_rest_stays(client, branch, settings):
+    claim = _start(client, ClaimReason.objects.get(programme__code="JHT", code="resign"))
+    first, second = [r.document_type.code for r in claim.reason.requirements.filter(required=True)[:2]]
+    photo = make_jpeg(text="PERTAMA")
+    _upload(client, claim, first, photo)
+    kept = Document.objects.get(claim=claim)
+    settings.DOCUMENT_CLAIM_MAX_BYTES = kept.size + 100
+
+    response = _upload(client, claim, second, make_jpeg(text="KEDUA"), "kedua.jpg")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "sudah penuh" in page
+    assert "dropbox di kantor cabang" in page
+    assert "175" in page
+    assert list(Document.objects.filter(claim=claim)) == [kept]
+    assert kept.file.storage.exists(kept.file.name)
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert len(stored) == 1  # the refused file is not left behind

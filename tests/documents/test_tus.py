@@ -35,6 +35,19 @@ def _type_code(claim) -> str:
     return claim.reason.requirements.select_related("document_type").first().document_type.code
 
 
+def _type_codes(claim) -> list[str]:
+    """Every document the claim asks for: one open upload each, since a new upload of the same
+    document from the same browser supersedes the unfinished one."""
+    return [r.document_type.code for r in claim.reason.requirements.select_related("document_type")]
+
+
+def _browser(claim) -> Client:
+    """Another phone with the claim open (its own session)."""
+    client = Client()
+    open_claim_in(client, claim)
+    return client
+
+
 def _create(client, claim, length: int, *, code: str | None = None, filename: str = "ktp.jpg", **extra):
     headers = {**TUS, **extra}
     return client.post(
@@ -372,3 +385,191 @@ def test_two_requests_with_the_same_piece_store_it_once(seeded_catalogue, photo)
         resumable_append(upload_id=upload.pk, offset=0, data=SlowPiece(b"x"), size=1)
     part = Path(settings.MEDIA_ROOT) / ResumableUpload.objects.get().storage_key
     assert part.read_bytes() == photo[:1000]
+
+
+# --- caps (issue 15, point 4) ------------------------------------------------------------
+
+
+def test_one_upload_past_the_claims_open_cap_is_refused_with_409_and_what_to_do(claimant, claim):
+    cap = settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM
+    assert cap < 30  # the attack opened 30 at once
+    for _ in range(cap):  # each from its own session: one browser's retakes supersede each other
+        assert _create(_browser(claim), claim, 1000).status_code == 201
+
+    refused = _create(_browser(claim), claim, 1000)
+
+    assert refused.status_code == 409
+    assert refused["Content-Type"].startswith("text/plain")  # upload.js shows a plain-text body as is
+    text = refused.content.decode()
+    assert "Selesaikan atau batalkan unggahan lain" in text
+    assert "175" in text
+    assert "dropbox" in text
+    assert ResumableUpload.objects.filter(claim=claim).count() == cap
+
+
+def test_open_cap_per_session_counts_uploads_across_its_claims(seeded_catalogue, settings):
+    settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM = 3
+    settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_SESSION = 4
+    first, second = make_claim(), make_claim()
+    browser = Client()
+    open_claim_in(browser, first)
+    open_claim_in(browser, second)
+    codes = _type_codes(first)
+    for code in codes[:3]:
+        assert _create(browser, first, 1000, code=code).status_code == 201
+    assert _create(browser, second, 1000, code=codes[0]).status_code == 201
+
+    refused = _create(browser, second, 1000, code=codes[1])  # the second claim has one open: the session has four
+
+    assert refused.status_code == 409
+    assert ResumableUpload.objects.count() == 4
+    # Another browser holding the second claim is not held back by this one's uploads.
+    other = Client()
+    open_claim_in(other, second)
+    assert _create(other, second, 1000).status_code == 201
+
+
+def test_bytes_per_claim_are_refused_at_creation_with_413_and_nothing_stored_is_lost(claimant, claim, photo, settings):
+    settings.DOCUMENT_CLAIM_MAX_BYTES = 2 * len(photo) + 100
+    _patch(claimant, _create(claimant, claim, len(photo))["Location"], 0, photo)
+    kept = Document.objects.get(claim=claim)
+    codes = _type_codes(claim)
+    open_url = _create(claimant, claim, len(photo), code=codes[1])["Location"]  # announced length counts as stored
+
+    refused = _create(claimant, claim, len(photo), code=codes[2])
+
+    assert refused.status_code == 413
+    assert "sudah penuh" in refused.content.decode()
+    assert "175" in refused.content.decode()
+    assert list(Document.objects.filter(claim=claim)) == [kept]
+    assert kept.file.storage.exists(kept.file.name)
+    # The open one still finishes: its bytes were counted when it was opened.
+    assert _patch(claimant, open_url, 0, make_jpeg(1600, 1200, text="KTP TUS")).status_code == 204
+    assert Document.objects.filter(claim=claim).count() == 2
+
+
+def test_replaced_documents_count_against_the_claims_bytes(claimant, claim, photo, settings):
+    settings.DOCUMENT_CLAIM_MAX_BYTES = 2 * len(photo) + 100
+    for text in ("PERTAMA", "KEDUA"):
+        content = make_jpeg(1600, 1200, text=text)
+        _patch(claimant, _create(claimant, claim, len(content))["Location"], 0, content)
+    assert Document.objects.filter(claim=claim, status=DocumentStatus.REPLACED).count() == 1
+
+    assert _create(claimant, claim, len(photo)).status_code == 413
+
+
+def test_terminating_finishing_or_expiry_frees_an_open_slot(claimant, claim, photo, settings):
+    settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM = 2
+    codes = iter(_type_codes(claim))
+    first = _create(claimant, claim, len(photo), code=next(codes))["Location"]
+    second = _create(claimant, claim, len(photo), code=next(codes))["Location"]
+    code = next(codes)
+    assert _create(claimant, claim, len(photo), code=code).status_code == 409
+
+    assert claimant.delete(first, **TUS).status_code == 204
+    assert _create(claimant, claim, len(photo), code=code).status_code == 201
+    code = next(codes)
+    assert _create(claimant, claim, len(photo), code=code).status_code == 409
+
+    _patch(claimant, second, 0, photo)  # finished: its row stays a day, but no longer open
+    assert ResumableUpload.objects.filter(completed_at__isnull=False).exists()
+    assert _create(claimant, claim, len(photo), code=code).status_code == 201
+    code = next(codes)
+    assert _create(claimant, claim, len(photo), code=code).status_code == 409
+
+    ResumableUpload.objects.filter(completed_at__isnull=True).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert _create(claimant, claim, len(photo), code=code).status_code == 201  # expired, not yet swept
+
+
+def test_terminating_frees_the_bytes_it_announced(claimant, claim, settings):
+    settings.DOCUMENT_CLAIM_MAX_BYTES = 5000
+    first, second = _type_codes(claim)[:2]
+    url = _create(claimant, claim, 4000, code=first)["Location"]
+    assert _create(claimant, claim, 4000, code=second).status_code == 413
+
+    claimant.delete(url, **TUS)
+
+    assert _create(claimant, claim, 4000, code=second).status_code == 201
+
+
+def test_a_new_upload_of_the_same_document_from_the_same_phone_supersedes_the_unfinished_one(claimant, claim, photo):
+    """A retake while the first photo was still on its way: the first can never become the
+    document, so it stops holding a slot and its bytes at once (not after it expires)."""
+    abandoned = _create(claimant, claim, len(photo))["Location"]
+    assert _patch(claimant, abandoned, 0, photo[:1000]).status_code == 204
+    assert len(_part_files()) == 1
+
+    retake = _create(claimant, claim, len(photo))["Location"]
+
+    assert ResumableUpload.objects.filter(claim=claim).count() == 1
+    assert claimant.head(abandoned, **TUS).status_code == 404
+    assert len(_part_files()) == 1  # the abandoned pieces are gone; the retake's file is open
+    assert _patch(claimant, retake, 0, photo).status_code == 204
+    # Another phone's upload of the same document is left alone.
+    other = _browser(claim)
+    _create(other, claim, len(photo))
+    _create(claimant, claim, len(photo))
+    assert ResumableUpload.objects.filter(claim=claim, completed_at__isnull=True).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_creation_counts_under_the_claims_lock_so_two_cannot_take_the_last_slot(seeded_catalogue, settings):
+    """A creation waits for another one holding the claim's lock, then sees its upload."""
+    from django.db import transaction
+
+    from claims.models import Claim
+
+    settings.DOCUMENT_RESUMABLE_MAX_OPEN_PER_CLAIM = 1
+    claim = make_claim()
+    browser = Client()
+    open_claim_in(browser, claim)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_creation():
+        try:
+            with transaction.atomic():
+                Claim.objects.select_for_update().get(pk=claim.pk)
+                ResumableUpload.objects.create(
+                    claim=claim,
+                    document_type=claim.reason.requirements.first().document_type,
+                    length=1000,
+                    storage_key="uploads/other.part",
+                    expires_at=timezone.now() + timedelta(hours=1),
+                )
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=other_creation)
+    holder.start()
+    assert locked.wait(10)
+    outcome = {}
+    second = threading.Thread(
+        target=lambda: outcome.__setitem__("r", _create(browser, claim, 1000)) or connection.close()
+    )
+    second.start()
+    second.join(0.5)
+    assert second.is_alive(), "the creation must wait for the claim's lock"
+    release.set()
+    holder.join(10)
+    second.join(10)
+
+    assert outcome["r"].status_code == 409
+    assert ResumableUpload.objects.filter(claim=claim).count() == 1
+
+
+def test_staff_uploads_are_not_held_to_the_claims_bytes(claimant, claim, photo, officer, settings):
+    """The branch dropbox (staff) is where the "storage full" message sends the claimant."""
+    from django.core.files.base import ContentFile
+
+    from documents.services import document_upload
+
+    settings.DOCUMENT_CLAIM_MAX_BYTES = len(photo) + 100
+    _patch(claimant, _create(claimant, claim, len(photo))["Location"], 0, photo)
+    document_type = claim.reason.requirements.first().document_type
+    scan = make_jpeg(1600, 1200, text="PINDAIAN")
+
+    document_upload(claim=claim, document_type=document_type, uploaded=ContentFile(scan, name="scan.jpg"), by=officer)
+
+    assert Document.objects.filter(claim=claim).count() == 2
