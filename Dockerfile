@@ -31,6 +31,7 @@ RUN export DJANGO_SETTINGS_MODULE=lapakasik.settings.prod \
         DJANGO_SECRET_KEY=build-only-not-secret-used-while-building-the-image-and-never-at-run-time \
         PUBLIC_BASE_URL=https://build.invalid \
         TRUSTED_PROXY_COUNT=0 \
+        NOTIFICATION_SEAL_KEYS=YnVpbGQtb25seS1ub3QtYS1rZXktbmV2ZXItdXNlZCE= \
         DATABASE_URL=postgres://build@localhost/build \
         REDIS_URL=redis://localhost:6379/0 \
         STORAGE_BACKEND=s3 \

@@ -24,6 +24,7 @@ from django.utils.crypto import salted_hmac
 
 from core.queue import publish
 from core.throttle import Throttled, throttle_count, throttle_hit, throttle_reset
+from notifications.sealing import Secret
 from notifications.services import message_send
 
 from . import tasks
@@ -130,10 +131,9 @@ def one_time_code_send(*, reference: str, request_id: str) -> None:
         message_send(
             to=phone,
             template="one_time_code",
-            context={"reference": claim.reference, "code": code, "minutes": settings.OTP_TTL_SECONDS // 60},
+            context={"reference": claim.reference, "code": Secret(code), "minutes": settings.OTP_TTL_SECONDS // 60},
             claim=claim,
             language=claim.language,
-            sensitive=True,
         )
 
 

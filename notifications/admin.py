@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.masking import mask_phone
@@ -51,9 +50,10 @@ class MessageAdmin(admin.ModelAdmin):
         return mask_phone(obj.to)
 
     @admin.display(description=_("isi pesan"))
-    def shown_body(self, obj: Message) -> str | Promise:
-        # A one-time code stays secret even from staff: it would let them open the claim.
-        return _("[disembunyikan: berisi kode sekali pakai]") if obj.sensitive else obj.body
+    def shown_body(self, obj: Message) -> str:
+        # A code or a claim link is redacted in the stored body from the start; the full text
+        # (Message.sealed) is never shown here (notifications/sealing.py).
+        return obj.body
 
 
 class _ReadOnly(admin.ModelAdmin):

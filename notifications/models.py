@@ -54,6 +54,13 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Where a message's sealed full text (notifications/sealing.py) is wiped: the provider has
+# it, or it will never be sent. "queued" and "sending" keep it for the retry and the resend.
+SEAL_WIPED_AT = frozenset(
+    {MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ, MessageStatus.FAILED, MessageStatus.SKIPPED}
+)
+
+
 class FailureReason(models.TextChoices):
     NOT_ON_WHATSAPP = "not_on_whatsapp", _("Nomor tidak memakai WhatsApp")
     INVALID_NUMBER = "invalid_number", _("Nomor tidak valid")
@@ -79,9 +86,13 @@ class Message(models.Model):
     channel = models.CharField(max_length=10, choices=MessageChannel.choices)
     to = models.CharField(max_length=16)
     template = models.CharField(max_length=40)
+    # What staff may see: a code or a claim link in it is already redacted (notifications/sealing.py).
     body = models.TextField()
-    # A body holding a one-time code is blanked once a real provider has it.
+    # The body held a secret (a one-time code or a link that opens the claim).
     sensitive = models.BooleanField(default=False)
+    # The full text, encrypted, for the provider call only; wiped once sent or failed for good.
+    # Never shown to staff (admin, outbox) nor exported.
+    sealed = models.TextField(blank=True, default="", db_default="")
     status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
     status_changed_at = models.DateTimeField(default=timezone.now, db_index=True)
     backend = models.CharField(max_length=120, blank=True)

@@ -35,7 +35,7 @@ declare(
         section="messages",
         export=_message,
         order_by=("created_at", "pk"),
-        erase={"to": "", "body": ANONYMISED, "error": ""},
+        erase={"to": "", "body": ANONYMISED, "sealed": "", "error": ""},
     ),
     PersonalData(
         model=InboundMessage,

@@ -23,6 +23,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "klaim.example.go.id",
     "PUBLIC_BASE_URL": "https://klaim.example.go.id",
     "TRUSTED_PROXY_COUNT": "1",
+    "NOTIFICATION_SEAL_KEYS": "bm90LWEtcmVhbC1rZXktanVzdC0zMi1ieXRlcy0hISE=",
     "NOTIFICATION_WHATSAPP_BACKEND": "whatsapp",
     "NOTIFICATION_SMS_BACKEND": "twilio",
     # What the selected providers' system checks ask for (notifications/providers/*/checks.py).
@@ -204,3 +205,8 @@ def test_the_images_build_step_can_load_the_production_settings():
     result = _import_prod(env)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_refuse_to_load_without_keys_sealing_codes_and_links_in_messages():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "NOTIFICATION_SEAL_KEYS"}
+    assert "NOTIFICATION_SEAL_KEYS is required in production" in _error(_import_prod(env))

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from core.masking import mask_phone
 from core.throttle import Throttled, throttle_hit
 from notifications.models import Message
+from notifications.sealing import Secret
 from notifications.services import message_send
 
 from ..models import Branch, Channel, Claim, ClaimReason
@@ -162,10 +163,9 @@ def assisted_phone_code_send(*, claim: Claim, by) -> Message:
     message = message_send(
         to=phone,
         template=PHONE_CODE_TEMPLATE,
-        context={"reference": claim.reference, "code": code, "minutes": ttl // 60},
+        context={"reference": claim.reference, "code": Secret(code), "minutes": ttl // 60},
         claim=claim,
         language=claim.language,
-        sensitive=True,
     )
     logger.info("claim %s: phone confirmation code sent by staff %s", claim.pk, by.pk)
     return message

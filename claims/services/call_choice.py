@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from notifications.models import Message
+from notifications.sealing import Secret
 
 from ..models import Claim
 from .lifecycle import claim_record_event
@@ -78,7 +79,7 @@ def call_choice_invite(*, claim: Claim) -> Message:
         claim=claim,
         template=INVITE_TEMPLATE,
         context={
-            "link_path": call_choice_path(claim),
+            "link_path": Secret.path(call_choice_path(claim)),
             "branch_name": branch.name,
             "branch_number": branch.whatsapp_number,
             "days": settings.INTERVIEW_CHOOSE_DAYS,

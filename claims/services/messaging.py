@@ -14,14 +14,14 @@ def claim_status_path(claim: Claim) -> str:
     return f"{reverse('portal:status_start')}?nomor={claim.reference}"
 
 
-def claim_notify(*, claim: Claim, template: str, context: dict | None = None, sensitive: bool = False) -> Message:
+def claim_notify(*, claim: Claim, template: str, context: dict | None = None) -> Message:
     """Write the message about ``claim`` (``reference`` is always in its context); it is delivered
-    once the caller's transaction commits, or held when the claimant is contacted through the branch."""
+    once the caller's transaction commits, or held when the claimant is contacted through the branch.
+    A code or a link that opens the claim goes in ``context`` as a notifications.sealing.Secret."""
     return message_send(
         to=claim.contact_phone,
         template=template,
         context={"reference": claim.reference, **(context or {})},
         claim=claim,
         language=claim.language,
-        sensitive=sensitive,
     )

@@ -10,7 +10,7 @@ a failed load, WhatsApp fetches a link preview, and a claimant finishes over sev
 evenings. A single-use link would die on the first of those and leave them locked out.
 Whoever holds the link can do what the claimant can do with a draft (upload, delete,
 submit, cancel), exactly like the one-time code that it stands in for, so its message is
-marked sensitive: the body is blanked once a real provider has it.
+a secret (notifications.sealing.Secret): staff never see it in the stored body.
 
 Sending is limited per claim (CLAIM_RESUME_LINK_LIMIT per CLAIM_RESUME_LINK_WINDOW),
 counted from the messages themselves under the claim's row lock, so two taps at once
@@ -38,6 +38,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from notifications.models import Message
+from notifications.sealing import Secret
 from notifications.services import message_send
 
 from ..models import Claim, Status
@@ -111,13 +112,12 @@ def _send_link(claim: Claim, *, template: str, **context: str) -> Message:
         template=template,
         context={
             "reference": claim.reference,
-            "link_path": resume_link_path(claim),
+            "link_path": Secret.path(resume_link_path(claim)),
             "days": settings.CLAIM_RESUME_LINK_DAYS,
             **context,
         },
         claim=claim,
         language=claim.language,
-        sensitive=True,
     )
 
 

@@ -22,6 +22,7 @@ from claims.services import (
     claim_touch,
     claim_transition,
 )
+from notifications.sealing import Secret
 from notifications.services import message_send
 
 from ..models import (
@@ -84,7 +85,8 @@ def _message_context(interview: Interview, *, with_ready: bool = True) -> dict:
         "channel": channel,
         "is_phone_call": interview.channel == CallChannel.PHONE_CALL,
         "ready": ready,
-        "link_path": reverse("portal:interview", args=[interview_token(interview)]),
+        # The interview page acts for the claimant: staff see the message without it.
+        "link_path": Secret.path(reverse("portal:interview", args=[interview_token(interview)])),
         "explainer_path": reverse("portal:interview_how_it_works"),
     }
 

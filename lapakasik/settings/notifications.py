@@ -28,6 +28,10 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 # network only: a provider answers in ~100-300 ms, one at a time would be a few per second).
 NOTIFICATION_DELIVERY_BATCH = env.int("NOTIFICATION_DELIVERY_BATCH", default=25)
 NOTIFICATION_SEND_CONCURRENCY = env.int("NOTIFICATION_SEND_CONCURRENCY", default=8)
+# Fernet keys (comma separated, newest first) sealing the full text of a message holding a
+# code or a claim link until it is delivered (notifications/sealing.py); staff see only the
+# redacted body. Empty: a key derived from the secret key (development); prod.py requires it.
+NOTIFICATION_SEAL_KEYS = env.list("NOTIFICATION_SEAL_KEYS", default=[])
 NOTIFICATION_WEBHOOK_MAX_BYTES = env.int("NOTIFICATION_WEBHOOK_MAX_BYTES", default=256 * 1024)
 WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", default="https://graph.facebook.com")
 WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION", default="v23.0")

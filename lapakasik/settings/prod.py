@@ -45,6 +45,14 @@ if STORAGE_BACKEND != "s3":
 if env("ANTIVIRUS_BACKEND", default="documents.checks.antivirus.ClamdScanner").endswith("EicarOnlyScanner"):
     raise ImproperlyConfigured("Production scans with clamd: ANTIVIRUS_BACKEND cannot be the EICAR-only stand-in.")
 
+# The full text of a message holding a code or a claim link is sealed until delivery with
+# its own keys (notifications/sealing.py), not with a key derived from DJANGO_SECRET_KEY.
+if not env.list("NOTIFICATION_SEAL_KEYS", default=[]):
+    raise ImproperlyConfigured(
+        "NOTIFICATION_SEAL_KEYS is required in production "
+        '(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())").'
+    )
+
 # The outbox and console providers only keep messages for staff to read: in production a
 # claimant would never get a code, a reminder or a fix list.
 for _channel, _name in NOTIFICATION_BACKENDS.items():

@@ -15,8 +15,6 @@ from .delivery import (
 from .inbound import inbound_reply_receive
 from .reports import message_status_report
 from .sending import (
-    REDACTED,
-    REDACTED_UNSENT,
     Outgoing,
     message_send,
     messages_send,
@@ -25,8 +23,6 @@ from .transitions import MessageTransitionNotAllowed, message_transition, messag
 
 __all__ = [
     "MessageTransitionNotAllowed",
-    "REDACTED",
-    "REDACTED_UNSENT",
     "Outgoing",
     "inbound_reply_receive",
     "message_deliver",

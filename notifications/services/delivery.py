@@ -23,7 +23,8 @@ from ..models import (
 )
 from ..providers.base import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
 from ..registry import backend_for
-from .sending import REDACTED, REDACTED_UNSENT, _deliver_on_commit
+from ..sealing import SealBroken, unseal
+from .sending import _deliver_on_commit
 from .transitions import message_transition, messages_transition
 
 logger = logging.getLogger(__name__)
@@ -96,12 +97,28 @@ def _pool(size: int) -> ThreadPoolExecutor:
 Sent = tuple[Message, str, BaseBackend, SendResult | TemporaryFailure | PermanentFailure]
 
 
+def _full_text(message: Message) -> str:
+    """What the provider gets: the stored body, or for a message holding a secret the sealed
+    full text (the stored body has the secret redacted, notifications/sealing.py)."""
+    if not message.sensitive:
+        return message.body
+    if not message.sealed:
+        raise PermanentFailure("the sealed text is gone: the claimant asks for a new code or link")
+    try:
+        return unseal(message.sealed)
+    except SealBroken as exc:
+        raise PermanentFailure(str(exc)) from exc
+
+
 def _send_one(message: Message) -> Sent:
     """Call the provider for one claimed row; the answer, or the failure, is returned, not raised."""
     name, backend = backend_for(message.channel)
     try:
         result = backend.send(
-            to=message.to, body=message.body, template=message.template, idempotency_key=message.idempotency_key
+            to=message.to,
+            body=_full_text(message),
+            template=message.template,
+            idempotency_key=message.idempotency_key,
         )
     except (TemporaryFailure, PermanentFailure) as exc:
         return message, name, backend, exc
@@ -122,7 +139,10 @@ def _settle(
     if isinstance(outcome, PermanentFailure):
         logger.warning("message %s failed permanently (%s)", message.pk, outcome.reason)
         return message_fail(message_id=message.pk, reason=outcome.reason, error=str(outcome))
-    return _record_sent(message, provider=provider, result=outcome, blank_body=not backend.keeps_sensitive_bodies)
+    # The outbox and console providers (development only: prod.py refuses them) deliver into
+    # the outbox itself, so there the row shows the full text once "sent".
+    full_body = _full_text(message) if message.sensitive and backend.keeps_sensitive_bodies else None
+    return _record_sent(message, provider=provider, result=outcome, full_body=full_body)
 
 
 def _send_side_by_side(messages: list[Message]) -> Iterable[Sent]:
@@ -154,22 +174,22 @@ def _hand_to_provider(message: Message) -> Message:
     return _settle(*_send_one(message))
 
 
-def _record_sent(message: Message, *, provider: str, result: SendResult, blank_body: bool) -> Message:
+def _record_sent(message: Message, *, provider: str, result: SendResult, full_body: str | None) -> Message:
     """Write what the provider answered. A status webhook may already have moved the row on.
 
     The usual case, the row still "sending" as we left it, is one conditional UPDATE; only
-    when a webhook came first is the row read under its lock and merged.
+    when a webhook came first is the row read under its lock and merged. The sealed text is
+    wiped by the move (transitions.py); ``full_body``: the development outbox's own copy.
     """
     now = timezone.now()
-    blank = message.sensitive and blank_body
     changes = {
         "backend": provider,
         "provider_message_id": result.provider_message_id,
         "sent_at": now,
         "status_changed_at": now,
     }
-    if blank:
-        changes["body"] = REDACTED
+    if full_body is not None:
+        changes["body"] = full_body
     if messages_transition(
         messages=Message.objects.filter(pk=message.pk, provider_message_id=""),
         from_statuses=(MessageStatus.SENDING,),
@@ -187,8 +207,8 @@ def _record_sent(message: Message, *, provider: str, result: SendResult, blank_b
             "provider_message_id": message.provider_message_id or result.provider_message_id,
             "sent_at": message.sent_at or now,
         }
-        if blank:
-            merged["body"] = REDACTED
+        if full_body is not None:
+            merged["body"] = full_body
         if message.status == MessageStatus.SENDING:
             message_transition(message=message, to=MessageStatus.SENT, status_changed_at=now, **merged)
         else:
@@ -206,22 +226,23 @@ def message_fail(*, message_id: int, reason: str, error: str = "") -> Message:
     """
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
+        sealed = message.sealed  # the move wipes it; an SMS copy carries it on
         if not message_transition(
             message=message, to=MessageStatus.FAILED, failure_reason=reason, error=(error or reason)[:300]
         ):
             return message
         if message.channel == MessageChannel.WHATSAPP:
-            _fallback_to_sms(message)
+            _fallback_to_sms(message, sealed=sealed)
         elif reason in NUMBER_REASONS:
             number_health_set(message.to, not_working=True, reason=reason)
     return message
 
 
-def _fallback_to_sms(message: Message) -> Message | None:
+def _fallback_to_sms(message: Message, *, sealed: str) -> Message | None:
     """One SMS copy of a failed WhatsApp message (the one-to-one link makes it once)."""
-    if message.body in (REDACTED, REDACTED_UNSENT):
-        # A code was blanked once WhatsApp had it: the claimant asks for a new code instead.
-        logger.info("message %s failed after its code was blanked: no SMS copy", message.pk)
+    if message.sensitive and not sealed:
+        # The sealed text was wiped once WhatsApp had it: the claimant asks for a new code instead.
+        logger.info("message %s failed after its sealed text was wiped: no SMS copy", message.pk)
         return None
     try:
         with transaction.atomic():
@@ -232,6 +253,7 @@ def _fallback_to_sms(message: Message) -> Message | None:
                 template=message.template,
                 body=message.body,
                 sensitive=message.sensitive,
+                sealed=sealed,
                 fallback_for=message,
             )
     except IntegrityError:

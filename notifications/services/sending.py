@@ -14,18 +14,21 @@ from core.queue import publish
 from .. import tasks
 from ..holds import held_claims
 from ..models import Message, MessageStatus
+from ..sealing import has_secrets, seal, shown_context
 
 logger = logging.getLogger(__name__)
 
 # Broker down: the rows stay "queued" and this sweep (messages_unpublished) queues them.
 RECONCILE = "the reconcile sweep"
-REDACTED = "[isi pesan dihapus setelah terkirim]"
-REDACTED_UNSENT = "[isi pesan dihapus: tidak dikirim]"
 
 
 @dataclass
 class Outgoing:
-    """One message to write: what message_send takes, as a value (for messages_send)."""
+    """One message to write: what message_send takes, as a value (for messages_send).
+
+    A code or a link that opens the claim goes in ``context`` as a notifications.sealing.Secret:
+    the stored body shows its redacted form, and only the provider gets the value.
+    """
 
     to: str
     template: str
@@ -33,7 +36,6 @@ class Outgoing:
     # A claims.Claim: notifications imports no domain app, so any saved model row will do.
     claim: models.Model | None = None
     language: str = "id"
-    sensitive: bool = False
     channel: str | None = None
 
 
@@ -44,10 +46,13 @@ def message_send(
     context: dict,
     claim: models.Model | None = None,
     language: str = "id",
-    sensitive: bool = False,
     channel: str | None = None,
 ) -> Message:
-    """Write the message, then deliver it in the background once the transaction commits."""
+    """Write the message, then deliver it in the background once the transaction commits.
+
+    Secrets in ``context`` (notifications.sealing.Secret) are never stored readable: the body
+    staff see has them redacted from the start, and the full text is sealed for delivery.
+    """
     [message] = messages_send(
         outgoing=[
             Outgoing(
@@ -56,7 +61,6 @@ def message_send(
                 context=context,
                 claim=claim,
                 language=language,
-                sensitive=sensitive,
                 channel=channel,
             )
         ]
@@ -73,21 +77,25 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
     if not outgoing:
         return []
     # A held claim (notifications/holds.py): the row stays so the outbox shows what was not
-    # sent and why; a code in it is blanked, as nobody will ever receive it.
+    # sent and why; nothing is sealed for it, as nobody will ever receive it.
     held = held_claims({item.claim.pk for item in outgoing if item.claim is not None})
     rows = []
     for item in outgoing:
-        body = _render(item)
         hold = held.get(item.claim.pk, "") if item.claim is not None else ""
         skipped = bool(hold)
+        full = _render(item, item.context)
+        # Sensitive: a secret the template really prints (not one merely in the context).
+        body = _render(item, shown_context(item.context)) if has_secrets(item.context) else full
+        sensitive = body != full
         rows.append(
             Message(
                 claim_id=item.claim.pk if item.claim is not None else None,
                 channel=item.channel or settings.NOTIFICATION_DEFAULT_CHANNEL,
                 to=item.to,
                 template=item.template,
-                body=REDACTED_UNSENT if skipped and item.sensitive else body,
-                sensitive=item.sensitive,
+                body=body,
+                sensitive=sensitive,
+                sealed=seal(full) if sensitive and not skipped else "",
                 status=MessageStatus.SKIPPED if skipped else MessageStatus.QUEUED,
                 error=hold,
             )
@@ -103,11 +111,11 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
     return messages
 
 
-def _render(item: Outgoing) -> str:
+def _render(item: Outgoing, context: dict) -> str:
     with translation.override(item.language):
         return render_to_string(
             f"notifications/messages/{item.template}.txt",
-            {**item.context, "call_centre": settings.CALL_CENTRE_NUMBER, "base_url": settings.PUBLIC_BASE_URL},
+            {**context, "call_centre": settings.CALL_CENTRE_NUMBER, "base_url": settings.PUBLIC_BASE_URL},
         ).strip()
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.transitions import TransitionNotAllowed, checked_sources
 
-from ..models import ALLOWED_TRANSITIONS, Message, MessageStatus
+from ..models import ALLOWED_TRANSITIONS, SEAL_WIPED_AT, Message, MessageStatus
 
 
 class MessageTransitionNotAllowed(TransitionNotAllowed):
@@ -42,9 +42,14 @@ def messages_transition(
     for claiming many rows at once (the reminder burst: no query or lock per row), and the
     one under message_transition. ``changes``: the other fields the move writes, values or
     expressions such as ``F("attempts") + 1``; ``status_changed_at`` is now unless given.
+
+    A move to a status in SEAL_WIPED_AT wipes the sealed full text in the same statement:
+    once the provider has a code or a link, or it will never go, nobody needs it readable.
     """
     sources = _sources(from_statuses, to)
     changes.setdefault("status_changed_at", timezone.now())
+    if to in SEAL_WIPED_AT:
+        changes["sealed"] = ""
     return messages.filter(status__in=sources).update(status=to, **changes)
 
 
@@ -64,6 +69,8 @@ def message_transition(
             return False
         from_statuses = (message.status,)
     changes.setdefault("status_changed_at", timezone.now())
+    if to in SEAL_WIPED_AT:
+        changes["sealed"] = ""
     if not messages_transition(
         messages=Message.objects.filter(pk=message.pk), from_statuses=from_statuses, to=to, **changes
     ):

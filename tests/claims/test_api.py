@@ -16,6 +16,7 @@ from documents.models import Document
 from documents.services import too_large_message
 from notifications.models import Message
 from tests.factories import VALID_DOB, VALID_NIK, BranchFactory, make_claim, make_jpeg
+from tests.messages import claimant_text
 
 CLAIMS = "/api/v1/claims/"
 
@@ -104,7 +105,7 @@ def checklist_documents(client, reference) -> dict:
 
 def last_code() -> str:
     message = Message.objects.filter(template="one_time_code").latest("created_at", "id")
-    return re.search(r"\b\d{6}\b", message.body).group()
+    return re.search(r"\b\d{6}\b", claimant_text(message)).group()
 
 
 # --- catalogue ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from claims import access
 from notifications.models import Message
+from tests.messages import claimant_text
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def _run(queued: list[tuple]) -> None:
 
 
 def _code(claim) -> str:
-    body = Message.objects.filter(claim=claim, template="one_time_code").latest("pk").body
+    body = claimant_text(Message.objects.filter(claim=claim, template="one_time_code").latest("pk"))
     return re.search(r"\b(\d{6})\b", body).group(1)
 
 

@@ -16,6 +16,7 @@ from claims.services import claim_cancel, claim_transition, resume_link_send, re
 from claims.services.resume import LINK_TEMPLATE, REMINDER_TEMPLATE
 from notifications.models import Message
 from tests.factories import make_claim
+from tests.messages import claimant_text
 
 HOURS = settings.CLAIM_RESUME_REMINDER_HOURS
 
@@ -42,7 +43,7 @@ def test_one_reminder_with_a_fresh_working_link_a_day_after_the_link(branch):
     assert reminder.sensitive
     assert "belum selesai dan belum dikirim" in reminder.body
     assert claim.reference in reminder.body
-    path = re.search(r"/lanjut/\S+/", reminder.body).group(0)
+    path = re.search(r"/lanjut/\S+/", claimant_text(reminder)).group(0)
     assert Client().get(path)["Location"] == reverse("portal:resume", args=[claim.reference])
 
     # Exactly one, ever: later sweeps, even days later, send nothing more.

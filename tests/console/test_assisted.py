@@ -22,6 +22,7 @@ from notifications import services as notification_services
 from notifications.models import Message, MessageStatus
 from notifications.providers.base import BaseBackend, SendResult
 from notifications.registry import _backend, provider_register
+from tests.messages import claimant_text
 
 from ..factories import VALID_DOB, VALID_NIK, BranchFactory, RegionFactory, StaffFactory, claimant_data
 
@@ -90,7 +91,7 @@ def _assisted_claim(officer, **data) -> Claim:
 
 def _sent_code(claim: Claim) -> str:
     message = Message.objects.filter(claim=claim, template="phone_confirm_code").order_by("-id").first()
-    return re.search(r"\b(\d{6})\b", message.body).group(1)
+    return re.search(r"\b(\d{6})\b", claimant_text(message)).group(1)
 
 
 # --- starting the claim -------------------------------------------------------------------

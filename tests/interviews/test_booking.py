@@ -9,6 +9,7 @@ from interviews.models import Interview, InterviewStatus, Reminder, ReminderPlan
 from interviews.selectors import free_slots, interview_token, planned_offsets
 from interviews.services import InterviewRefused, interview_cancel, interview_confirm, interview_reschedule
 from notifications.models import Message
+from tests.messages import claimant_text
 
 from .conftest import BRANCH_NUMBER, MONDAY, ZONES, book, local, travel
 
@@ -42,7 +43,8 @@ def test_booking_plans_three_reminders_at_the_right_utc_instants_and_sends_one_m
     assert "Rina Wulandari" in message.body
     assert BRANCH_NUMBER in message.body
     assert "e-KTP asli" in message.body
-    assert f"/wawancara/{interview_token(interview)}/" in message.body
+    assert f"/wawancara/{interview_token(interview)}/" in claimant_text(message)
+    assert interview_token(interview) not in message.body, "staff never see the claimant's link"
     assert "/wawancara/cara-kerja/" in message.body
 
 

@@ -15,6 +15,7 @@ from interviews.services import interviews_auto_book_sweep
 from notifications.models import Message
 from tests.console.conftest import make_submitted_claim
 from tests.factories import StaffFactory
+from tests.messages import claimant_text
 
 from .conftest import BRANCH_NUMBER, MONDAY, book, local, travel
 
@@ -31,7 +32,8 @@ def test_accepted_documents_send_a_link_to_choose_the_call_with_nothing_personal
     branch, officer, claim = setup_zone()
     message = Message.objects.get(claim=claim, template="interview_choose")
     path = call_choice_path(claim)
-    assert path in message.body
+    assert path in claimant_text(message)
+    assert path not in message.body, "staff never see the choosing link"
     assert BRANCH_NUMBER in message.body
     assert "2 hari kerja" in message.body
     assert message.to == claim.contact_phone
@@ -173,7 +175,7 @@ def test_nobody_chose_in_two_working_days_the_service_books_the_earliest_slot_wi
     assert sorted(r.offset_minutes for r in interview.reminders.all()) == [15, 120, 1440]
     message = Message.objects.get(claim=claim, template="interview_booked")
     assert "kami pilihkan" in message.body
-    assert "/wawancara/" in message.body
+    assert "/wawancara/" in claimant_text(message)
 
 
 def test_the_service_counts_working_days_a_branch_closure_gives_one_more(setup_zone):

@@ -32,11 +32,12 @@ from django.utils.module_loading import import_string
 
 from claims.models import Branch
 from interviews.models import Interview, Reminder, ReminderPlan, ReminderStatus, Schedule
-from interviews.selectors import free_slots
+from interviews.selectors import free_slots, interview_token
 from interviews.tasks import reminders_send_due_task
 from lapakasik.celery import app as celery_app
 from notifications.models import Message, MessageStatus
 from notifications.providers.whatsapp.backend import body_parameter
+from notifications.sealing import HIDDEN
 from notifications.tasks import message_deliver_task, messages_reconcile_stuck_task
 from tests.console.conftest import make_submitted_claim
 from tests.factories import BranchFactory, StaffFactory
@@ -190,7 +191,10 @@ def assert_recorded_once(server: ProviderServer, reminders: list[Reminder]) -> N
         assert message.provider_message_id == delivery.provider_id
         assert message.backend == "whatsapp"
         assert delivery.to == message.to.lstrip("+")
-        assert delivery.text == body_parameter(message.body)
+        token = interview_token(reminder.interview)
+        assert f"/wawancara/{token}/" in delivery.text
+        assert token not in message.body, "staff never see the claimant's interview link"
+        assert delivery.text.replace(token, HIDDEN) == body_parameter(message.body)
         assert message.template == "interview_reminder"
         assert message.claim_id == reminder.interview.claim_id
 

@@ -1,0 +1,86 @@
+"""What staff may see of a message, and the rest sealed for its one delivery.
+
+A message can hold a secret: a one-time code, or a link that opens the claim (finish later,
+choose the call, the interview page). Such a value is marked by its caller with `Secret`
+in the template context. The row's `body` is rendered with every secret replaced by its
+`shown` form: that is what the outbox, the admin and the database keep, from the moment
+the row is written, whatever becomes of its delivery. The full text exists only in
+`sealed`, encrypted with NOTIFICATION_SEAL_KEYS (Fernet: AES-128-CBC with HMAC-SHA256,
+from the maintained `cryptography` package; MultiFernet so a key can be rotated: the first
+key seals, every key listed opens), a column no staff page shows. Delivery opens it for
+the provider call only, and it is wiped once the message is out of our hands or failed
+for good (services/transitions.py).
+
+Why sealed and not re-rendered at delivery: a one-time code is stored only hashed, so it
+cannot be derived again, and notifications imports no domain app that could rebuild a
+link. Why not in the task arguments: tasks take ids, never personal data, and a retry
+may run long after the request.
+
+Development: the outbox and console providers deliver into the outbox itself, so once
+"sent" there the row shows the full text (a tester clicks the link). Production refuses
+those providers (lapakasik/settings/prod.py).
+"""
+
+import base64
+import hashlib
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+
+HIDDEN = "[disembunyikan]"
+
+
+class Secret(str):
+    """A context value only the claimant may read: `shown` stands in for it in the stored body."""
+
+    shown: str
+
+    def __new__(cls, value: str, *, shown: str = HIDDEN) -> "Secret":
+        secret = super().__new__(cls, value)
+        secret.shown = shown
+        return secret
+
+    @classmethod
+    def path(cls, path: str) -> "Secret":
+        """A link path whose last segment is the token: staff see which page, not the token."""
+        head, _sep, token = path.rstrip("/").rpartition("/")
+        return cls(path, shown=f"{head}/{HIDDEN}" + ("/" if path.endswith("/") else ""))
+
+
+def has_secrets(context: dict) -> bool:
+    return any(isinstance(value, Secret) for value in context.values())
+
+
+def shown_context(context: dict) -> dict:
+    """The context with every secret replaced by what staff may see."""
+    return {key: value.shown if isinstance(value, Secret) else value for key, value in context.items()}
+
+
+class SealBroken(Exception):
+    """The sealed text cannot be opened (its key is no longer in NOTIFICATION_SEAL_KEYS)."""
+
+
+@cache
+def _sealer(keys: tuple[str, ...], fallback: str) -> MultiFernet:
+    if not keys:
+        # Development and tests only (prod.py requires NOTIFICATION_SEAL_KEYS): a key derived
+        # from the secret key, so `make run` needs no extra setting.
+        derived = hashlib.sha256(f"notifications.seal:{fallback}".encode()).digest()
+        keys = (base64.urlsafe_b64encode(derived).decode(),)
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def _current() -> MultiFernet:
+    return _sealer(tuple(settings.NOTIFICATION_SEAL_KEYS), settings.SECRET_KEY)
+
+
+def seal(text: str) -> str:
+    return _current().encrypt(text.encode()).decode()
+
+
+def unseal(token: str) -> str:
+    try:
+        return _current().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise SealBroken("sealed message text cannot be opened with NOTIFICATION_SEAL_KEYS") from exc
