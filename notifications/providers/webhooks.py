@@ -34,6 +34,16 @@ class Reply:
     provider_message_id: str
 
 
+def text_field(value: object) -> str:
+    """A field of a provider's JSON read as text: a string as it is, a number as its digits,
+    anything else (a list, an object, null) as empty, so an odd shape is skipped, never a 500."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def hmac_sha256_header(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 

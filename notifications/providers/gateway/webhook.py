@@ -14,31 +14,22 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from ...models import MessageStatus
-from ..webhooks import StatusReport, hmac_sha256_header, report_apply, signature_ok, too_large
+from ..webhooks import StatusReport, hmac_sha256_header, report_apply, signature_ok, text_field, too_large
 
 logger = logging.getLogger(__name__)
 
 STATUSES = {"sent": MessageStatus.SENT, "delivered": MessageStatus.DELIVERED, "failed": MessageStatus.FAILED}
 
 
-def _text(value: object) -> str:
-    """A string field as a string, a number as its digits; anything else (a list, an object) as empty."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return ""
-
-
 def parse(payload: dict) -> StatusReport | None:
     """One receipt; a body we do not understand is logged and skipped (the view still answers 200)."""
-    name = _text(payload.get("status"))
+    name = text_field(payload.get("status"))
     status = STATUSES.get(name.lower())
-    provider_id, ref = _text(payload.get("id")), _text(payload.get("ref"))
+    provider_id, ref = text_field(payload.get("id")), text_field(payload.get("ref"))
     if not status or not (provider_id or ref):
         logger.info("gateway webhook: receipt %r for %r not understood: skipped", name[:40], (provider_id or ref)[:128])
         return None
-    reason = _text(payload.get("reason"))
+    reason = text_field(payload.get("reason"))
     failure = (
         (reason if reason in ("invalid_number", "undeliverable", "rejected") else "undeliverable")
         if status == MessageStatus.FAILED

@@ -13,7 +13,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ...models import MessageStatus
-from ..webhooks import Reply, StatusReport, hmac_sha256_header, reply_apply, report_apply, signature_ok, too_large
+from ..webhooks import (
+    Reply,
+    StatusReport,
+    hmac_sha256_header,
+    reply_apply,
+    report_apply,
+    signature_ok,
+    text_field,
+    too_large,
+)
 from .backend import INVALID_NUMBER_CODES, NOT_ON_WHATSAPP_CODES
 
 logger = logging.getLogger(__name__)
@@ -58,17 +67,8 @@ def _objects(container: dict, key: str, where: str) -> list[dict]:
     return objects
 
 
-def _text(value: object) -> str:
-    """A string field as a string; numbers as their digits; anything else as empty."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return ""
-
-
 def _status_report(status: dict) -> StatusReport | None:
-    name, wamid = _text(status.get("status")), _text(status.get("id"))
+    name, wamid = text_field(status.get("status")), text_field(status.get("id"))
     mapped = STATUSES.get(name)
     if not mapped or not wamid:
         logger.info("whatsapp webhook: status %r of %r not understood: skipped", name[:40], wamid[:128])
@@ -80,21 +80,21 @@ def _status_report(status: dict) -> StatusReport | None:
         event_key=f"{wamid}:{name}",
         status=mapped,
         provider_message_id=wamid[:128],
-        idempotency_key=_text(status.get("biz_opaque_callback_data")),
+        idempotency_key=text_field(status.get("biz_opaque_callback_data")),
         failure_reason=reason,
         detail=detail,
     )
 
 
 def _reply(message: dict) -> Reply | None:
-    wamid, sender = _text(message.get("id")), _text(message.get("from"))
+    wamid, sender = text_field(message.get("id")), text_field(message.get("from"))
     if not wamid or not sender or len(wamid) > MAX_ID_LENGTH:
         logger.info("whatsapp webhook: a message without a usable id or sender: skipped")
         return None
     kind = message.get("type")
     body = message.get(kind) if kind in ("text", "button") else None
     field = "body" if kind == "text" else "text"
-    text = _text(body.get(field)) if isinstance(body, dict) else ""
+    text = text_field(body.get(field)) if isinstance(body, dict) else ""
     return Reply(from_number=sender, text=text, provider_message_id=wamid)
 
 
