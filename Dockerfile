@@ -32,6 +32,8 @@ RUN export DJANGO_SETTINGS_MODULE=lapakasik.settings.prod \
         PUBLIC_BASE_URL=https://build.invalid \
         TRUSTED_PROXY_COUNT=0 \
         NOTIFICATION_SEAL_KEYS=YnVpbGQtb25seS1ub3QtYS1rZXktbmV2ZXItdXNlZCE= \
+        PERSONAL_DATA_KEYS=YnVpbGQtb25seS1wZXJzb25hbC1kYXRhLW5vdGtleSE= \
+        PERSONAL_DATA_INDEX_KEYS=YnVpbGQtb25seS1ibGluZC1pbmRleC1ub3Qta2V5ISE= \
         DATABASE_URL=postgres://build@localhost/build \
         REDIS_URL=redis://localhost:6379/0 \
         STORAGE_BACKEND=s3 \

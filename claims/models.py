@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import AppendOnlyModel
+from core.fields import BlindIndexField, EncryptedTextField
 
 
 class Localized(models.Model):
@@ -279,7 +280,9 @@ class Claim(models.Model):
     cancel_reason = models.CharField(_("alasan pembatalan"), max_length=24, choices=CancelReason.choices, blank=True)
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="claims", verbose_name=_("kantor cabang"))
 
-    nik = models.CharField(_("NIK"), max_length=16)
+    # Encrypted at rest (core/fields.py, PERSONAL_DATA_KEYS), found through nik_index.
+    nik = EncryptedTextField(_("NIK"))
+    nik_index = BlindIndexField(source="nik")
     kpj_number = models.CharField(_("nomor KPJ"), max_length=11)
     full_name = models.CharField(_("nama lengkap"), max_length=120)
     date_of_birth = models.DateField(_("tanggal lahir"))
@@ -292,7 +295,7 @@ class Claim(models.Model):
     language = models.CharField(_("bahasa"), max_length=8, default="id")
 
     heir_name = models.CharField(_("nama ahli waris"), max_length=120, blank=True)
-    heir_nik = models.CharField(_("NIK ahli waris"), max_length=16, blank=True)
+    heir_nik = EncryptedTextField(_("NIK ahli waris"), blank=True)
     heir_relation = models.CharField(_("hubungan ahli waris"), max_length=12, choices=HeirRelation.choices, blank=True)
     heir_phone = models.CharField(_("nomor HP ahli waris"), max_length=16, blank=True)
 
@@ -325,6 +328,8 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["branch", "status", "submitted_at"], name="claim_branch_status_idx"),
             models.Index(fields=["phone", "status"], name="claim_phone_status_idx"),
+            # Every claim of one person (the export; one open claim per NIK and programme).
+            models.Index(fields=["nik_index", "programme"], name="claim_nik_index_idx"),
             # The managers' dashboard (reports/figures): each figure reads a date range, per branch
             # (branch and regional scopes) or over every branch (national).
             models.Index(fields=["branch", "submitted_at"], name="claim_branch_submitted_idx"),
@@ -340,6 +345,12 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        # A blind index is computed from its field on save: saving the field saves it too.
+        if update_fields is not None and "nik" in update_fields:
+            update_fields = {*update_fields, "nik_index"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def is_open(self) -> bool:

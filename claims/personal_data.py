@@ -67,6 +67,7 @@ declare(
         related=("programme", "reason", "branch"),
         erase={
             "nik": "",
+            "nik_index": "",
             "kpj_number": "",
             "phone": "",
             "email": "",

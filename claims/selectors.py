@@ -140,3 +140,11 @@ def call_choice_invited_at(claim: Claim) -> datetime | None:
     if invited is None or since is None or invited < since:
         return None
     return invited
+
+
+def claims_with_nik(nik: str) -> QuerySet[Claim]:
+    """Claims whose claimant NIK is this one, through its blind index (the NIK is encrypted).
+
+    Every index key listed is looked up, so a claim is found while the index key is rotated."""
+    index = Claim._meta.get_field("nik_index").index
+    return Claim.objects.filter(nik_index__in=index.candidates(nik))

@@ -5,9 +5,8 @@ choose the call, the interview page). Such a value is marked by its caller with 
 in the template context. The row's `body` is rendered with every secret replaced by its
 `shown` form: that is what the outbox, the admin and the database keep, from the moment
 the row is written, whatever becomes of its delivery. The full text exists only in
-`sealed`, encrypted with NOTIFICATION_SEAL_KEYS (Fernet: AES-128-CBC with HMAC-SHA256,
-from the maintained `cryptography` package; MultiFernet so a key can be rotated: the first
-key seals, every key listed opens), a column no staff page shows. Delivery opens it for
+`sealed`, encrypted with NOTIFICATION_SEAL_KEYS (core/crypto.py: Fernet, the first key
+seals, every key listed opens), a column no staff page shows. Delivery opens it for
 the provider call only, and it is wiped once the message is out of our hands or failed
 for good (services/transitions.py).
 
@@ -21,12 +20,7 @@ Development: the outbox and console providers deliver into the outbox itself, so
 those providers (lapakasik/settings/prod.py).
 """
 
-import base64
-import hashlib
-from functools import cache
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
+from core.crypto import KeyMissing, Keyring
 
 HIDDEN = "[disembunyikan]"
 
@@ -61,26 +55,15 @@ class SealBroken(Exception):
     """The sealed text cannot be opened (its key is no longer in NOTIFICATION_SEAL_KEYS)."""
 
 
-@cache
-def _sealer(keys: tuple[str, ...], fallback: str) -> MultiFernet:
-    if not keys:
-        # Development and tests only (prod.py requires NOTIFICATION_SEAL_KEYS): a key derived
-        # from the secret key, so `make run` needs no extra setting.
-        derived = hashlib.sha256(f"notifications.seal:{fallback}".encode()).digest()
-        keys = (base64.urlsafe_b64encode(derived).decode(),)
-    return MultiFernet([Fernet(key.encode()) for key in keys])
-
-
-def _current() -> MultiFernet:
-    return _sealer(tuple(settings.NOTIFICATION_SEAL_KEYS), settings.SECRET_KEY)
+_KEYS = Keyring("NOTIFICATION_SEAL_KEYS")
 
 
 def seal(text: str) -> str:
-    return _current().encrypt(text.encode()).decode()
+    return _KEYS.encrypt(text)
 
 
 def unseal(token: str) -> str:
     try:
-        return _current().decrypt(token.encode()).decode()
-    except InvalidToken as exc:
+        return _KEYS.decrypt(token)
+    except KeyMissing as exc:
         raise SealBroken("sealed message text cannot be opened with NOTIFICATION_SEAL_KEYS") from exc

@@ -26,7 +26,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from claims.models import Claim, ClaimDataAccess
-from claims.selectors import claims_for_staff
+from claims.selectors import claims_for_staff, claims_with_nik
 from core.personal_data import PersonalData
 
 from . import declarations
@@ -91,7 +91,7 @@ def claimant_data_export(*, claim: Claim, by, ip: str, user_agent: str):
     """The ZIP of everything held about the person behind ``claim`` that ``by`` may see."""
     claims = list(
         claims_for_staff(by)
-        .filter(nik=claim.nik, anonymised_at__isnull=True)
+        .filter(pk__in=claims_with_nik(claim.nik).values("pk"), anonymised_at__isnull=True)
         .select_related("programme", "reason", "branch")
         .order_by("created_at")
     ) or [claim]

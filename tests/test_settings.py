@@ -24,6 +24,8 @@ PRODUCTION_ENV = {
     "PUBLIC_BASE_URL": "https://klaim.example.go.id",
     "TRUSTED_PROXY_COUNT": "1",
     "NOTIFICATION_SEAL_KEYS": "bm90LWEtcmVhbC1rZXktanVzdC0zMi1ieXRlcy0hISE=",
+    "PERSONAL_DATA_KEYS": "cGVyc29uYWwtZGF0YS10ZXN0LWtleS0zMi1ieXRlcyE=",
+    "PERSONAL_DATA_INDEX_KEYS": "YmxpbmQtaW5kZXgtdGVzdC1rZXktMzItYnl0ZXMhISE=",
     "NOTIFICATION_WHATSAPP_BACKEND": "whatsapp",
     "NOTIFICATION_SMS_BACKEND": "twilio",
     # What the selected providers' system checks ask for (notifications/providers/*/checks.py).
@@ -210,3 +212,19 @@ def test_the_images_build_step_can_load_the_production_settings():
 def test_production_settings_refuse_to_load_without_keys_sealing_codes_and_links_in_messages():
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != "NOTIFICATION_SEAL_KEYS"}
     assert "NOTIFICATION_SEAL_KEYS is required in production" in _error(_import_prod(env))
+
+
+@pytest.mark.parametrize("setting", ["PERSONAL_DATA_KEYS", "PERSONAL_DATA_INDEX_KEYS"])
+def test_production_settings_refuse_to_load_without_keys_for_the_nik_at_rest(setting):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != setting}
+    assert f"{setting} is required in production" in _error(_import_prod(env))
+
+
+def test_production_settings_refuse_a_key_that_is_not_a_fernet_key():
+    env = {**PRODUCTION_ENV, "PERSONAL_DATA_KEYS": "short"}
+    assert "PERSONAL_DATA_KEYS: each key is 32 url-safe base64 bytes" in _error(_import_prod(env))
+
+
+def test_production_settings_refuse_the_blind_index_key_reused_from_the_data_keys():
+    env = {**PRODUCTION_ENV, "PERSONAL_DATA_INDEX_KEYS": PRODUCTION_ENV["PERSONAL_DATA_KEYS"]}
+    assert "PERSONAL_DATA_INDEX_KEYS must not reuse" in _error(_import_prod(env))

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -45,13 +46,24 @@ if STORAGE_BACKEND != "s3":
 if env("ANTIVIRUS_BACKEND", default="documents.checks.antivirus.ClamdScanner").endswith("EicarOnlyScanner"):
     raise ImproperlyConfigured("Production scans with clamd: ANTIVIRUS_BACKEND cannot be the EICAR-only stand-in.")
 
-# The full text of a message holding a code or a claim link is sealed until delivery with
-# its own keys (notifications/sealing.py), not with a key derived from DJANGO_SECRET_KEY.
-if not env.list("NOTIFICATION_SEAL_KEYS", default=[]):
-    raise ImproperlyConfigured(
-        "NOTIFICATION_SEAL_KEYS is required in production "
-        '(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())").'
-    )
+# Keys of their own, never derived from DJANGO_SECRET_KEY (core/crypto.py): the full text of
+# a message holding a code or a claim link, sealed until delivery (notifications/sealing.py);
+# the NIK encrypted at rest; and the blind index that finds it, with a key of its own so
+# whoever holds the data keys cannot also test guesses against the index, nor the reverse.
+_GENERATE = '(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")'
+_seen_keys = {SECRET_KEY}
+for _setting in ("NOTIFICATION_SEAL_KEYS", "PERSONAL_DATA_KEYS", "PERSONAL_DATA_INDEX_KEYS"):
+    _keys = env.list(_setting, default=[])
+    if not _keys:
+        raise ImproperlyConfigured(f"{_setting} is required in production {_GENERATE}.")
+    for _key in _keys:
+        try:
+            Fernet(_key.encode())
+        except ValueError:
+            raise ImproperlyConfigured(f"{_setting}: each key is 32 url-safe base64 bytes {_GENERATE}.") from None
+    if _seen_keys & set(_keys):
+        raise ImproperlyConfigured(f"{_setting} must not reuse DJANGO_SECRET_KEY or another setting's key.")
+    _seen_keys |= set(_keys)
 
 # The outbox and console providers only keep messages for staff to read: in production a
 # claimant would never get a code, a reminder or a fix list.
