@@ -261,6 +261,10 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 UPLOAD_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.CHECKING, Status.NEEDS_FIX})
 
 
+# The claimant's and the heir's phone share one index purpose: a number is found in either field.
+PHONE_INDEX = "claims.phone"
+
+
 class HeirRelation(models.TextChoices):
     SPOUSE = "spouse", _("Suami / istri")
     CHILD = "child", _("Anak")
@@ -287,9 +291,9 @@ class Claim(models.Model):
     full_name = models.CharField(_("nama lengkap"), max_length=120)
     date_of_birth = models.DateField(_("tanggal lahir"))
     # Empty only for a claimant with no working phone (contact_via_branch).
-    phone = models.CharField(
-        _("nomor HP"), max_length=16, blank=True, help_text=_("Format E.164, misalnya +6281234567890.")
-    )
+    # Encrypted like the NIK; found through phone_index (claims.selectors.contact_phone_q).
+    phone = EncryptedTextField(_("nomor HP"), blank=True, help_text=_("Format E.164, misalnya +6281234567890."))
+    phone_index = BlindIndexField(source="phone", purpose=PHONE_INDEX)
     email = models.EmailField(_("e-mail"), blank=True)
     # Messages to the claimant go out in the language they used.
     language = models.CharField(_("bahasa"), max_length=8, default="id")
@@ -297,7 +301,8 @@ class Claim(models.Model):
     heir_name = models.CharField(_("nama ahli waris"), max_length=120, blank=True)
     heir_nik = EncryptedTextField(_("NIK ahli waris"), blank=True)
     heir_relation = models.CharField(_("hubungan ahli waris"), max_length=12, choices=HeirRelation.choices, blank=True)
-    heir_phone = models.CharField(_("nomor HP ahli waris"), max_length=16, blank=True)
+    heir_phone = EncryptedTextField(_("nomor HP ahli waris"), blank=True)
+    heir_phone_index = BlindIndexField(source="heir_phone", purpose=PHONE_INDEX)
 
     # The assisted channel: a claim started by an officer for someone without a smartphone.
     created_by = models.ForeignKey(
@@ -327,7 +332,9 @@ class Claim(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["branch", "status", "submitted_at"], name="claim_branch_status_idx"),
-            models.Index(fields=["phone", "status"], name="claim_phone_status_idx"),
+            # Replies come from a number: the claims whose messages go to it.
+            models.Index(fields=["phone_index"], name="claim_phone_index_idx"),
+            models.Index(fields=["heir_phone_index"], name="claim_heir_phone_index_idx"),
             # Every claim of one person (the export; one open claim per NIK and programme).
             models.Index(fields=["nik_index", "programme"], name="claim_nik_index_idx"),
             # The managers' dashboard (reports/figures): each figure reads a date range, per branch
@@ -348,8 +355,9 @@ class Claim(models.Model):
 
     def save(self, *args, update_fields=None, **kwargs) -> None:
         # A blind index is computed from its field on save: saving the field saves it too.
-        if update_fields is not None and "nik" in update_fields:
-            update_fields = {*update_fields, "nik_index"}
+        if update_fields is not None:
+            update_fields = set(update_fields)
+            update_fields |= {f"{name}_index" for name in ("nik", "phone", "heir_phone") if name in update_fields}
         super().save(*args, update_fields=update_fields, **kwargs)
 
     @property

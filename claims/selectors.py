@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from core.fields import blind_index_of
 from core.staff import in_staff_scope
 
 from .access import session_claim_ids
@@ -146,5 +147,13 @@ def claims_with_nik(nik: str) -> QuerySet[Claim]:
     """Claims whose claimant NIK is this one, through its blind index (the NIK is encrypted).
 
     Every index key listed is looked up, so a claim is found while the index key is rotated."""
-    index = Claim._meta.get_field("nik_index").index
-    return Claim.objects.filter(nik_index__in=index.candidates(nik))
+    return Claim.objects.filter(nik_index__in=blind_index_of(Claim, "nik").index.candidates(nik))
+
+
+def contact_phone_q(phone: str, *, prefix: str = "") -> Q:
+    """Claims whose messages go to this number (Claim.contact_phone: the heir's, else the claimant's),
+    through the phone blind index; ``prefix`` is the path to the claim ("claim__")."""
+    candidates = blind_index_of(Claim, "phone").index.candidates(phone)
+    return Q(**{f"{prefix}heir_phone_index__in": candidates}) | Q(
+        **{f"{prefix}heir_phone_index": "", f"{prefix}phone_index__in": candidates}
+    )

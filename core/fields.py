@@ -71,8 +71,10 @@ class _EmptyOnlyExact(Exact):
 class BlindIndexField(models.CharField):
     """The HMAC of ``source``'s value under ``keys_setting``, kept in step on every save."""
 
-    def __init__(self, *args, source: str, keys_setting: str = "PERSONAL_DATA_INDEX_KEYS", **kwargs):
+    def __init__(self, *args, source: str, purpose: str = "", keys_setting: str = "PERSONAL_DATA_INDEX_KEYS", **kwargs):
         self.source = source
+        # Fields sharing a purpose share digests: a phone number is found in either of two fields.
+        self.purpose = purpose
         self.keys_setting = keys_setting
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("default", "")
@@ -83,6 +85,8 @@ class BlindIndexField(models.CharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
+        if self.purpose:
+            kwargs["purpose"] = self.purpose
         if self.keys_setting != "PERSONAL_DATA_INDEX_KEYS":
             kwargs["keys_setting"] = self.keys_setting
         for key, default in (("max_length", 64), ("default", ""), ("editable", False), ("blank", True)):
@@ -92,9 +96,17 @@ class BlindIndexField(models.CharField):
 
     @property
     def index(self) -> BlindIndex:
-        return BlindIndex(self.keys_setting, purpose=f"{self.model._meta.label_lower}.{self.source}")
+        return BlindIndex(self.keys_setting, purpose=self.purpose or f"{self.model._meta.label_lower}.{self.source}")
 
     def pre_save(self, model_instance, add):
         value = self.index.current(getattr(model_instance, self.source) or "")
         setattr(model_instance, self.attname, value)
         return value
+
+
+def blind_index_of(model, name: str) -> BlindIndexField:
+    """The blind index kept for the field ``name`` of ``model``."""
+    for field in model._meta.concrete_fields:
+        if isinstance(field, BlindIndexField) and field.source == name:
+            return field
+    raise FieldError(f"{model.__name__}.{name} has no blind index")

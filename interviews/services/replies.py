@@ -2,8 +2,9 @@
 
 import logging
 
-from django.db.models import Q
 from django.utils import timezone
+
+from claims.selectors import contact_phone_q
 
 from ..models import (
     ACTIVE_INTERVIEW_STATUSES,
@@ -37,7 +38,7 @@ def interview_reply_received(phone: str, text: str) -> bool:
         return False
     interview = (
         Interview.objects.filter(status__in=ACTIVE_INTERVIEW_STATUSES, starts_at__gt=timezone.now())
-        .filter(Q(claim__heir_phone=phone) | Q(claim__heir_phone="", claim__phone=phone))
+        .filter(contact_phone_q(phone, prefix="claim__"))
         .select_related("claim__branch", "claim__reason", "officer")
         .order_by("starts_at")
         .first()

@@ -25,7 +25,7 @@ CLAIM_RESUME_REMINDER_HOURS = env.int("CLAIM_RESUME_REMINDER_HOURS", default=24)
 CLAIM_RESUME_REMINDER_BATCH = env.int("CLAIM_RESUME_REMINDER_BATCH", default=200)
 # Claim tokens for the JSON API.
 CLAIM_TOKEN_MAX_AGE = env.int("CLAIM_TOKEN_MAX_AGE", default=30 * 24 * 3600)
-# Personal data at rest (core/crypto.py, core/fields.py): the NIK and heir NIK are Fernet
+# Personal data at rest (core/crypto.py, core/fields.py): the NIK, heir NIK and phones are Fernet
 # encrypted with PERSONAL_DATA_KEYS (the first key encrypts, every key listed opens) and found
 # through an HMAC under PERSONAL_DATA_INDEX_KEYS (the first key writes, every key is looked up);
 # `manage.py rotate_personal_data_keys` moves every row to the first keys. Empty: keys derived

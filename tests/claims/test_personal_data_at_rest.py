@@ -1,4 +1,5 @@
-"""The NIK and the heir NIK are encrypted at rest and found through a blind index (issue 15, point 8)."""
+"""The NIK, the heir NIK and the phone numbers are encrypted at rest and found through blind indexes
+(issue 15, point 8)."""
 
 import base64
 import datetime as dt
@@ -11,7 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from claims.models import Claim
-from claims.selectors import claims_with_nik
+from claims.selectors import claims_with_nik, contact_phone_q
 from core.crypto import KeyMissing
 from privacy.retention import claim_anonymise
 from tests.factories import VALID_NIK, make_claim
@@ -166,7 +167,7 @@ def test_anonymising_a_closed_claim_clears_its_index_too():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_data_migration_encrypts_existing_rows_and_back(seeded_catalogue):
-    before, after = [("claims", "0010_programme_payment_days")], [("claims", "0011_encrypt_nik")]
+    before, after = [("claims", "0010_programme_payment_days")], [("claims", "0011_encrypt_personal_data")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
@@ -181,6 +182,8 @@ def test_the_data_migration_encrypts_existing_rows_and_back(seeded_catalogue):
         ),
         nik=VALID_NIK,
         heir_nik=HEIR_NIK,
+        phone="+6281234567890",
+        heir_phone="+6285712345678",
         kpj_number="12345678901",
         full_name="Siti Aminah",
         date_of_birth=dt.date(1990, 5, 12),
@@ -193,10 +196,35 @@ def test_the_data_migration_encrypts_existing_rows_and_back(seeded_catalogue):
     assert VALID_NIK not in _raw(claim, "nik")
     assert HEIR_NIK not in _raw(claim, "heir_nik")
     assert [c.pk for c in claims_with_nik(VALID_NIK)] == [claim.pk]
+    assert "81234567890" not in _raw(claim, "phone")
+    assert Claim.objects.filter(contact_phone_q("+6285712345678")).get().pk == claim.pk
     migrated = Claim.objects.get(pk=claim.pk)
     assert (migrated.nik, migrated.heir_nik) == (VALID_NIK, HEIR_NIK)
+    assert (migrated.phone, migrated.heir_phone) == ("+6281234567890", "+6285712345678")
 
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     assert (_raw(claim, "nik"), _raw(claim, "heir_nik")) == (VALID_NIK, HEIR_NIK)
+    assert _raw(claim, "phone") == "+6281234567890"
     MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_messages_of_a_claim_are_found_by_their_number_through_the_phone_index():
+    own = make_claim(phone="+6281234567890")
+    heir = make_claim(programme="JKM", phone="+6281111111111", heir_phone="+6285712345678")
+
+    def found(phone: str) -> list[Claim]:
+        return list(Claim.objects.filter(contact_phone_q(phone)).order_by("pk"))
+
+    assert found("+6281234567890") == [own]
+    assert found("+6285712345678") == [heir]
+    # The worker who died no longer gets the messages of the heir's claim.
+    assert found("+6281111111111") == []
+    with pytest.raises(FieldError, match="blind index"):
+        list(Claim.objects.filter(phone="+6281234567890"))
+
+    heir.heir_phone = "+6285700000000"
+    heir.save(update_fields=["heir_phone"])
+    assert found("+6285700000000") == [heir]
+    assert found("+6285712345678") == []
