@@ -68,6 +68,8 @@ class FailureReason(models.TextChoices):
     REJECTED = "rejected", _("Ditolak penyedia")
     PROVIDER_UNAVAILABLE = "provider_unavailable", _("Penyedia tidak dapat dihubungi")
     STUCK = "stuck", _("Tidak ada jawaban penyedia")
+    # WhatsApp has not approved the message's template (notifications/catalogue): sent by SMS.
+    TEMPLATE_NOT_APPROVED = "template_not_approved", _("Template WhatsApp belum disetujui")
 
 
 # Reasons that say something about the number itself (not the provider's health).
@@ -86,6 +88,12 @@ class Message(models.Model):
     channel = models.CharField(max_length=10, choices=MessageChannel.choices)
     to = models.CharField(max_length=16)
     template = models.CharField(max_length=40)
+    # The catalogue variant it was written as (notifications/catalogue): the WhatsApp template.
+    template_variant = models.CharField(max_length=120, blank=True, default="", db_default="")
+    language = models.CharField(max_length=8, default="id", db_default="id")
+    # The template's parameter values as staff may see them: a code or a claim link redacted.
+    # The full values are in `sealed` with the full text.
+    parameters = models.JSONField(default=dict, blank=True, db_default={})
     # What staff may see: a code or a claim link in it is already redacted (notifications/sealing.py).
     body = models.TextField()
     # The body held a secret (a one-time code or a link that opens the claim).
@@ -167,3 +175,32 @@ class NumberHealth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone}: {'not working' if self.not_working else 'working'}"
+
+
+class TemplateReview(models.TextChoices):
+    APPROVED = "APPROVED", _("Disetujui")
+    PENDING = "PENDING", _("Menunggu tinjauan")
+    REJECTED = "REJECTED", _("Ditolak")
+    PAUSED = "PAUSED", _("Dijeda")
+    DISABLED = "DISABLED", _("Dinonaktifkan")
+
+
+class TemplateStatus(models.Model):
+    """WhatsApp's review of one template in one language, as the last sync or status webhook told.
+
+    No row: never registered, or never synced. Only an APPROVED row lets a WhatsApp message of
+    that template go; any other sends it by SMS (services/delivery.py).
+    """
+
+    name = models.CharField(max_length=512)
+    language = models.CharField(max_length=8)
+    status = models.CharField(max_length=10, choices=TemplateReview.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "language"]
+        constraints = [models.UniqueConstraint(fields=["name", "language"], name="template_status_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language}): {self.status}"

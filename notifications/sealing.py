@@ -15,10 +15,17 @@ cannot be derived again, and notifications imports no domain app that could rebu
 link. Why not in the task arguments: tasks take ids, never personal data, and a retry
 may run long after the request.
 
+What is sealed is a JSON object (seal_message): the full text (for SMS) and the full template
+parameters (for WhatsApp, notifications/catalogue): the row's `parameters` are the redacted
+ones, like its `body`.
+
 Development: the outbox and console providers deliver into the outbox itself, so once
 "sent" there the row shows the full text (a tester clicks the link). Production refuses
 those providers (lapakasik/settings/prod.py).
 """
+
+import json
+from dataclasses import dataclass
 
 from core.crypto import KeyMissing, Keyring
 
@@ -42,15 +49,6 @@ class Secret(str):
         return cls(path, shown=f"{head}/{HIDDEN}" + ("/" if path.endswith("/") else ""))
 
 
-def has_secrets(context: dict) -> bool:
-    return any(isinstance(value, Secret) for value in context.values())
-
-
-def shown_context(context: dict) -> dict:
-    """The context with every secret replaced by what staff may see."""
-    return {key: value.shown if isinstance(value, Secret) else value for key, value in context.items()}
-
-
 class SealBroken(Exception):
     """The sealed text cannot be opened (its key is no longer in NOTIFICATION_SEAL_KEYS)."""
 
@@ -67,3 +65,27 @@ def unseal(token: str) -> str:
         return _KEYS.decrypt(token)
     except KeyMissing as exc:
         raise SealBroken("sealed message text cannot be opened with NOTIFICATION_SEAL_KEYS") from exc
+
+
+@dataclass(frozen=True)
+class Sealed:
+    text: str
+    # None: sealed before messages carried template parameters (a plain text then).
+    parameters: dict[str, str] | None
+
+
+def seal_message(text: str, parameters: dict[str, str]) -> str:
+    return seal(json.dumps({"text": text, "parameters": parameters}, ensure_ascii=False))
+
+
+def unseal_message(token: str) -> Sealed:
+    """The full text and parameters of a message; a row sealed as plain text gives that text."""
+    opened = unseal(token)
+    try:
+        data = json.loads(opened)
+    except ValueError:
+        return Sealed(text=opened, parameters=None)
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        return Sealed(text=opened, parameters=None)
+    parameters = data.get("parameters")
+    return Sealed(text=data["text"], parameters=parameters if isinstance(parameters, dict) else None)

@@ -1,10 +1,31 @@
 """Reading a message as its claimant gets it, not as staff see it (notifications/sealing.py)."""
 
-from notifications.models import Message
-from notifications.sealing import unseal
+from notifications import catalogue
+from notifications.models import Message, TemplateReview, TemplateStatus
+from notifications.providers.whatsapp.templates import template_name
+from notifications.sealing import unseal_message
 
 
 def claimant_text(message: Message) -> str:
     """The full text handed to the provider: the sealed text while the message is undelivered."""
     message.refresh_from_db()
-    return unseal(message.sealed) if message.sealed else message.body
+    return unseal_message(message.sealed).text if message.sealed else message.body
+
+
+def claimant_parameters(message: Message) -> dict[str, str]:
+    """The full template parameters handed to WhatsApp while the message is undelivered."""
+    message.refresh_from_db()
+    if message.sealed:
+        return unseal_message(message.sealed).parameters or {}
+    return message.parameters
+
+
+def templates_approved(*, except_variants: tuple[str, ...] = ()) -> None:
+    """Every catalogue template approved by WhatsApp in both languages, as a sync would record."""
+    TemplateStatus.objects.all().delete()
+    TemplateStatus.objects.bulk_create(
+        TemplateStatus(name=template_name(variant.name), language=language, status=TemplateReview.APPROVED)
+        for variant in catalogue.variants()
+        for language in catalogue.LANGUAGES
+        if variant.name not in except_variants
+    )

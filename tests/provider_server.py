@@ -1,5 +1,12 @@
 """A local HTTP server that speaks the WhatsApp Cloud API, the Twilio Messages API and our SMS gateway.
 
+WhatsApp's side keeps the templates of a business account (POST / GET
+/<WABA_ID>/message_templates, paged like the Graph API), each with a review status; a
+template message names one of them and must fill its named body parameters and its buttons
+as the registered template has them, or is refused the way the Cloud API refuses it (132000,
+132001, 132012, 132015, 132018). The delivered text is the template's body with the values in,
+then each URL button's full address.
+
 It records every request, answers with provider ids, honours our idempotency key (the
 same key gets the same id and is delivered once), and can be told, per number, to
 answer 500, to time out (answer after the client gave up), or to say "not on WhatsApp"
@@ -12,6 +19,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -24,6 +32,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 APP_SECRET = "fake-whatsapp-app-secret"
 ACCESS_TOKEN = "fake-whatsapp-access-token"
 PHONE_NUMBER_ID = "109876543210"
+BUSINESS_ACCOUNT_ID = "102290129340398"
 TWILIO_SID = "AC00000000000000000000000000000000"
 TWILIO_TOKEN = "fake-twilio-auth-token"
 GATEWAY_SECRET = "fake-gateway-secret"
@@ -55,12 +64,60 @@ def whatsapp_reply_payload(from_number: str, text: str, wamid: str) -> dict:
     )
 
 
+def whatsapp_button_payload(from_number: str, payload: str, title: str, wamid: str, *, context_id: str = "") -> dict:
+    """A tapped quick-reply button of a template message."""
+    message = {"from": from_number, "id": wamid, "timestamp": str(int(time.time())), "type": "button"}
+    message["button"] = {"payload": payload, "text": title}
+    if context_id:
+        message["context"] = {"from": PHONE_NUMBER_ID, "id": context_id}
+    return _whatsapp_envelope(
+        {"contacts": [{"profile": {"name": "Peserta"}, "wa_id": from_number}], "messages": [message]}
+    )
+
+
+def whatsapp_interactive_payload(from_number: str, reply_id: str, title: str, wamid: str) -> dict:
+    """A tapped reply button of an interactive message."""
+    message = {"from": from_number, "id": wamid, "timestamp": str(int(time.time())), "type": "interactive"}
+    message["interactive"] = {"type": "button_reply", "button_reply": {"id": reply_id, "title": title}}
+    return _whatsapp_envelope(
+        {"contacts": [{"profile": {"name": "Peserta"}, "wa_id": from_number}], "messages": [message]}
+    )
+
+
+def whatsapp_template_status_payload(name: str, language: str, event: str, *, reason: str = "NONE") -> dict:
+    """WhatsApp's message_template_status_update webhook."""
+    value = {
+        "event": event,
+        "message_template_id": 594425479261596,
+        "message_template_name": name,
+        "message_template_language": language,
+        "reason": reason,
+    }
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": BUSINESS_ACCOUNT_ID,
+                "time": int(time.time()),
+                "changes": [{"field": "message_template_status_update", "value": value}],
+            }
+        ],
+    }
+
+
 def _whatsapp_envelope(value: dict) -> dict:
     value = {"messaging_product": "whatsapp", "metadata": {"phone_number_id": PHONE_NUMBER_ID}, **value}
     return {
         "object": "whatsapp_business_account",
         "entry": [{"id": "WABA1", "changes": [{"field": "messages", "value": value}]}],
     }
+
+
+AUTH_BODIES = {
+    "id": "*{{1}}* adalah kode verifikasi Anda.",
+    "en": "*{{1}}* is your verification code.",
+}
+NAMED = re.compile(r"\{\{([a-z0-9_]+)\}\}")
 
 
 @dataclass
@@ -84,6 +141,12 @@ class ProviderState:
     plans: dict = field(default_factory=lambda: defaultdict(list))
     always: dict = field(default_factory=dict)
     timeout_sleep: float = 1.0
+    # (name, language) -> the registration body WhatsApp was given, plus "status" and "id".
+    templates: dict = field(default_factory=dict)
+    # The status a template gets when registered (WhatsApp's review answers later).
+    review: str = "APPROVED"
+    # The most templates one GET of message_templates answers, whatever limit is asked.
+    page_size: int = 100
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -131,6 +194,23 @@ class ProviderServer:
             self.state.plans.clear()
             self.state.always.clear()
             self.state.timeout_sleep = 1.0
+            self.state.templates.clear()
+            self.state.review = "APPROVED"
+            self.state.page_size = 100
+
+    def register_templates(self, bodies, *, status: str = "APPROVED") -> None:
+        """Templates registered (as POST /<WABA_ID>/message_templates would) with a review status."""
+        with self.state.lock:
+            for body in bodies:
+                self.state.templates[(body["name"], body["language"])] = {
+                    **body,
+                    "status": status,
+                    "id": str(next(self._ids)),
+                }
+
+    def set_template_status(self, name: str, language: str, status: str) -> None:
+        with self.state.lock:
+            self.state.templates[(name, language)]["status"] = status
 
     # Behaviour -------------------------------------------------------------------------
     def plan(self, number: str, *outcomes: str) -> None:
@@ -223,6 +303,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if parts.path.endswith(f"/{PHONE_NUMBER_ID}/messages"):
             self._whatsapp(body)
+        elif parts.path.endswith(f"/{BUSINESS_ACCOUNT_ID}/message_templates"):
+            self._message_templates(self.command, dict(parse_qsl(parts.query)), body)
         elif parts.path == f"/2010-04-01/Accounts/{TWILIO_SID}/Messages.json":
             self._twilio(dict(parse_qsl(body.decode())))
         elif parts.path == "/gw/send":
@@ -284,8 +366,11 @@ class _Handler(BaseHTTPRequestHandler):
                     }
                 },
             )
-        params = payload["template"]["components"][0]["parameters"]
-        provider_id = self._deliver("whatsapp", number, params[0]["text"], key, "wamid.FAKE")
+        text, error = self._template_text(payload.get("template") or {})
+        if error:
+            code, message = error
+            return self._answer(400, {"error": {"message": message, "type": "OAuthException", "code": code}})
+        provider_id = self._deliver("whatsapp", number, text, key, "wamid.FAKE")
         if outcome == "timeout":
             self._sleep_past_timeout()
         self._answer(
@@ -296,6 +381,96 @@ class _Handler(BaseHTTPRequestHandler):
                 "messages": [{"id": provider_id}],
             },
         )
+
+    def _template_text(self, sent: dict) -> tuple[str, tuple[int, str] | None]:
+        """The text a phone shows for a template message, or the Cloud API's refusal."""
+        language = (sent.get("language") or {}).get("code", "")
+        with self.state.lock:
+            template = self.state.templates.get((sent.get("name"), language))
+        if template is None:
+            return "", (132001, "(#132001) Template name does not exist in the translation")
+        if template["status"] != "APPROVED":
+            return "", (132015, f"(#132015) Template is {template['status'].lower()}")
+        registered = {component["type"]: component for component in template["components"]}
+        given = sent.get("components") or []
+        body_values = next((c.get("parameters") for c in given if c.get("type") == "body"), [])
+        for value in body_values:
+            text = value.get("text", "")
+            if not text or "\n" in text or "\t" in text or "     " in text:
+                return "", (132018, "(#132018) There was an issue with the parameters in your template.")
+        if template["category"] == "AUTHENTICATION":
+            code = body_values[0]["text"] if body_values else ""
+            body = AUTH_BODIES[language].replace("{{1}}", code)
+            buttons = [c for c in given if c.get("type") == "button"]
+            if not code or len(buttons) != 1 or buttons[0].get("parameters", [{}])[0].get("text") != code:
+                return "", (132000, "(#132000) Number of parameters does not match the expected number of params")
+            return body, None
+        body = registered["BODY"]["text"]
+        expected = NAMED.findall(body)
+        values = {value.get("parameter_name"): value.get("text", "") for value in body_values}
+        if sorted(values) != sorted(set(expected)) or len(body_values) != len(set(expected)):
+            return "", (132000, "(#132000) Number of parameters does not match the expected number of params")
+        text = NAMED.sub(lambda match: values[match.group(1)], body)
+        buttons = registered.get("BUTTONS", {}).get("buttons", [])
+        sent_buttons = {int(c.get("index", -1)): c for c in given if c.get("type") == "button"}
+        if sorted(sent_buttons) != list(range(len(buttons))):
+            return "", (132012, "(#132012) Parameter format does not match format in the created template")
+        for index, button in enumerate(buttons):
+            component = sent_buttons[index]
+            value = (component.get("parameters") or [{}])[0]
+            if button["type"] == "QUICK_REPLY":
+                if component.get("sub_type") != "quick_reply" or not value.get("payload"):
+                    return "", (132012, "(#132012) Parameter format does not match format in the created template")
+            elif button["type"] == "URL":
+                if component.get("sub_type") != "url" or not value.get("text"):
+                    return "", (132012, "(#132012) Parameter format does not match format in the created template")
+                text += "\n" + button["url"].replace("{{1}}", value["text"])
+        return text, None
+
+    def _message_templates(self, method: str, query: dict, body: bytes):
+        if self.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
+            return self._answer(
+                401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}
+            )
+        if method == "POST":
+            registration = json.loads(body or b"{}")
+            with self.state.lock:
+                self.state.requests.append({"api": "whatsapp_templates", "json": registration})
+            self_status = self.state.review
+            template_id = str(next(self.ids))
+            with self.state.lock:
+                self.state.templates[(registration["name"], registration["language"])] = {
+                    **registration,
+                    "status": self_status,
+                    "id": template_id,
+                }
+            return self._answer(200, {"id": template_id, "status": self_status, "category": registration["category"]})
+        limit = min(int(query.get("limit", 25)), self.state.page_size)
+        start = int(query.get("after", 0))
+        with self.state.lock:
+            self.state.requests.append({"api": "whatsapp_templates", "query": query})
+            rows = sorted(self.state.templates.values(), key=lambda row: (row["name"], row["language"]))
+        page = rows[start : start + limit]
+        answer: dict = {
+            "data": [
+                {
+                    "name": row["name"],
+                    "language": row["language"],
+                    "status": row["status"],
+                    "category": row["category"],
+                    "id": row["id"],
+                    **({"rejected_reason": "INVALID_FORMAT"} if row["status"] == "REJECTED" else {}),
+                }
+                for row in page
+            ],
+            "paging": {"cursors": {"before": str(start), "after": str(start + len(page))}},
+        }
+        if start + limit < len(rows):
+            following = {**query, "after": str(start + limit)}  # as the Graph API: the cursor
+            answer["paging"]["next"] = (
+                f"http://{self.headers.get('Host')}{urlsplit(self.path).path}?{urlencode(following)}"
+            )
+        return self._answer(200, answer)
 
     def _twilio(self, form: dict):
         expected = "Basic " + base64.b64encode(f"{TWILIO_SID}:{TWILIO_TOKEN}".encode()).decode()
@@ -348,6 +523,7 @@ def use_provider(settings, server: ProviderServer) -> None:
     settings.WHATSAPP_API_BASE = server.url
     settings.WHATSAPP_API_VERSION = "v23.0"
     settings.WHATSAPP_PHONE_NUMBER_ID = PHONE_NUMBER_ID
+    settings.WHATSAPP_BUSINESS_ACCOUNT_ID = BUSINESS_ACCOUNT_ID
     settings.WHATSAPP_ACCESS_TOKEN = ACCESS_TOKEN
     settings.WHATSAPP_APP_SECRET = APP_SECRET
     settings.WHATSAPP_VERIFY_TOKEN = "fake-verify-token"

@@ -39,8 +39,10 @@ WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID", default="")
 WHATSAPP_ACCESS_TOKEN = env("WHATSAPP_ACCESS_TOKEN", default="")
 WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET", default="")
 WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN", default="")
-WHATSAPP_TEMPLATE_LANGUAGE = env("WHATSAPP_TEMPLATE_LANGUAGE", default="id")
-# Approved template per message template ("claim_cancelled=lapakasik_batal,…"); otherwise prefix + key.
+# The WhatsApp Business Account owning the templates: `whatsapp_templates sync` reads their review.
+WHATSAPP_BUSINESS_ACCOUNT_ID = env("WHATSAPP_BUSINESS_ACCOUNT_ID", default="")
+# Each message goes as a template of notifications/catalogue in the claimant's language (id/en),
+# named prefix + variant, or as mapped here ("claim_cancelled=lapakasik_batal_v2,…").
 WHATSAPP_TEMPLATE_NAMES = env.dict("WHATSAPP_TEMPLATE_NAMES", default={})
 WHATSAPP_TEMPLATE_PREFIX = env("WHATSAPP_TEMPLATE_PREFIX", default="lapakasik_")
 TWILIO_API_BASE = env("TWILIO_API_BASE", default="https://api.twilio.com")

@@ -4,6 +4,16 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class TemplateMessage:
+    """A message as a template (notifications/catalogue): the variant's name, the language,
+    and the full parameter values (secrets included: for the provider call only)."""
+
+    variant: str
+    language: str
+    parameters: dict[str, str]
+
+
+@dataclass(frozen=True)
 class SendResult:
     provider_message_id: str
 
@@ -27,6 +37,16 @@ class TemporaryFailure(Exception):
 class BaseBackend:
     # A backend that really hands messages to someone keeps no secret (a code) after sending.
     keeps_sensitive_bodies = False
+    # A backend that sends approved templates (WhatsApp) is called with send_template, and
+    # one that needs them approved makes delivery check TemplateStatus first.
+    sends_templates = False
+    needs_approved_templates = False
+
+    def template_name(self, variant: str) -> str:
+        return variant
+
+    def send_template(self, *, to: str, template: TemplateMessage, idempotency_key: str) -> SendResult:
+        raise NotImplementedError
 
     def send(self, *, to: str, body: str, template: str, idempotency_key: str) -> SendResult:
         raise NotImplementedError

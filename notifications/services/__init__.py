@@ -19,6 +19,7 @@ from .sending import (
     message_send,
     messages_send,
 )
+from .templates import template_status_record, template_statuses_approved
 from .transitions import MessageTransitionNotAllowed, message_transition, messages_transition
 
 __all__ = [
@@ -38,4 +39,6 @@ __all__ = [
     "messages_transition",
     "messages_unpublished",
     "number_health_set",
+    "template_status_record",
+    "template_statuses_approved",
 ]

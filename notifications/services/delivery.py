@@ -21,10 +21,11 @@ from ..models import (
     MessageStatus,
     NumberHealth,
 )
-from ..providers.base import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
+from ..providers.base import BaseBackend, PermanentFailure, SendResult, TemplateMessage, TemporaryFailure
 from ..registry import backend_for
-from ..sealing import SealBroken, unseal
+from ..sealing import SealBroken, Sealed, unseal_message
 from .sending import _deliver_on_commit
+from .templates import template_statuses_approved
 from .transitions import message_transition, messages_transition
 
 logger = logging.getLogger(__name__)
@@ -47,8 +48,8 @@ def message_deliver(*, message_id: int) -> Message | None:
     if not claimed:
         return None
     message = Message.objects.get(pk=message_id)
-    if _held([message]):
-        return message
+    if _held([message]) or _not_approved([message]):
+        return Message.objects.get(pk=message_id)
     return _hand_to_provider(message)
 
 
@@ -78,6 +79,8 @@ def messages_deliver(*, message_ids: list[int]) -> list[int]:
     messages = list(Message.objects.filter(pk__in=claimed))
     held = _held(messages)
     messages = [message for message in messages if message.pk not in held]
+    not_approved = _not_approved(messages)
+    messages = [message for message in messages if message.pk not in not_approved]
     retry = []
     for sent in _send_side_by_side(messages):
         try:
@@ -97,29 +100,49 @@ def _pool(size: int) -> ThreadPoolExecutor:
 Sent = tuple[Message, str, BaseBackend, SendResult | TemporaryFailure | PermanentFailure]
 
 
-def _full_text(message: Message) -> str:
-    """What the provider gets: the stored body, or for a message holding a secret the sealed
-    full text (the stored body has the secret redacted, notifications/sealing.py)."""
+def _full_content(message: Message) -> Sealed:
+    """What the provider gets: the stored body and parameters, or for a message holding a
+    secret the sealed full ones (the stored ones have the secret redacted, notifications/sealing.py)."""
     if not message.sensitive:
-        return message.body
+        return Sealed(text=message.body, parameters=message.parameters)
     if not message.sealed:
         raise PermanentFailure("the sealed text is gone: the claimant asks for a new code or link")
     try:
-        return unseal(message.sealed)
+        return unseal_message(message.sealed)
     except SealBroken as exc:
         raise PermanentFailure(str(exc)) from exc
 
 
+def _full_text(message: Message) -> str:
+    return _full_content(message).text
+
+
 def _send_one(message: Message) -> Sent:
-    """Call the provider for one claimed row; the answer, or the failure, is returned, not raised."""
+    """Call the provider for one claimed row; the answer, or the failure, is returned, not raised.
+
+    A backend that sends templates (WhatsApp) gets the catalogue variant and its full
+    parameters; the others get the text.
+    """
     name, backend = backend_for(message.channel)
     try:
-        result = backend.send(
-            to=message.to,
-            body=_full_text(message),
-            template=message.template,
-            idempotency_key=message.idempotency_key,
-        )
+        content = _full_content(message)
+        if backend.sends_templates:
+            if not message.template_variant or content.parameters is None:
+                raise PermanentFailure("written before the template catalogue: no template to send")
+            result = backend.send_template(
+                to=message.to,
+                template=TemplateMessage(
+                    variant=message.template_variant, language=message.language, parameters=content.parameters
+                ),
+                idempotency_key=message.idempotency_key,
+            )
+        else:
+            result = backend.send(
+                to=message.to,
+                body=content.text,
+                template=message.template,
+                idempotency_key=message.idempotency_key,
+            )
     except (TemporaryFailure, PermanentFailure) as exc:
         return message, name, backend, exc
     except Exception as exc:  # a backend bug must not leave the rest of a batch "sending"
@@ -162,6 +185,36 @@ def _held(messages: list[Message]) -> set[int]:
             message_transition(message=message, to=MessageStatus.SKIPPED, error=holds[message.claim_id])
             skipped.add(message.pk)
     return skipped
+
+
+def _not_approved(messages: list[Message]) -> set[int]:
+    """Claimed rows whose WhatsApp template WhatsApp has not approved (TemplateStatus): failed
+    with that reason, so the one SMS copy of message_fail goes instead. Returns their ids.
+
+    Only a backend that needs approved templates asks (the real WhatsApp one): the outbox
+    and console providers of development treat every template as approved. Checked here,
+    before the provider threads, which never touch the database.
+    """
+    candidates = [message for message in messages if message.channel == MessageChannel.WHATSAPP]
+    if not candidates:
+        return set()
+    _name, backend = backend_for(MessageChannel.WHATSAPP)
+    if not backend.needs_approved_templates:
+        return set()
+    wanted = {(backend.template_name(message.template_variant), message.language) for message in candidates}
+    approved = template_statuses_approved(wanted)
+    failed = set()
+    for message in candidates:
+        key = (backend.template_name(message.template_variant), message.language)
+        if message.template_variant and key not in approved:
+            logger.info("message %s: template %s (%s) not approved: by SMS", message.pk, *key)
+            message_fail(
+                message_id=message.pk,
+                reason=FailureReason.TEMPLATE_NOT_APPROVED,
+                error=f"WhatsApp template {key[0]} ({key[1]}) not approved",
+            )
+            failed.add(message.pk)
+    return failed
 
 
 def _give_back(message: Message) -> None:
@@ -251,6 +304,9 @@ def _fallback_to_sms(message: Message, *, sealed: str) -> Message | None:
                 channel=MessageChannel.SMS,
                 to=message.to,
                 template=message.template,
+                template_variant=message.template_variant,
+                language=message.language,
+                parameters=message.parameters,
                 body=message.body,
                 sensitive=message.sensitive,
                 sealed=sealed,

@@ -6,15 +6,13 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models, transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from core.queue import publish
 
-from .. import tasks
+from .. import catalogue, tasks
 from ..holds import held_claims
 from ..models import Message, MessageStatus
-from ..sealing import has_secrets, seal, shown_context
+from ..sealing import seal_message
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +24,10 @@ RECONCILE = "the reconcile sweep"
 class Outgoing:
     """One message to write: what message_send takes, as a value (for messages_send).
 
-    A code or a link that opens the claim goes in ``context`` as a notifications.sealing.Secret:
-    the stored body shows its redacted form, and only the provider gets the value.
+    ``template`` names a kind of notifications/catalogue; ``context`` gives its parameters and
+    chooses its variant. A code or a link that opens the claim goes in ``context`` as a
+    notifications.sealing.Secret: the stored body and parameters show its redacted form, and
+    only the provider gets the value.
     """
 
     to: str
@@ -83,19 +83,23 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
     for item in outgoing:
         hold = held.get(item.claim.pk, "") if item.claim is not None else ""
         skipped = bool(hold)
-        full = _render(item, item.context)
-        # Sensitive: a secret the template really prints (not one merely in the context).
-        body = _render(item, shown_context(item.context)) if has_secrets(item.context) else full
-        sensitive = body != full
+        filled = catalogue.fill(item.template, _context(item))
+        full = filled.sms(item.language, full=True)
+        # Sensitive: a secret the message really carries (not one merely in the context).
+        body = filled.sms(item.language, full=False)
+        sensitive = body != full or filled.shown != filled.full
         rows.append(
             Message(
                 claim_id=item.claim.pk if item.claim is not None else None,
                 channel=item.channel or settings.NOTIFICATION_DEFAULT_CHANNEL,
                 to=item.to,
                 template=item.template,
+                template_variant=filled.variant.name,
+                language=item.language,
+                parameters=filled.shown,
                 body=body,
                 sensitive=sensitive,
-                sealed=seal(full) if sensitive and not skipped else "",
+                sealed=seal_message(full, filled.full) if sensitive and not skipped else "",
                 status=MessageStatus.SKIPPED if skipped else MessageStatus.QUEUED,
                 error=hold,
             )
@@ -111,12 +115,8 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
     return messages
 
 
-def _render(item: Outgoing, context: dict) -> str:
-    with translation.override(item.language):
-        return render_to_string(
-            f"notifications/messages/{item.template}.txt",
-            {**context, "call_centre": settings.CALL_CENTRE_NUMBER, "base_url": settings.PUBLIC_BASE_URL},
-        ).strip()
+def _context(item: Outgoing) -> dict:
+    return {"call_centre": settings.CALL_CENTRE_NUMBER, **item.context}
 
 
 def _deliver_on_commit(*message_ids: int) -> None:

@@ -24,6 +24,7 @@ from celery import current_app
 from interviews.models import ReminderStatus
 from interviews.tasks import reminders_send_due_task
 from notifications.models import Message, MessageStatus
+from notifications.providers.whatsapp.templates import registrations
 from notifications.tasks import messages_reconcile_stuck_task
 from tests.interviews.test_worker_reminders import (
     SENT_TIMEOUT,
@@ -34,6 +35,7 @@ from tests.interviews.test_worker_reminders import (
     requests_per_key,
     wait_sent,
 )
+from tests.messages import templates_approved
 from tests.provider_server import ProviderServer
 from tests.worker import WorkerProcess, wait_for
 
@@ -55,6 +57,8 @@ def _eager():
 @pytest.fixture
 def provider():
     server = ProviderServer().start()
+    server.register_templates(registrations())
+    templates_approved()
     yield server
     server.stop()
 

@@ -1,13 +1,23 @@
 """WhatsApp replies to interview messages, through the provider webhook's dispatch."""
 
 import datetime as dt
+import json
 
 import pytest
+from django.urls import reverse
 
 from interviews.models import InterviewStatus
 from interviews.services import interview_reply_received
+from notifications import catalogue
 from notifications.models import Message
+from notifications.providers.whatsapp.templates import components
 from notifications.services import inbound_reply_receive
+from tests.provider_server import (
+    APP_SECRET,
+    sign_whatsapp,
+    whatsapp_button_payload,
+    whatsapp_interactive_payload,
+)
 
 from .conftest import MONDAY, book, local, travel
 
@@ -76,3 +86,66 @@ def test_the_interview_handler_tells_its_own_words_from_others_without_a_query(b
     _, claim, _ = booked
     with django_assert_num_queries(0):
         assert interview_reply_received(claim.contact_phone, "siapa ini?") is False
+
+
+# --- the buttons of the WhatsApp templates ---------------------------------------------
+
+
+def _quick_reply_payload(message: Message, title: str) -> str:
+    """The payload the booking message's button titled ``title`` carries, as WhatsApp was told."""
+    variant = catalogue.variant(message.template_variant)
+    buttons = [c for c in components(variant, "id", message.parameters) if c.get("sub_type") == "quick_reply"]
+    titles = [reply.text for reply in variant.replies]
+    return buttons[titles.index(title)]["parameters"][0]["payload"]
+
+
+def _post_signed(client, payload: dict) -> int:
+    body = json.dumps(payload).encode()
+    return client.post(
+        reverse("webhooks:whatsapp"),
+        body,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=sign_whatsapp(body),
+    ).status_code
+
+
+@pytest.fixture
+def whatsapp_secret(settings):
+    settings.WHATSAPP_APP_SECRET = APP_SECRET
+
+
+def test_tapping_ya_saya_bisa_on_the_booking_message_confirms_the_interview(booked, client, whatsapp_secret):
+    branch, claim, interview = booked
+    message = Message.objects.get(claim=claim, template="interview_booked")
+    payload = _quick_reply_payload(message, "Ya, saya bisa")
+    with travel(local(branch, MONDAY, 9)):
+        status = _post_signed(
+            client, whatsapp_button_payload(claim.contact_phone[1:], payload, "Ya, saya bisa", "wamid.btn1")
+        )
+    assert status == 200
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.CONFIRMED
+
+
+def test_tapping_ganti_jadwal_sends_the_link_to_choose_another_slot(booked, client, whatsapp_secret):
+    branch, claim, interview = booked
+    message = Message.objects.get(claim=claim, template="interview_booked")
+    payload = _quick_reply_payload(message, "Ganti jadwal")
+    with travel(local(branch, MONDAY, 9)):
+        _post_signed(client, whatsapp_button_payload(claim.contact_phone[1:], payload, "Ganti jadwal", "wamid.btn2"))
+    assert Message.objects.filter(claim=claim, template="interview_reschedule_link").count() == 1
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.BOOKED
+
+
+@pytest.mark.parametrize(("reply_id", "confirmed"), [("1", True), ("2", False)])
+def test_an_interactive_button_reply_means_what_typing_its_id_means(
+    booked, client, whatsapp_secret, reply_id, confirmed
+):
+    branch, claim, interview = booked
+    with travel(local(branch, MONDAY, 9)):
+        _post_signed(client, whatsapp_interactive_payload(claim.contact_phone[1:], reply_id, "Pilih", "wamid.ia1"))
+    interview.refresh_from_db()
+    assert (interview.status == InterviewStatus.CONFIRMED) is confirmed
+    moved = Message.objects.filter(claim=claim, template="interview_reschedule_link").exists()
+    assert moved is not confirmed

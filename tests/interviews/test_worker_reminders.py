@@ -36,11 +36,12 @@ from interviews.selectors import free_slots, interview_token
 from interviews.tasks import reminders_send_due_task
 from lapakasik.celery import app as celery_app
 from notifications.models import Message, MessageStatus
-from notifications.providers.whatsapp.backend import body_parameter
+from notifications.providers.whatsapp.templates import registrations
 from notifications.sealing import HIDDEN
 from notifications.tasks import message_deliver_task, messages_reconcile_stuck_task
 from tests.console.conftest import make_submitted_claim
 from tests.factories import BranchFactory, StaffFactory
+from tests.messages import templates_approved
 from tests.provider_server import (
     ACCESS_TOKEN,
     PHONE_NUMBER_ID,
@@ -54,6 +55,7 @@ from .conftest import BRANCH_NUMBER, book
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_catalogue")]
 
+# Every variant of it: with and without the branch's number.
 REMINDER_TEMPLATE = "lapakasik_interview_reminder"
 PLAN = [50, 30, 15]
 SENT_TIMEOUT = 30
@@ -75,6 +77,8 @@ def provider_server():
 @pytest.fixture
 def provider(provider_server, broker):
     provider_server.reset()
+    provider_server.register_templates(registrations())
+    templates_approved()
     purge_broker()
     return provider_server
 
@@ -161,7 +165,9 @@ def _reminder(interview: Interview, offset: int) -> Reminder:
 
 
 def reminder_requests(server: ProviderServer) -> list[dict]:
-    return [r["json"] for r in server.requests_to("whatsapp") if r["json"]["template"]["name"] == REMINDER_TEMPLATE]
+    return [
+        r["json"] for r in server.requests_to("whatsapp") if r["json"]["template"]["name"].startswith(REMINDER_TEMPLATE)
+    ]
 
 
 def requests_per_key(server: ProviderServer) -> Counter:
@@ -194,7 +200,8 @@ def assert_recorded_once(server: ProviderServer, reminders: list[Reminder]) -> N
         token = interview_token(reminder.interview)
         assert f"/wawancara/{token}/" in delivery.text
         assert token not in message.body, "staff never see the claimant's interview link"
-        assert delivery.text.replace(token, HIDDEN) == body_parameter(message.body)
+        assert message.parameters["link_path"] == f"/wawancara/{HIDDEN}/"
+        assert f"klaim {message.parameters['reference']}." in delivery.text
         assert message.template == "interview_reminder"
         assert message.claim_id == reminder.interview.claim_id
 

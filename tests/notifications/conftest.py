@@ -1,7 +1,9 @@
 import pytest
 
+from notifications.providers.whatsapp.templates import registrations
 from notifications.registry import _backend
 from notifications.tasks import message_deliver_task
+from tests.messages import templates_approved
 from tests.provider_server import ProviderServer, use_provider
 
 
@@ -13,10 +15,13 @@ def provider_server():
 
 
 @pytest.fixture
-def provider(provider_server, settings):
-    """The fake WhatsApp/Twilio/gateway server, emptied, with every provider setting pointing at it."""
+def provider(provider_server, settings, db):
+    """The fake WhatsApp/Twilio/gateway server, emptied, with every provider setting pointing at
+    it, and every catalogue template approved by WhatsApp."""
+    templates_approved()
     provider_server.reset()
     use_provider(settings, provider_server)
+    provider_server.register_templates(registrations())
     settings.NOTIFICATION_MAX_RETRIES = 2
     _backend.cache_clear()
     # Eager tasks that propagate errors raise celery's Retry instead of running the retry;

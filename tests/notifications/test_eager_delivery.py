@@ -7,9 +7,11 @@ from django.urls import reverse
 
 from claims.services.resume import LINK_TEMPLATE
 from notifications.models import Message, MessageStatus
+from notifications.providers.whatsapp.templates import registrations
 from notifications.registry import _backend
 from notifications.tasks import message_deliver_task
 from tests.factories import make_claim, open_claim_in
+from tests.messages import templates_approved
 from tests.provider_server import use_provider
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,6 +23,8 @@ def eager_provider(provider_server, settings, seeded_catalogue):
     (the `provider` fixture turns propagation off to run retries in line)."""
     provider_server.reset()
     use_provider(settings, provider_server)
+    provider_server.register_templates(registrations())
+    templates_approved()
     _backend.cache_clear()
     conf = message_deliver_task.app.conf
     assert conf.task_always_eager

@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from functools import partial
 
 import pytest
 import time_machine
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from notifications import services, tasks
 from notifications.models import FailureReason, Message, MessageChannel, MessageStatus
-from notifications.providers.base import PermanentFailure, TemporaryFailure
+from notifications.providers.base import PermanentFailure, TemplateMessage, TemporaryFailure
 from notifications.providers.gateway.backend import HttpSmsGatewayBackend
 from notifications.providers.http import request
 from notifications.providers.twilio.backend import TwilioSmsBackend
@@ -31,29 +32,55 @@ def _send(capture, *, to=PHONE, channel=None) -> Message:
     return message
 
 
+# A message as delivery hands it to a template backend: the catalogue variant, full values.
+CANCELLED = TemplateMessage(
+    variant="claim_cancelled_at_request",
+    language="id",
+    parameters={"reference": "LA-7K3M-Q9XP", "call_centre": "175", "link_path": "/klaim/LA-7K3M-Q9XP/t0k3n/"},
+)
+
+
+def _whatsapp_send(key: str = "1") -> object:
+    return WhatsAppCloudBackend().send_template(to=PHONE, template=CANCELLED, idempotency_key=key)
+
+
 def test_whatsapp_backend_sends_an_approved_template_carrying_our_key(provider):
-    result = WhatsAppCloudBackend().send(
-        to=PHONE, body="Klaim dibatalkan.\nTerima kasih.", template="claim_cancelled", idempotency_key="42"
-    )
+    result = _whatsapp_send("42")
     request = provider.requests_to("whatsapp")[0]
     assert request["headers"]["Authorization"] == f"Bearer {ACCESS_TOKEN}"
-    sent = request["json"]
-    assert sent["messaging_product"] == "whatsapp"
-    assert sent["type"] == "template"
-    assert sent["to"] == PHONE.lstrip("+")
-    assert sent["template"]["name"] == "lapakasik_claim_cancelled"
-    assert sent["template"]["language"] == {"code": "id"}
-    # Template parameters may hold no newline.
-    assert sent["template"]["components"][0]["parameters"] == [
-        {"type": "text", "text": "Klaim dibatalkan. · Terima kasih."}
-    ]
-    assert sent["biz_opaque_callback_data"] == "42"
+    assert request["json"] == {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": PHONE.lstrip("+"),
+        "type": "template",
+        "template": {
+            "name": "lapakasik_claim_cancelled_at_request",
+            "language": {"code": "id"},
+            "components": [
+                {
+                    "type": "body",
+                    "parameters": [
+                        {"type": "text", "parameter_name": "reference", "text": "LA-7K3M-Q9XP"},
+                        {"type": "text", "parameter_name": "call_centre", "text": "175"},
+                    ],
+                },
+                {
+                    "type": "button",
+                    "sub_type": "url",
+                    "index": "0",
+                    "parameters": [{"type": "text", "text": "klaim/LA-7K3M-Q9XP/t0k3n/"}],
+                },
+            ],
+        },
+        "biz_opaque_callback_data": "42",
+    }
     assert result.provider_message_id.startswith("wamid.")
 
 
 def test_whatsapp_template_name_comes_from_the_mapping_when_set(provider, settings):
-    settings.WHATSAPP_TEMPLATE_NAMES = {"claim_cancelled": "pembatalan_klaim_v2"}
-    WhatsAppCloudBackend().send(to=PHONE, body="x", template="claim_cancelled", idempotency_key="1")
+    settings.WHATSAPP_TEMPLATE_NAMES = {"claim_cancelled_at_request": "pembatalan_klaim_v2"}
+    with pytest.raises(PermanentFailure):  # the stand-in knows no template of that name
+        _whatsapp_send()
     assert provider.requests_to("whatsapp")[0]["json"]["template"]["name"] == "pembatalan_klaim_v2"
 
 
@@ -98,8 +125,12 @@ def test_gateway_backend_by_post_sends_the_fields_as_a_form(provider, settings):
 )
 def test_backends_sort_provider_errors_into_retry_or_give_up(provider, backend, outcome, raised, reason):
     provider.plan(PHONE, outcome)
+    if backend is WhatsAppCloudBackend:
+        send = _whatsapp_send
+    else:
+        send = partial(backend().send, to=PHONE, body="x", template="claim_cancelled", idempotency_key="1")
     with pytest.raises(raised) as caught:
-        backend().send(to=PHONE, body="x", template="claim_cancelled", idempotency_key="1")
+        send()
     if reason:
         assert caught.value.reason == reason
 
@@ -107,7 +138,7 @@ def test_backends_sort_provider_errors_into_retry_or_give_up(provider, backend, 
 def test_unreachable_provider_is_a_temporary_failure(provider, settings):
     settings.WHATSAPP_API_BASE = "http://127.0.0.1:9"  # discard port: nothing listens
     with pytest.raises(TemporaryFailure):
-        WhatsAppCloudBackend().send(to=PHONE, body="x", template="claim_cancelled", idempotency_key="1")
+        _whatsapp_send()
 
 
 def test_whatsapp_5xx_is_retried_then_sent_once(provider, django_capture_on_commit_callbacks):
@@ -185,6 +216,18 @@ def test_retry_countdown_backs_off_with_jitter(settings):
     assert max(tasks.retry_countdown(20) for _ in range(50)) <= 600
 
 
+def _written(channel: str) -> Message:
+    """A row as message_send writes it (no secret in it), not yet handed to a task."""
+    return Message.objects.create(
+        channel=channel,
+        to=PHONE,
+        template="claim_cancelled",
+        template_variant=CANCELLED.variant,
+        parameters=CANCELLED.parameters,
+        body="Halo",
+    )
+
+
 def _crash_after_the_provider_call(monkeypatch):
     """The worker dies after the provider answered, before the id is written."""
 
@@ -198,7 +241,7 @@ def _crash_after_the_provider_call(monkeypatch):
 def test_worker_killed_between_provider_call_and_write_is_reconciled_with_one_delivery(
     provider, monkeypatch, channel, django_capture_on_commit_callbacks, settings
 ):
-    message = Message.objects.create(channel=channel, to=PHONE, template="claim_cancelled", body="Halo")
+    message = _written(channel)
     with monkeypatch.context() as patch:
         _crash_after_the_provider_call(patch)
         with pytest.raises(SystemExit):
@@ -223,7 +266,7 @@ def test_worker_killed_between_provider_call_and_write_is_reconciled_with_one_de
 
 
 def test_status_webhook_with_our_key_settles_a_crashed_send_without_a_resend(provider, client, monkeypatch, settings):
-    message = Message.objects.create(channel="whatsapp", to=PHONE, template="claim_cancelled", body="Halo")
+    message = _written("whatsapp")
     with monkeypatch.context() as patch:
         _crash_after_the_provider_call(patch)
         with pytest.raises(SystemExit):

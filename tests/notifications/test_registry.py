@@ -59,6 +59,7 @@ def test_the_test_and_development_choices_pass_the_checks(settings):
 def test_whatsapp_selected_without_its_credentials_is_reported(settings):
     settings.NOTIFICATION_BACKENDS = {"whatsapp": "whatsapp", "sms": "outbox"}
     settings.WHATSAPP_PHONE_NUMBER_ID, settings.WHATSAPP_ACCESS_TOKEN, settings.WHATSAPP_APP_SECRET = "1", "", ""
+    settings.WHATSAPP_BUSINESS_ACCOUNT_ID = "102290129340398"
     messages = run_checks(tags=["notifications"])
     assert {m.id for m in messages} == {"notifications.whatsapp.E001"}
     assert sorted(m.msg.split()[-3] for m in messages) == ["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET"]
@@ -132,3 +133,10 @@ def test_a_new_provider_is_a_new_folder_and_nothing_else(pigeon_folder, settings
     name, backend = registry.backend_for("whatsapp")
     assert name == "pigeon"
     assert backend.send(to="+62", body="x", template="t", idempotency_key="7").provider_message_id == "coo-7"
+
+
+def test_whatsapp_selected_without_its_business_account_is_warned(settings):
+    settings.NOTIFICATION_BACKENDS = {"whatsapp": "whatsapp", "sms": "outbox"}
+    settings.WHATSAPP_PHONE_NUMBER_ID, settings.WHATSAPP_ACCESS_TOKEN, settings.WHATSAPP_APP_SECRET = "1", "t", "s"
+    settings.WHATSAPP_BUSINESS_ACCOUNT_ID = ""
+    assert [m.id for m in run_checks(tags=["notifications"])] == ["notifications.whatsapp.W001"]

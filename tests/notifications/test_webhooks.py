@@ -243,7 +243,14 @@ def test_fake_provider_posts_signed_statuses_to_the_live_app_out_of_order(
     provider, live_server, settings, seeded_catalogue
 ):
     settings.PUBLIC_BASE_URL = live_server.url
-    message = Message.objects.create(channel="whatsapp", to=PHONE, template="claim_cancelled", body="Halo")
+    message = Message.objects.create(
+        channel="whatsapp",
+        to=PHONE,
+        template="claim_cancelled",
+        template_variant="claim_cancelled_at_request",
+        parameters={"reference": "LA-7K3M-Q9XP", "call_centre": "175", "link_path": "/cek-klaim/"},
+        body="Halo",
+    )
     services.message_deliver(message_id=message.pk)
     message.refresh_from_db()
     webhook = live_server.url + reverse("webhooks:whatsapp")

@@ -1,10 +1,11 @@
 """WhatsApp Business Cloud API: approved template messages through the Graph API.
 
-Our messages are rendered texts (templates/notifications/messages/*.txt), so each is
-sent as the single body parameter {{1}} of an approved template whose whole body is
-"{{1}}". The template name is WHATSAPP_TEMPLATE_NAMES[template] or, by convention,
-WHATSAPP_TEMPLATE_PREFIX + template ("lapakasik_claim_cancelled"); register those
-templates in WhatsApp Manager with one body variable each.
+Every message is a template of the catalogue (notifications/catalogue): its variant, in the
+claimant's language, with named body parameters and its buttons filled (templates.py). The
+template name is WHATSAPP_TEMPLATE_NAMES[variant] or WHATSAPP_TEMPLATE_PREFIX + variant
+("lapakasik_claim_cancelled_at_request"); `manage.py whatsapp_templates export` prints
+what to register. A template WhatsApp has not approved is never tried: delivery sends the
+message by SMS instead (needs_approved_templates).
 
 The Cloud API takes no idempotency key. Our key rides in `biz_opaque_callback_data`,
 which WhatsApp echoes in every status webhook, so a webhook can name the row even when
@@ -12,13 +13,14 @@ the worker died before writing the provider id.
 """
 
 import json
-import re
 
 from django.conf import settings
 
+from ... import catalogue
 from ...registry import provider_register
-from ..base import BaseBackend, PermanentFailure, SendResult, TemporaryFailure
+from ..base import BaseBackend, PermanentFailure, SendResult, TemplateMessage, TemporaryFailure
 from ..http import request
+from . import templates
 
 # Graph API error codes (developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes).
 NOT_ON_WHATSAPP_CODES = {131026}  # message undeliverable: not on WhatsApp, old app, terms not accepted
@@ -26,17 +28,18 @@ INVALID_NUMBER_CODES = {131021, 131030}  # recipient is the sender / not in the 
 TEMPORARY_CODES = {1, 2, 4, 80007, 130429, 131000, 131016, 131048, 131056, 133004}
 
 
-def body_parameter(body: str) -> str:
-    """Template parameters may hold no newline, tab or run of more than four spaces (error 132018)."""
-    return re.sub(r"\s{2,}", " ", re.sub(r"\s*\n\s*", " · ", body.strip())).replace("\t", " ")
-
-
 @provider_register("whatsapp")
 class WhatsAppCloudBackend(BaseBackend):
-    def template_name(self, template: str) -> str:
-        return settings.WHATSAPP_TEMPLATE_NAMES.get(template) or f"{settings.WHATSAPP_TEMPLATE_PREFIX}{template}"
+    sends_templates = True
+    needs_approved_templates = True
 
-    def send(self, *, to: str, body: str, template: str, idempotency_key: str) -> SendResult:
+    def template_name(self, variant: str) -> str:
+        return templates.template_name(variant)
+
+    def send_template(self, *, to: str, template: TemplateMessage, idempotency_key: str) -> SendResult:
+        variant = catalogue.variant(template.variant)
+        if variant is None:
+            raise PermanentFailure(f"no template {template.variant!r} in the catalogue")
         url = (
             f"{settings.WHATSAPP_API_BASE.rstrip('/')}/{settings.WHATSAPP_API_VERSION}"
             f"/{settings.WHATSAPP_PHONE_NUMBER_ID}/messages"
@@ -47,9 +50,9 @@ class WhatsAppCloudBackend(BaseBackend):
             "to": to.lstrip("+"),
             "type": "template",
             "template": {
-                "name": self.template_name(template),
-                "language": {"code": settings.WHATSAPP_TEMPLATE_LANGUAGE},
-                "components": [{"type": "body", "parameters": [{"type": "text", "text": body_parameter(body)}]}],
+                "name": self.template_name(variant.name),
+                "language": {"code": template.language},
+                "components": templates.components(variant, template.language, template.parameters),
             },
             "biz_opaque_callback_data": idempotency_key,
         }

@@ -1,4 +1,4 @@
-"""The WhatsApp Cloud API webhook: message statuses and claimants' replies.
+"""The WhatsApp Cloud API webhook: message statuses, claimants' replies, template reviews.
 
 X-Hub-Signature-256 = "sha256=" + hex HMAC-SHA256(WHATSAPP_APP_SECRET, raw body). A GET is
 Meta's subscription handshake, answered with the challenge for WHATSAPP_VERIFY_TOKEN.
@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ...models import MessageStatus
+from ...services import template_status_record
 from ..webhooks import (
     Reply,
     StatusReport,
@@ -91,11 +92,50 @@ def _reply(message: dict) -> Reply | None:
     if not wamid or not sender or len(wamid) > MAX_ID_LENGTH:
         logger.info("whatsapp webhook: a message without a usable id or sender: skipped")
         return None
+    return Reply(from_number=sender, text=_reply_text(message), provider_message_id=wamid)
+
+
+def _reply_text(message: dict) -> str:
+    """What the claimant said. A tapped quick-reply button says its payload ("1", "2": the
+    catalogue's QuickReply), which means what typing it means; its title is the fallback."""
     kind = message.get("type")
-    body = message.get(kind) if kind in ("text", "button") else None
-    field = "body" if kind == "text" else "text"
-    text = text_field(body.get(field)) if isinstance(body, dict) else ""
-    return Reply(from_number=sender, text=text, provider_message_id=wamid)
+    body = message.get(kind) if isinstance(kind, str) else None
+    if not isinstance(body, dict):
+        return ""
+    if kind == "text":
+        return text_field(body.get("body"))
+    if kind == "button":  # a template's quick-reply button
+        return text_field(body.get("payload")) or text_field(body.get("text"))
+    if kind == "interactive":  # a button of an interactive message
+        reply = body.get("button_reply")
+        if isinstance(reply, dict):
+            return text_field(reply.get("id")) or text_field(reply.get("title"))
+    return ""
+
+
+# What WhatsApp sends in message_template_status_update "event".
+TEMPLATE_EVENTS = {"APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "IN_APPEAL", "PENDING_DELETION"}
+
+
+def template_updates(payload: dict) -> list[tuple[str, str, str, str]]:
+    """(name, language, status, reason) from message_template_status_update changes; any other
+    shape is logged and skipped."""
+    updates = []
+    for entry in _objects(payload, "entry", "payload"):
+        for change in _objects(entry, "changes", "entry"):
+            if change.get("field") != "message_template_status_update":
+                continue
+            value = change.get("value")
+            value = value if isinstance(value, dict) else {}
+            name = text_field(value.get("message_template_name"))
+            language = text_field(value.get("message_template_language"))
+            event = text_field(value.get("event")).upper()
+            if not name or not language or event not in TEMPLATE_EVENTS:
+                logger.warning("whatsapp webhook: a template status update not understood: skipped")
+                continue
+            reason = text_field(value.get("reason"))
+            updates.append((name, language, event, "" if reason == "NONE" else reason))
+    return updates
 
 
 def parse(payload: dict) -> tuple[list[StatusReport], list[Reply]]:
@@ -141,6 +181,8 @@ def webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("whatsapp webhook: a signed JSON %s, not an object: ignored", type(payload).__name__)
         payload = {}
     reports, replies = parse(payload)
+    for name, language, status, reason in template_updates(payload):
+        template_status_record(name=name, language=language, status=status, reason=reason)
     for report in reports:
         report_apply("whatsapp", report)
     for reply in replies:
