@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.masking import mask_phone
 
-from .models import InboundMessage, Message, NumberHealth
+from .models import InboundMessage, Message, NumberHealth, TemplateStatus
 
 
 @admin.register(Message)
@@ -22,6 +22,10 @@ class MessageAdmin(admin.ModelAdmin):
         "channel",
         "to",
         "template",
+        "template_variant",
+        "language",
+        # As redacted as the body: the full values are sealed with the full text.
+        "parameters",
         "shown_body",
         "status",
         "status_changed_at",
@@ -89,3 +93,14 @@ class NumberHealthAdmin(_ReadOnly):
     @admin.display(description=_("nomor"), ordering="phone")
     def masked_phone(self, obj: NumberHealth) -> str:
         return mask_phone(obj.phone)
+
+
+@admin.register(TemplateStatus)
+class TemplateStatusAdmin(_ReadOnly):
+    """WhatsApp's review of our templates: written by `whatsapp_templates sync` and the webhook."""
+
+    list_display = ("name", "language", "status", "reason", "updated_at")
+    list_filter = ("status", "language")
+    search_fields = ("name",)
+    fields = list_display
+    readonly_fields = fields

@@ -35,7 +35,8 @@ declare(
         section="messages",
         export=_message,
         order_by=("created_at", "pk"),
-        erase={"to": "", "body": ANONYMISED, "sealed": "", "error": ""},
+        # The template parameters hold what the body holds (a name, a date): erased with it.
+        erase={"to": "", "body": ANONYMISED, "parameters": {}, "sealed": "", "error": ""},
     ),
     PersonalData(
         model=InboundMessage,
