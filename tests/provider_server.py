@@ -29,6 +29,15 @@ TWILIO_TOKEN = "fake-twilio-auth-token"
 GATEWAY_SECRET = "fake-gateway-secret"
 
 
+# Twilio errors by name, as its API answers them (the same codes arrive as a status
+# callback's ErrorCode: post_twilio_statuses(…, error_code="30003")).
+TWILIO_ERRORS = {
+    "unreachable": (30003, "Unreachable destination handset"),
+    "unknown_handset": (30005, "Unknown destination handset"),
+    "carrier_filtered": (30007, "Message filtered by the carrier"),
+}
+
+
 def sign_whatsapp(body: bytes, secret: str = APP_SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
@@ -136,7 +145,8 @@ class ProviderServer:
     def plan(self, number: str, *outcomes: str) -> None:
         """The next requests for this number answer these outcomes in turn, then "ok".
 
-        Outcomes: "ok", "500", "429" (rate limited), "timeout", "not_on_whatsapp", "invalid_number".
+        Outcomes: "ok", "500", "429" (rate limited), "timeout", "not_on_whatsapp", "invalid_number",
+        and for Twilio "unreachable" (30003), "unknown_handset" (30005), "carrier_filtered" (30007).
         """
         self.state.plans[digits(number)].extend(outcomes)
 
@@ -310,6 +320,9 @@ class _Handler(BaseHTTPRequestHandler):
         if outcome == "invalid_number":
             message = f"The 'To' number {form.get('To')} is not a valid phone number."
             return self._answer(400, {"code": 21211, "message": message, "status": 400})
+        if outcome in TWILIO_ERRORS:
+            code, message = TWILIO_ERRORS[outcome]
+            return self._answer(400, {"code": code, "message": message, "status": 400})
         provider_id = self._deliver("twilio", number, form.get("Body", ""), key, "SM", form.get("StatusCallback", ""))
         if outcome == "timeout":
             self._sleep_past_timeout()

@@ -32,6 +32,13 @@ NOTIFICATION_SEND_CONCURRENCY = env.int("NOTIFICATION_SEND_CONCURRENCY", default
 # code or a claim link until it is delivered (notifications/sealing.py); staff see only the
 # redacted body. Empty: a key derived from the secret key (development); prod.py requires it.
 NOTIFICATION_SEAL_KEYS = env.list("NOTIFICATION_SEAL_KEYS", default=[])
+# Twilio 30003 (phone off or out of coverage): the SMS is sent again this many seconds later,
+# at most this many times; the number is not marked "not working" for it.
+NOTIFICATION_UNREACHABLE_RETRY_AFTER = env.int("NOTIFICATION_UNREACHABLE_RETRY_AFTER", default=3600)
+NOTIFICATION_UNREACHABLE_RETRIES = env.int("NOTIFICATION_UNREACHABLE_RETRIES", default=2)
+# Twilio 30005 (unknown handset) marks a number "not working" only when a second SMS meets it
+# within this many days: one alone is too often a carrier's passing fault.
+NOTIFICATION_UNKNOWN_HANDSET_DAYS = env.int("NOTIFICATION_UNKNOWN_HANDSET_DAYS", default=7)
 NOTIFICATION_WEBHOOK_MAX_BYTES = env.int("NOTIFICATION_WEBHOOK_MAX_BYTES", default=256 * 1024)
 WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", default="https://graph.facebook.com")
 WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION", default="v23.0")
