@@ -163,6 +163,8 @@ class InboundMessage(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        # The customer-service window of a number (selectors.service_window_open).
+        indexes = [models.Index(fields=["from_number", "received_at"], name="inbound_from_received")]
 
     def __str__(self) -> str:
         return f"{self.channel} reply #{self.pk}"

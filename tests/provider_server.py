@@ -56,8 +56,9 @@ def whatsapp_status_payload(wamid: str, status: str, *, key: str = "", recipient
     return _whatsapp_envelope({"statuses": [entry]})
 
 
-def whatsapp_reply_payload(from_number: str, text: str, wamid: str) -> dict:
-    message = {"from": from_number, "id": wamid, "timestamp": str(int(time.time())), "type": "text"}
+def whatsapp_reply_payload(from_number: str, text: str, wamid: str, *, sent_at: float | None = None) -> dict:
+    stamp = str(int(sent_at if sent_at is not None else time.time()))
+    message = {"from": from_number, "id": wamid, "timestamp": stamp, "type": "text"}
     message["text"] = {"body": text}
     return _whatsapp_envelope(
         {"contacts": [{"profile": {"name": "Peserta"}, "wa_id": from_number}], "messages": [message]}
@@ -82,6 +83,8 @@ class Delivery:
     key: str
     provider_id: str
     status_callback: str = ""
+    # WhatsApp's message type: "template", or "text" (free text inside the customer-service window).
+    kind: str = ""
 
 
 @dataclass
@@ -93,6 +96,8 @@ class ProviderState:
     plans: dict = field(default_factory=lambda: defaultdict(list))
     always: dict = field(default_factory=dict)
     timeout_sleep: float = 1.0
+    # Numbers (digits only) whose customer-service window WhatsApp holds closed: free text gets 131047.
+    window_closed: set = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -140,6 +145,7 @@ class ProviderServer:
             self.state.plans.clear()
             self.state.always.clear()
             self.state.timeout_sleep = 1.0
+            self.state.window_closed.clear()
 
     # Behaviour -------------------------------------------------------------------------
     def plan(self, number: str, *outcomes: str) -> None:
@@ -152,6 +158,10 @@ class ProviderServer:
 
     def always(self, number: str, outcome: str) -> None:
         self.state.always[digits(number)] = outcome
+
+    def window_closed(self, number: str) -> None:
+        """WhatsApp refuses free text to this number (131047): its customer-service window is closed."""
+        self.state.window_closed.add(digits(number))
 
     # What happened ---------------------------------------------------------------------
     def requests_to(self, api: str) -> list[dict]:
@@ -249,13 +259,15 @@ class _Handler(BaseHTTPRequestHandler):
                 return plan.pop(0)
             return self.state.always.get(number, "ok")
 
-    def _deliver(self, api: str, number: str, text: str, key: str, prefix: str, callback: str = "") -> str:
+    def _deliver(
+        self, api: str, number: str, text: str, key: str, prefix: str, callback: str = "", *, kind: str = ""
+    ) -> str:
         """Same key, same id and no second copy: how the fake honours idempotency."""
         with self.state.lock:
             if key and (api, key) in self.state.by_key:
                 return self.state.by_key[(api, key)]
             provider_id = f"{prefix}{next(self.ids):06d}"
-            self.state.deliveries.append(Delivery(api, number, text, key, provider_id, callback))
+            self.state.deliveries.append(Delivery(api, number, text, key, provider_id, callback, kind))
             if key:
                 self.state.by_key[(api, key)] = provider_id
             return provider_id
@@ -294,8 +306,24 @@ class _Handler(BaseHTTPRequestHandler):
                     }
                 },
             )
-        params = payload["template"]["components"][0]["parameters"]
-        provider_id = self._deliver("whatsapp", number, params[0]["text"], key, "wamid.FAKE")
+        if payload.get("type") == "text":
+            # Free text: only inside the customer-service window (the app's to know; see window_closed).
+            if number in self.state.window_closed:
+                return self._answer(
+                    400,
+                    {
+                        "error": {
+                            "message": "(#131047) Re-engagement message",
+                            "type": "OAuthException",
+                            "code": 131047,
+                            "error_data": {"messaging_product": "whatsapp", "details": "More than 24 hours have passed"},
+                        }
+                    },
+                )
+            text = payload["text"]["body"]
+        else:
+            text = payload["template"]["components"][0]["parameters"][0]["text"]
+        provider_id = self._deliver("whatsapp", number, text, key, "wamid.FAKE", kind=payload.get("type", ""))
         if outcome == "timeout":
             self._sleep_past_timeout()
         self._answer(

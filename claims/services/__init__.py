@@ -3,7 +3,8 @@
 lifecycle: creating, the status and its history, cancelling (what documents do to a
 claim, submitting included, is documents/services/progress.py);
 officer: what branch staff do to a claim (console); assisted: claims an officer starts
-for someone without a smartphone; resume: the "finish later" link and its reminder.
+for someone without a smartphone; resume: the "finish later" link and its reminder;
+replies: claimants' replies answered by themselves ("STATUS") or through the branch's inbox.
 """
 
 from .assisted import (
@@ -43,6 +44,15 @@ from .officer import (
     claim_touch,
     reject_reasons_allowed,
 )
+from .replies import (
+    ANSWER_TEMPLATE,
+    ANSWER_TEXT,
+    ReplyAlreadyAnswered,
+    ReplyAnswerEmpty,
+    ReplyWindowClosed,
+    reply_answer,
+    reply_answer_mode,
+)
 from .resume import (
     ResumeLinkCheck,
     ResumeLinkThrottled,
@@ -54,6 +64,13 @@ from .resume import (
 )
 
 __all__ = [
+    "ANSWER_TEMPLATE",
+    "ANSWER_TEXT",
+    "ReplyAlreadyAnswered",
+    "ReplyAnswerEmpty",
+    "ReplyWindowClosed",
+    "reply_answer",
+    "reply_answer_mode",
     "INVITED_EVENT",
     "call_choice_invite",
     "call_choice_path",

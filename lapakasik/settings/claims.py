@@ -51,3 +51,12 @@ CLAIM_EXPIRY_BATCH = env.int("CLAIM_EXPIRY_BATCH", default=500)
 # after this many working days (interviews/services/expiry.py): two weeks to reply, call
 # 175 or visit the branch, which the failure's message offers.
 CLAIM_CONFIRMATION_EXPIRE_DAYS = env.int("CLAIM_CONFIRMATION_EXPIRE_DAYS", default=10)
+# Claimants' replies (claims/services/replies.py): "STATUS", "CEK" or a claim number is
+# answered by itself at most this many times per number in this many seconds (an answering
+# machine replying to our answer must not make the service send in a loop); past it the
+# reply goes to the branch's inbox like any other.
+CLAIM_STATUS_REPLY_LIMIT = env.int("CLAIM_STATUS_REPLY_LIMIT", default=3)
+CLAIM_STATUS_REPLY_WINDOW = env.int("CLAIM_STATUS_REPLY_WINDOW", default=3600)
+# A reply in the inbox still unanswered this many working days after it came (at the same
+# hour, the branch's calendar) is flagged in the queue.
+CLAIM_REPLY_ANSWER_DAYS = env.int("CLAIM_REPLY_ANSWER_DAYS", default=1)

@@ -32,6 +32,10 @@ NOTIFICATION_SEND_CONCURRENCY = env.int("NOTIFICATION_SEND_CONCURRENCY", default
 # code or a claim link until it is delivered (notifications/sealing.py); staff see only the
 # redacted body. Empty: a key derived from the secret key (development); prod.py requires it.
 NOTIFICATION_SEAL_KEYS = env.list("NOTIFICATION_SEAL_KEYS", default=[])
+# WhatsApp's customer-service window: free text is allowed until 24 h after the claimant's last
+# message to us (selectors.service_window_open). 15 minutes short of it, so an answer queued
+# at the edge is not refused (131047) for a clock that differs from Meta's by a little.
+NOTIFICATION_SERVICE_WINDOW = env.int("NOTIFICATION_SERVICE_WINDOW", default=24 * 3600 - 900)
 # Twilio 30003 (phone off or out of coverage): the SMS is sent again this many seconds later,
 # at most this many times; the number is not marked "not working" for it.
 NOTIFICATION_UNREACHABLE_RETRY_AFTER = env.int("NOTIFICATION_UNREACHABLE_RETRY_AFTER", default=3600)

@@ -114,12 +114,17 @@ def _send_one(message: Message) -> Sent:
     """Call the provider for one claimed row; the answer, or the failure, is returned, not raised."""
     name, backend = backend_for(message.channel)
     try:
-        result = backend.send(
-            to=message.to,
-            body=_full_text(message),
-            template=message.template,
-            idempotency_key=message.idempotency_key,
-        )
+        if message.free_text:
+            result = backend.send_text(
+                to=message.to, body=_full_text(message), idempotency_key=message.idempotency_key
+            )
+        else:
+            result = backend.send(
+                to=message.to,
+                body=_full_text(message),
+                template=message.template,
+                idempotency_key=message.idempotency_key,
+            )
     except (TemporaryFailure, PermanentFailure) as exc:
         return message, name, backend, exc
     except Exception as exc:  # a backend bug must not leave the rest of a batch "sending"

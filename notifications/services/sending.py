@@ -37,6 +37,8 @@ class Outgoing:
     claim: models.Model | None = None
     language: str = "id"
     channel: str | None = None
+    # Sent as free text, not a template (Message.free_text): only inside the customer-service window.
+    free_text: bool = False
 
 
 def message_send(
@@ -95,6 +97,7 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
                 template=item.template,
                 body=body,
                 sensitive=sensitive,
+                free_text=item.free_text,
                 sealed=seal(full) if sensitive and not skipped else "",
                 status=MessageStatus.SKIPPED if skipped else MessageStatus.QUEUED,
                 error=hold,

@@ -22,6 +22,7 @@ from ..webhooks import (
     signature_ok,
     text_field,
     too_large,
+    unix_time,
 )
 from .backend import INVALID_NUMBER_CODES, NOT_ON_WHATSAPP_CODES
 
@@ -95,7 +96,7 @@ def _reply(message: dict) -> Reply | None:
     body = message.get(kind) if kind in ("text", "button") else None
     field = "body" if kind == "text" else "text"
     text = text_field(body.get(field)) if isinstance(body, dict) else ""
-    return Reply(from_number=sender, text=text, provider_message_id=wamid)
+    return Reply(from_number=sender, text=text, provider_message_id=wamid, sent_at=unix_time(message.get("timestamp")))
 
 
 def parse(payload: dict) -> tuple[list[StatusReport], list[Reply]]:
