@@ -177,7 +177,7 @@ def reply_answer_due(reply: ClaimReply, *, calendar: WorkingDays | None = None) 
     """When an unanswered reply is flagged: CLAIM_REPLY_ANSWER_DAYS working days after it came,
     at the same hour, in its claim's branch calendar and time zone (the national calendar in
     Jakarta time for a reply with no claim)."""
-    branch = reply.claim.branch if reply.claim_id else None
+    branch = reply.claim.branch if reply.claim is not None else None
     zone = ZoneInfo(branch.time_zone if branch else settings.TIME_ZONE)
     received = reply.received_at.astimezone(zone)
     calendar = calendar or WorkingDays.for_branch(branch)
@@ -187,11 +187,12 @@ def reply_answer_due(reply: ClaimReply, *, calendar: WorkingDays | None = None) 
 
 def claims_with_late_replies(claims: list[Claim], *, now: datetime, calendars: dict[int, WorkingDays]) -> set[int]:
     """Of these claims, the ids of those with a reply unanswered past reply_answer_due (one query)."""
-    late = set()
-    replies = ClaimReply.objects.filter(claim__in=[claim.pk for claim in claims], answered_at=None)
+    late: set[int] = set()
     by_id = {claim.pk: claim for claim in claims}
-    for reply in replies.only("pk", "claim_id", "received_at"):
-        reply.claim = by_id[reply.claim_id]
-        if reply.claim_id not in late and now >= reply_answer_due(reply, calendar=calendars[reply.claim.branch_id]):
-            late.add(reply.claim_id)
+    replies = ClaimReply.objects.filter(claim__in=list(by_id), answered_at=None)
+    for claim_id, received_at in replies.values_list("claim_id", "received_at"):
+        claim = by_id[claim_id]
+        reply = ClaimReply(claim=claim, received_at=received_at)
+        if claim.pk not in late and now >= reply_answer_due(reply, calendar=calendars[claim.branch_id]):
+            late.add(claim.pk)
     return late

@@ -411,8 +411,7 @@ def inbox_rows(replies, *, now: datetime | None = None) -> list[InboxRow]:
             reply=reply,
             phone=mask_phone(reply.inbound.from_number),
             mode=reply_answer_mode(reply),
-            late=now
-            >= reply_answer_due(reply, calendar=calendars[reply.claim.branch_id] if reply.claim_id else None),
+            late=now >= reply_answer_due(reply, calendar=calendars[reply.claim.branch_id] if reply.claim_id else None),
         )
         for reply in replies
     ]

@@ -37,7 +37,7 @@ def inbox_answer(request: HttpRequest, reply_id: int) -> HttpResponse:
     reply = get_object_or_404(replies, pk=reply_id)
     form = ReplyAnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("text", [])))
+        messages.error(request, " ".join(str(error) for error in form.errors.get("text", [])))
         return redirect("console:inbox")
     try:
         reply_answer(reply=reply, text=form.cleaned_data["text"], by=request.user)
@@ -48,7 +48,7 @@ def inbox_answer(request: HttpRequest, reply_id: int) -> HttpResponse:
             request,
             _(
                 "Jendela 24 jam WhatsApp sudah tertutup: teks bebas tidak bisa dikirim lagi. "
-                "Kirim pesan templat \"silakan telepon kami\"."
+                'Kirim pesan templat "silakan telepon kami".'
             ),
         )
     except ReplyAnswerEmpty:

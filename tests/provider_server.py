@@ -316,7 +316,10 @@ class _Handler(BaseHTTPRequestHandler):
                             "message": "(#131047) Re-engagement message",
                             "type": "OAuthException",
                             "code": 131047,
-                            "error_data": {"messaging_product": "whatsapp", "details": "More than 24 hours have passed"},
+                            "error_data": {
+                                "messaging_product": "whatsapp",
+                                "details": "More than 24 hours have passed",
+                            },
                         }
                     },
                 )

@@ -145,7 +145,8 @@ def _status_answer(inbound: InboundMessage, claims: list[Claim]) -> None:
 def reply_file(*, inbound: InboundMessage, claims: list[Claim]) -> ClaimReply:
     """File a reply in the inbox of the branch of the claim it most likely concerns."""
     open_claims = [claim for claim in claims if claim.status in OPEN_STATUSES and claim.status != Status.DRAFT]
-    claim = (open_claims or claims or [None])[0]
+    candidates = open_claims or claims
+    claim = candidates[0] if candidates else None
     reply, _ = ClaimReply.objects.get_or_create(
         inbound=inbound, defaults={"claim": claim, "received_at": inbound.received_at}
     )
@@ -174,7 +175,7 @@ def reply_answer(*, reply: ClaimReply, text: str, by) -> ClaimReply:
         reply = ClaimReply.objects.select_for_update().select_related("inbound").get(pk=reply.pk)
         if reply.answered:
             raise ReplyAlreadyAnswered
-        claim = Claim.objects.filter(pk=reply.claim_id).first()
+        claim = Claim.objects.filter(pk=reply.claim_id).first() if reply.claim_id else None
         mode = reply_answer_mode(reply)
         if mode == ANSWER_TEMPLATE and text:
             raise ReplyWindowClosed
@@ -200,7 +201,7 @@ def reply_answer(*, reply: ClaimReply, text: str, by) -> ClaimReply:
         [message] = messages_send(outgoing=[outgoing])
         now = timezone.now()
         ClaimReply.objects.filter(
-            claim_id=reply.claim_id,
+            claim=claim,
             inbound__from_number=reply.inbound.from_number,
             answered_at=None,
             received_at__lte=reply.received_at,

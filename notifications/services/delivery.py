@@ -115,9 +115,7 @@ def _send_one(message: Message) -> Sent:
     name, backend = backend_for(message.channel)
     try:
         if message.free_text:
-            result = backend.send_text(
-                to=message.to, body=_full_text(message), idempotency_key=message.idempotency_key
-            )
+            result = backend.send_text(to=message.to, body=_full_text(message), idempotency_key=message.idempotency_key)
         else:
             result = backend.send(
                 to=message.to,

@@ -16,7 +16,6 @@ from notifications.models import InboundMessage
 from notifications.selectors import service_window_open
 from notifications.services import inbound_reply_receive
 from tests.factories import make_claim
-from tests.notifications.conftest import provider, provider_server  # noqa: F401 (the provider stand-in)
 from tests.provider_server import sign_whatsapp, whatsapp_reply_payload
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,10 @@ def _whatsapp(client, capture, text: str, *, wamid: str = "wamid.IN1", phone: st
     body = json.dumps(whatsapp_reply_payload(phone.lstrip("+"), text, wamid, sent_at=sent_at)).encode()
     with capture(execute=True):
         response = client.post(
-            reverse("webhooks:whatsapp"), body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=sign_whatsapp(body)
+            reverse("webhooks:whatsapp"),
+            body,
+            content_type="application/json",
+            HTTP_X_HUB_SIGNATURE_256=sign_whatsapp(body),
         )
     assert response.status_code == 200
     return InboundMessage.objects.get(provider_message_id=wamid)
@@ -59,7 +61,9 @@ def test_an_sms_reply_opens_no_whatsapp_window(db):
     assert not service_window_open(PHONE)
 
 
-def test_the_window_runs_from_the_claimants_own_time_not_a_late_webhook(client, provider, django_capture_on_commit_callbacks):
+def test_the_window_runs_from_the_claimants_own_time_not_a_late_webhook(
+    client, provider, django_capture_on_commit_callbacks
+):
     sent = timezone.now() - timedelta(hours=25)
     inbound = _whatsapp(client, django_capture_on_commit_callbacks, "halo", sent_at=sent.timestamp())
     assert abs(inbound.received_at - sent) < timedelta(seconds=1)
@@ -80,7 +84,9 @@ def test_status_question_inside_the_window_gets_the_status_in_plain_words_as_fre
     assert claim.reference in answer.text
     assert "Klaim sudah kami terima" in answer.text  # claims/timeline.py, as the status page says it
     # Nothing personal beyond the reference.
-    assert "Siti" not in answer.text and claim.nik not in answer.text and claim.kpj_number not in answer.text
+    assert "Siti" not in answer.text
+    assert claim.nik not in answer.text
+    assert claim.kpj_number not in answer.text
     assert inbound.handled_by.endswith("claim_reply_received")
     assert not ClaimReply.objects.exists()
 
@@ -106,7 +112,8 @@ def test_several_open_claims_are_each_listed_by_reference(client, provider, djan
     second = _submitted(programme="JKK")
     _whatsapp(client, django_capture_on_commit_callbacks, "CEK")
     [answer] = _answers(provider)
-    assert first.reference in answer.text and second.reference in answer.text
+    assert first.reference in answer.text
+    assert second.reference in answer.text
 
 
 def test_a_number_with_no_claim_is_told_to_call_175(client, provider, django_capture_on_commit_callbacks):
@@ -116,7 +123,9 @@ def test_a_number_with_no_claim_is_told_to_call_175(client, provider, django_cap
     assert "175" in answer.text
 
 
-def test_the_reference_of_a_claim_of_another_number_reveals_nothing(client, provider, django_capture_on_commit_callbacks):
+def test_the_reference_of_a_claim_of_another_number_reveals_nothing(
+    client, provider, django_capture_on_commit_callbacks
+):
     claim = _submitted()
     _whatsapp(client, django_capture_on_commit_callbacks, claim.reference, phone="+6281300000009")
     assert not _answers(provider, "+6281300000009")
@@ -163,7 +172,9 @@ def test_any_other_reply_is_filed_in_the_inbox_of_the_newest_open_claim(
     newer = _submitted(programme="JKK")
     inbound = _whatsapp(client, django_capture_on_commit_callbacks, "Dana saya kapan cair, Pak?")
     reply = ClaimReply.objects.get()
-    assert reply.claim == newer and reply.inbound == inbound and not reply.answered
+    assert reply.claim == newer
+    assert reply.inbound == inbound
+    assert not reply.answered
     assert inbound.handled_by == ""  # waiting for a person
     assert not _answers(provider)
 

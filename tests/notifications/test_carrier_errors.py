@@ -55,9 +55,7 @@ def test_unreachable_answer_is_retried_and_leaves_the_number_alone(provider, dja
     assert not number_not_working(PHONE)
 
 
-def test_unreachable_through_every_retry_fails_without_marking_the_number(
-    provider, django_capture_on_commit_callbacks
-):
+def test_unreachable_through_every_retry_fails_without_marking_the_number(provider, django_capture_on_commit_callbacks):
     provider.always(PHONE, "unreachable")
     message = _sms(django_capture_on_commit_callbacks)
     assert message.status == MessageStatus.FAILED
@@ -109,7 +107,8 @@ def test_unreachable_callback_sends_a_later_copy_and_leaves_the_number_alone(
     assert not number_not_working(PHONE)
     copy = message.fallback
     copy.refresh_from_db()
-    assert copy.channel == "sms" and copy.status == MessageStatus.SENT
+    assert copy.channel == "sms"
+    assert copy.status == MessageStatus.SENT
     assert len(provider.deliveries_to(PHONE, "twilio")) == 2
     # The copy unreachable too: no third one past NOTIFICATION_UNREACHABLE_RETRIES.
     with django_capture_on_commit_callbacks(execute=True):
