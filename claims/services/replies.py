@@ -172,7 +172,7 @@ def reply_answer(*, reply: ClaimReply, text: str, by) -> ClaimReply:
     """
     text = text.strip()
     with transaction.atomic():
-        reply = ClaimReply.objects.select_for_update().select_related("inbound").get(pk=reply.pk)
+        reply = ClaimReply.objects.select_for_update(of=("self",)).select_related("inbound").get(pk=reply.pk)
         if reply.answered:
             raise ReplyAlreadyAnswered
         claim = Claim.objects.filter(pk=reply.claim_id).first() if reply.claim_id else None
