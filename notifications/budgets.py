@@ -155,5 +155,7 @@ def budgets_use(extra: Sequence[Budget] = ()) -> list[BudgetUse]:
     rows = []
     for budget in [*message_budgets(), *extra]:
         used = throttle_peek(budget.scope, _GLOBAL_KEY) if budget.scope == GLOBAL else None
-        rows.append(BudgetUse(budget.scope, budget.limit, budget.window, used, throttle_peek("budget-refused", budget.scope)))
+        rows.append(
+            BudgetUse(budget.scope, budget.limit, budget.window, used, throttle_peek("budget-refused", budget.scope))
+        )
     return rows

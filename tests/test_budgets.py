@@ -260,7 +260,9 @@ def test_a_batch_spends_what_is_left_of_the_budget_and_the_rest_is_kept_unsent(s
         outgoing=[Outgoing(to="+6281200000001", template="claim_submitted", context={}) for _ in range(4)]
         + [Outgoing(to="+6281200000002", template="claim_submitted", context={})]
     )
-    assert [m.status for m in batch] == [MessageStatus.QUEUED] * 2 + [MessageStatus.SKIPPED] * 2 + [MessageStatus.QUEUED]
+    assert [m.status for m in batch] == [MessageStatus.QUEUED] * 2 + [MessageStatus.SKIPPED] * 2 + [
+        MessageStatus.QUEUED
+    ]
 
 
 def test_a_message_over_budget_logs_the_alert_line_without_the_number(settings, caplog):
@@ -328,7 +330,8 @@ def test_managers_see_each_budget_its_limit_use_and_refusals_officers_do_not(set
     assert rows["message-global"].used == 2
     assert rows["claim-nik"].limit == 7
     page = response.content.decode()
-    assert "message-phone" in page and "500" in page
+    assert "message-phone" in page
+    assert "500" in page
     assert reverse("console:budgets") in client.get(reverse("console:outbox")).content.decode()
 
     officer = Client()
