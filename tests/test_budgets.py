@@ -88,7 +88,7 @@ def _message_budgets(settings, *, phone=10**6, claim=10**6, address=10**6, overa
     settings.MESSAGE_BUDGET_WINDOW = 3600
 
 
-def _assert_429_page(response, *, english: bool = False) -> str:
+def _assert_429_page(response, *, english: bool = False, message_kept: bool = False) -> str:
     assert response.status_code == 429
     assert response["Retry-After"] == "3600"
     page = response.content.decode()
@@ -96,6 +96,9 @@ def _assert_429_page(response, *, english: bool = False) -> str:
         assert "Too many requests" in page
         assert "Call 175" in page
         assert "branch" in page
+    elif message_kept:
+        assert "pesan WhatsApp atau SMS belum bisa kami kirim" in page
+        assert "tetap tersimpan" in page
     else:
         assert "Terlalu banyak permintaan" in page
         assert "Tidak ada pesan yang kami kirim" in page
@@ -372,6 +375,7 @@ def test_a_pumping_run_from_one_address_is_stopped_at_the_budget(
     _message_budgets(settings, phone=10, claim=15, address=30, overall=50000)
     client = Client(REMOTE_ADDR=ATTACKER)
     answers: list[int] = []
+    refused_pages = []
     claims = 0
     for n in range(25):
         with django_capture_on_commit_callbacks(execute=True):
@@ -384,7 +388,10 @@ def test_a_pumping_run_from_one_address_is_stopped_at_the_budget(
         reference = Claim.objects.get(intake_token=token).reference
         for _link in range(3):
             with django_capture_on_commit_callbacks(execute=True):
-                answers.append(client.post(reverse("portal:resume_later", args=[reference])).status_code)
+                answer = client.post(reverse("portal:resume_later", args=[reference]))
+            answers.append(answer.status_code)
+            if answer.status_code == 429:
+                refused_pages.append(answer)
         with django_capture_on_commit_callbacks(execute=True):
             answers.append(client.post(reverse("portal:dropbox_offer", args=[reference])).status_code)
 
@@ -399,3 +406,4 @@ def test_a_pumping_run_from_one_address_is_stopped_at_the_budget(
     assert all("message-address" in message.error for message in kept)
     assert Message.objects.filter(template=LINK_TEMPLATE).count() == 30
     assert answers.count(429) == 10 + 1
+    _assert_429_page(refused_pages[0], message_kept=True)
