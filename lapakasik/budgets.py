@@ -28,7 +28,8 @@ class BudgetMiddleware:
         try:
             response = self.get_response(request)
             origin = origin_current()
-            if origin is not None and origin.refused and not staff:
+            # A 429 already (a refused claim, or a view's own throttle) says it best.
+            if origin is not None and origin.refused and not staff and response.status_code != 429:
                 return over_budget_response(request, retry_after=origin.retry_after, sent=False)
             return response
         finally:
