@@ -12,9 +12,12 @@ codes claimants log in with (they have their own per-phone and per-address limit
 news of a decision an officer took. The per-phone, per-claim and per-address budgets stop
 them too: those are the ones one attacker can fill only for themselves.
 
-A refused message counts as well: an attempt is an attempt, and a loop stays refused.
-Counting is a few atomic increments per batch (core.throttle.throttle_add_many: one Redis
-round trip), grouped by key, so a reminder burst of 10,000 costs little.
+Counting is atomic increments, grouped by key, one Redis round trip per budget and batch
+(core.throttle.throttle_add_many), so a reminder burst of 10,000 costs little. A refused
+message spends nothing: its counts are given back (one more round trip), so a loop refused
+per address does not eat the global budget nor the phone's; the key stays at its limit, and
+the loop stays refused. Two batches at once may refuse one message too many at the edge,
+never let one too many through.
 """
 
 import logging
@@ -86,8 +89,8 @@ class Counted:
 def messages_over_budget(items: Sequence[Counted]) -> dict[int, str]:
     """Count these messages; {index in ``items``: reason} for each one over a budget.
 
-    The n-th message of a key is over when the key's count before this batch plus n passes
-    the limit: a batch spends what is left and the rest is refused, in order.
+    A message is over when a key it counts against has nothing left (the count before this
+    batch plus the messages let through before it): a batch spends what is left, in order.
     """
     if not items:
         return {}
@@ -108,17 +111,24 @@ def messages_over_budget(items: Sequence[Counted]) -> dict[int, str]:
         for key, total in totals.items():
             left[scope, key] = budget.limit - (total - counts[key])
     over: dict[int, str] = {}
+    refunds: dict[str, Counter[str]] = {scope: Counter() for scope in budgets}
     for index, (item, keys) in enumerate(zip(items, keys_of, strict=True)):
         spent = [
             scope
             for scope, key in keys.items()
             if left[scope, key] <= 0 and not (scope == GLOBAL and item.template in ESSENTIAL_TEMPLATES)
         ]
-        for scope, key in keys.items():
-            left[scope, key] -= 1
         if spent:
             over[index] = REASONS[spent[0]]
+            for scope, key in keys.items():
+                refunds[scope][key] -= 1
             budget_alert(budgets[spent[0]], template=item.template, claim=item.claim_id or "-")
+        else:
+            for scope, key in keys.items():
+                left[scope, key] -= 1
+    for scope, refund in refunds.items():
+        if refund:
+            throttle_add_many(scope, dict(refund), window=budgets[scope].window)
     return over
 
 
