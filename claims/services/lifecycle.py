@@ -24,6 +24,7 @@ from ..models import (
     ClaimReason,
     Status,
 )
+from .abuse import claim_create_check
 from .messaging import claim_notify, claim_status_path
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ def claim_create(
         return existing
     if reason.needs_heir and not (data.heir_name and data.heir_nik and data.heir_relation and data.heir_phone):
         raise ValidationError(_("Data ahli waris wajib diisi untuk klaim ini."))
+    # BudgetExceeded past a limit on claims from one address, phone or NIK (staff exempt).
+    claim_create_check(nik=data.nik, contact_phone=data.heir_phone or data.phone, by=by)
     try:
         with transaction.atomic():
             claim = Claim.objects.create(
