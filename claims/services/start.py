@@ -80,13 +80,12 @@ def _code_hash(start_id: uuid.UUID | str, code: str) -> str:
 
 
 def _queue_code(start: ClaimStart) -> None:
+    """Queue the code's message; called after the start row is committed (the task reads it).
+    With the broker away no code goes out; the claimant asks again, as for a lost SMS."""
     from .. import tasks
 
-    start_id, request_id = str(start.pk), uuid.uuid4().hex
-    transaction.on_commit(
-        lambda: publish(
-            tasks.claim_start_code_send_task, start_id, request_id, sweep="no sweep (the claimant asks again)"
-        )
+    publish(
+        tasks.claim_start_code_send_task, str(start.pk), uuid.uuid4().hex, sweep="no sweep (the claimant asks again)"
     )
 
 
@@ -130,9 +129,9 @@ def claim_start(
             start, _created = ClaimStart.objects.update_or_create(
                 intake_token=intake_token, fingerprint=fingerprint, defaults=values
             )
-            _queue_code(start)
     except IntegrityError:  # the same form, posted twice at once: the first post sends
         return ClaimStart.objects.get(intake_token=intake_token, fingerprint=fingerprint)
+    _queue_code(start)
     return start
 
 
@@ -258,11 +257,10 @@ def claim_start_verify(
     except ClaimAlreadyOpen as exc:
         # Another start made the claim since this one was sent: this code proved only the
         # phone just typed. Send a code to that claim's phone on file instead.
-        with transaction.atomic():
-            ClaimStart.objects.filter(pk=start.pk).update(
-                claim=exc.claim, found_open=True, phone="", used_at=None, code_hash="", code_expires_at=None
-            )
-            _queue_code(start)
+        ClaimStart.objects.filter(pk=start.pk).update(
+            claim=exc.claim, found_open=True, phone="", used_at=None, code_hash="", code_expires_at=None
+        )
+        _queue_code(start)
         return StartCheck(claim=None, resent=True)
     ClaimStart.objects.filter(pk=start.pk).update(claim=claim)
     return StartCheck(claim=claim, created=True)

@@ -247,7 +247,11 @@ class ClaimStartResendView(PublicView):
         description="Answers the same for any `start`. The phone gets at most a few codes in a quarter hour.",
         parameters=[LANGUAGE],
         request=StartResendSerializer,
-        responses={202: ClaimStartedSerializer, 429: _error("Too many codes asked for from this device.")},
+        responses={
+            202: ClaimStartedSerializer,
+            400: _error("No start id, or not one."),
+            429: _error("Too many codes asked for from this device."),
+        },
     )
     def post(self, request):
         serializer = StartResendSerializer(data=request.data)

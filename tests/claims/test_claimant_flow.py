@@ -12,6 +12,7 @@ from claims.models import Claim, ClaimReason, Status
 from documents.models import Document, DocumentStatus
 from notifications.models import Message, MessageStatus
 from tests.factories import VALID_DOB, VALID_NIK, make_jpeg, make_pdf
+from tests.messages import start_code
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,10 @@ def _start(client: Client, reason: ClaimReason, *, phone: str = "0812 3456 7890"
     branch = page.context["branches"][0]
     response = client.post(reverse("portal:start_branch"), {"branch": branch.code, "intake_token": token})
     assert response.status_code == 302
+    assert response["Location"] == reverse("portal:start_code")
+    assert not Claim.objects.filter(intake_token=token).exists()  # made only with the code
+    response = client.post(reverse("portal:start_code"), {"code": start_code()})
+    assert response.status_code == 302, response.content.decode()[:2000]
     claim = Claim.objects.get(intake_token=token)
     assert response["Location"] == reverse("portal:checklist", args=[claim.reference])
     return claim
