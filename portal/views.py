@@ -36,6 +36,9 @@ from core.throttle import Throttled, client_ip
 from .forms import BranchForm, CodeForm, ProgrammeForm, ReasonForm
 
 INTAKE_KEY = "intake"
+# The claim the last code step of this browser opened: the same code posted twice (a double
+# tap, a retry after a lost answer) goes on to it instead of "start again".
+START_DONE_KEY = "intake_done"
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -252,6 +255,7 @@ def start_branch(request: HttpRequest) -> HttpResponse:
             intake.data["branch"] = branch.code
             intake.data["start"] = str(start.pk)
             intake.save()
+            request.session.pop(START_DONE_KEY, None)
             return redirect("portal:start_code")
     branches = branches_search(query)
     return render_page(
@@ -274,6 +278,11 @@ def start_code(request: HttpRequest) -> HttpResponse:
     """The last step of every start: the code sent to a phone makes the claim, or opens the
     one already open for this NIK and programme. The page says the same in both cases."""
     intake = Intake(request.session)
+    done = claims_of_session(request.session).filter(reference=request.session.get(START_DONE_KEY, "")).first()
+    if done is not None and not intake.data.get("start"):
+        return redirect(
+            "portal:checklist" if done.status == Status.DRAFT else "portal:status", reference=done.reference
+        )
     missing = intake.first_missing_step()
     if missing is not None:
         messages.info(request, _("Waktu mengisi sudah habis, jadi data belum tersimpan. Silakan isi lagi."))
@@ -293,6 +302,7 @@ def start_code(request: HttpRequest) -> HttpResponse:
         if check.claim is not None:
             access.session_grant(request.session, check.claim)
             intake.reset()
+            request.session[START_DONE_KEY] = check.claim.reference
             if not check.created:
                 messages.info(
                     request,

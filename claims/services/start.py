@@ -241,28 +241,34 @@ def claim_start_verify(
         ):
             exhausted = start is not None and start.attempts + 1 >= settings.OTP_MAX_ATTEMPTS
             return StartCheck(claim=None, exhausted=exhausted)
-        ClaimStart.objects.filter(pk=start.pk).update(used_at=now)
-    if start.found_open and start.claim is not None:
-        logger.info("claim %s opened from a new start with a code to its phone", start.claim_id)
-        return StartCheck(claim=start.claim)
-    try:
-        claim = claim_create(
-            intake_token=start.intake_token,
-            reason=reason,
-            branch=branch,
-            data=data,
-            channel=channel,
-            language=start.language,
-        )
-    except ClaimAlreadyOpen as exc:
-        # Another start made the claim since this one was sent: this code proved only the
-        # phone just typed. Send a code to that claim's phone on file instead.
-        ClaimStart.objects.filter(pk=start.pk).update(
-            claim=exc.claim, found_open=True, phone="", used_at=None, code_hash="", code_expires_at=None
-        )
+        if start.found_open and start.claim is not None:
+            ClaimStart.objects.filter(pk=start.pk).update(used_at=now)
+            logger.info("claim %s opened from a new start with a code to its phone", start.claim_id)
+            return StartCheck(claim=start.claim)
+        # The code is spent and the claim made in one transaction: a connection lost while
+        # the claim is written leaves the code good for the claimant's retry.
+        try:
+            claim = claim_create(
+                intake_token=start.intake_token,
+                reason=reason,
+                branch=branch,
+                data=data,
+                channel=channel,
+                language=start.language,
+            )
+        except ClaimAlreadyOpen as exc:
+            # Another start made the claim since this one was sent: this code proved only
+            # the phone just typed. A code goes to that claim's phone on file instead.
+            ClaimStart.objects.filter(pk=start.pk).update(
+                claim=exc.claim, found_open=True, phone="", code_hash="", code_expires_at=None
+            )
+            resent = True
+        else:
+            ClaimStart.objects.filter(pk=start.pk).update(claim=claim, used_at=now)
+            resent = False
+    if resent:
         _queue_code(start)
         return StartCheck(claim=None, resent=True)
-    ClaimStart.objects.filter(pk=start.pk).update(claim=claim)
     return StartCheck(claim=claim, created=True)
 
 
