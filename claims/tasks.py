@@ -27,3 +27,9 @@ def claim_start_code_send_task(start_id: str, request_id: str) -> None:
     just typed or to the open claim's phone on file. Runs after the answer, so the answer
     cannot tell which."""
     services.start.claim_start_code_send(start_id=start_id, request_id=request_id)
+
+
+@shared_task
+def claim_starts_purge_task() -> int:
+    """Beat, hourly: starts older than a day go (claims.services.start.claim_starts_purge)."""
+    return services.start.claim_starts_purge()

@@ -272,6 +272,17 @@ def claim_start_verify(
     return StartCheck(claim=claim, created=True)
 
 
+# A start is worth nothing once its codes are long expired and the browser's intake is gone.
+START_KEPT = timedelta(days=1)
+
+
+def claim_starts_purge(*, now=None) -> int:
+    """Beat: delete starts older than START_KEPT (they hold the phone typed); returns how many."""
+    now = now or timezone.now()
+    deleted, _by_model = ClaimStart.objects.filter(created_at__lt=now - START_KEPT).delete()
+    return deleted
+
+
 def _is_uuid(value: uuid.UUID | str) -> bool:
     if isinstance(value, uuid.UUID):
         return True

@@ -423,3 +423,16 @@ def test_api_resend_answers_the_same_for_any_start(branch, open_claim):
     assert real.status_code == unknown.status_code == 202
     assert real.json()["detail"] == unknown.json()["detail"]
     assert start_messages(ON_FILE).count() == 2
+
+
+def test_starts_older_than_a_day_are_purged_with_the_phone_they_hold(client, open_claim):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from claims.services.start import claim_starts_purge
+
+    _web_start(client)
+    assert claim_starts_purge() == 0
+    assert claim_starts_purge(now=timezone.now() + dt.timedelta(days=1, minutes=1)) == 1
+    assert not ClaimStart.objects.exists()
