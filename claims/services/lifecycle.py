@@ -70,8 +70,13 @@ class ClaimAlreadyOpen(Exception):
 
 
 def nik_programme_lock_key(nik: str, programme_id: int) -> int:
-    """A signed 64-bit key for pg_advisory_xact_lock: a keyed hash, so no NIK reaches the SQL log."""
-    digest = salted_hmac("claims.one-open-claim", f"{nik}:{programme_id}", algorithm="sha256").digest()
+    """A signed 64-bit key for pg_advisory_xact_lock: a keyed hash, so no NIK reaches the SQL log.
+
+    Advisory locks are shared by every database of the server, so the database's name is in
+    the hash: claims of another database on it (a test run's, a staging copy's) never wait here.
+    """
+    database = connection.settings_dict["NAME"]
+    digest = salted_hmac("claims.one-open-claim", f"{database}:{nik}:{programme_id}", algorithm="sha256").digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
