@@ -481,3 +481,40 @@ class ClaimReply(models.Model):
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+
+class ClaimStart(models.Model):
+    """A finished intake form waiting for its six-digit code (claims/services/start.py).
+
+    No claim is made until the code comes back: for a new claim the code went to the phone
+    just typed, for a NIK that already has an open claim in the programme it went to that
+    claim's phone on file (``claim``). What was typed is not kept here, only a keyed
+    fingerprint of it, so the code opens only the start it was sent for.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    intake_token = models.UUIDField(editable=False)
+    fingerprint = models.CharField(max_length=64)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    # The open claim this NIK already had when the form was sent; set to the new claim once
+    # the code made it.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="starts")
+    found_open = models.BooleanField(default=False)
+    # Where the code of a new claim goes (the phone just typed); empty when ``found_open``:
+    # that code goes to the open claim's phone as it is when sending.
+    phone = EncryptedTextField(blank=True)
+    language = models.CharField(max_length=8, default="id")
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["intake_token", "fingerprint"], name="claim_start_form_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim start {self.pk} at {self.created_at:%Y-%m-%d %H:%M}"

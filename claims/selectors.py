@@ -13,7 +13,17 @@ from core.fields import blind_index_of
 from core.staff import in_staff_scope
 
 from .access import session_claim_ids
-from .models import Branch, Claim, ClaimReason, ClaimReply, DocumentRequirement, DocumentType, Programme, Status
+from .models import (
+    OPEN_STATUSES,
+    Branch,
+    Claim,
+    ClaimReason,
+    ClaimReply,
+    DocumentRequirement,
+    DocumentType,
+    Programme,
+    Status,
+)
 from .timeline import DOCUMENT_REPLACED, explain
 from .workdays import WorkingDays
 
@@ -91,6 +101,12 @@ def claims_for_staff(user) -> QuerySet[Claim]:
     user's scope is simply not found (404), never "forbidden".
     """
     return in_staff_scope(Claim.objects.all(), user, to_branch="branch__")
+
+
+def claim_open_for_nik(nik: str, programme_id: int) -> Claim | None:
+    """The open claim of this NIK in this programme, if any (one per NIK and programme:
+    claims/services/start.py). An heir's claim is filed under the deceased worker's NIK."""
+    return claims_with_nik(nik).filter(programme_id=programme_id, status__in=OPEN_STATUSES).order_by("pk").first()
 
 
 def claims_of_session(session) -> QuerySet[Claim]:

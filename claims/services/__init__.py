@@ -9,6 +9,7 @@ replies: claimants' replies answered by themselves ("STATUS") or through the bra
 
 from .assisted import (
     AssistedWhere,
+    OpenClaimForStaff,
     PhoneCheck,
     assisted_branches,
     assisted_contact_via_branch,
@@ -16,9 +17,11 @@ from .assisted import (
     assisted_phone_code_verify,
     assisted_phone_state,
     claim_create_assisted,
+    open_claim_refusal,
 )
 from .call_choice import INVITED_EVENT, call_choice_invite, call_choice_path, call_choice_read
 from .lifecycle import (
+    ClaimAlreadyOpen,
     ClaimantData,
     ClaimTransitionNotAllowed,
     claim_cancel,
@@ -62,6 +65,7 @@ from .resume import (
     resume_link_send,
     resume_reminders_send,
 )
+from .start import StartCheck, claim_start, claim_start_resend, claim_start_verify
 
 __all__ = [
     "ANSWER_TEMPLATE",
@@ -77,6 +81,7 @@ __all__ = [
     "call_choice_read",
     "claim_notify",
     "claim_status_path",
+    "ClaimAlreadyOpen",
     "ClaimantData",
     "ClaimTransitionNotAllowed",
     "claim_cancel",
@@ -99,6 +104,8 @@ __all__ = [
     "claim_touch",
     "reject_reasons_allowed",
     "AssistedWhere",
+    "OpenClaimForStaff",
+    "open_claim_refusal",
     "PhoneCheck",
     "assisted_branches",
     "assisted_contact_via_branch",
@@ -106,6 +113,10 @@ __all__ = [
     "assisted_phone_code_verify",
     "assisted_phone_state",
     "claim_create_assisted",
+    "StartCheck",
+    "claim_start",
+    "claim_start_resend",
+    "claim_start_verify",
     "ResumeLinkCheck",
     "ResumeLinkThrottled",
     "resume_link_last_sent",

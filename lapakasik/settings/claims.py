@@ -16,6 +16,13 @@ OTP_PER_PHONE_LIMIT = env.int("OTP_PER_PHONE_LIMIT", default=3)
 OTP_PER_PHONE_WINDOW = env.int("OTP_PER_PHONE_WINDOW", default=900)
 OTP_PER_IP_LIMIT = env.int("OTP_PER_IP_LIMIT", default=10)
 OTP_PER_IP_WINDOW = env.int("OTP_PER_IP_WINDOW", default=900)
+# Claims started from one client address, one contact phone, one NIK per WINDOW seconds
+# (claims/services/abuse.py), counted in the shared cache; the assisted channel (staff
+# logged in) is exempt. Per address is loose: mobile carriers put many phones behind one.
+CLAIM_CREATE_LIMIT_PER_ADDRESS = env.int("CLAIM_CREATE_LIMIT_PER_ADDRESS", default=10)
+CLAIM_CREATE_LIMIT_PER_PHONE = env.int("CLAIM_CREATE_LIMIT_PER_PHONE", default=3)
+CLAIM_CREATE_LIMIT_PER_NIK = env.int("CLAIM_CREATE_LIMIT_PER_NIK", default=3)
+CLAIM_CREATE_WINDOW = env.int("CLAIM_CREATE_WINDOW", default=3600)
 # "Finish later" links to a draft claim (claims/services/resume.py): valid this many days,
 # at most LIMIT sent per claim per WINDOW seconds; one reminder REMINDER_HOURS after the last.
 CLAIM_RESUME_LINK_DAYS = env.int("CLAIM_RESUME_LINK_DAYS", default=7)

@@ -13,6 +13,16 @@ NOTIFICATION_DEFAULT_CHANNEL = env("NOTIFICATION_DEFAULT_CHANNEL", default="what
 # The public address put in messages, so a claimant can tap back to the service.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 CALL_CENTRE_NUMBER = env("CALL_CENTRE_NUMBER", default="175")
+# Budgets every outbound message is counted against when written (notifications/budgets.py),
+# in the shared cache, per WINDOW seconds: per recipient phone, per claim, per client address
+# of the claimant's request that caused it (tasks, sweeps and staff have none), and one
+# global hourly budget, which never stops a one-time code or a decision on a claim. A
+# message over budget is kept in the outbox, "skipped", with the budget named.
+MESSAGE_BUDGET_PER_PHONE = env.int("MESSAGE_BUDGET_PER_PHONE", default=10)
+MESSAGE_BUDGET_PER_CLAIM = env.int("MESSAGE_BUDGET_PER_CLAIM", default=15)
+MESSAGE_BUDGET_PER_ADDRESS = env.int("MESSAGE_BUDGET_PER_ADDRESS", default=30)
+MESSAGE_BUDGET_WINDOW = env.int("MESSAGE_BUDGET_WINDOW", default=3600)
+MESSAGE_BUDGET_GLOBAL_PER_HOUR = env.int("MESSAGE_BUDGET_GLOBAL_PER_HOUR", default=50000)
 # The providers' own settings follow; `manage.py check` reports what a selected one lacks.
 NOTIFICATION_HTTP_CONNECT_TIMEOUT = env.float("NOTIFICATION_HTTP_CONNECT_TIMEOUT", default=3.0)
 NOTIFICATION_HTTP_READ_TIMEOUT = env.float("NOTIFICATION_HTTP_READ_TIMEOUT", default=10.0)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0011_encrypt_personal_data'),
+        ('claims', '0012_claim_start'),
         ('notifications', '0006_replies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
