@@ -46,3 +46,10 @@ def origin_refused(scope: str, *, retry_after: int) -> None:
 
 def origin_current() -> Origin | None:
     return _origin.get()
+
+
+def origin_not_a_claimant() -> None:
+    """The request in progress comes from a provider, not a claimant: no address to count."""
+    origin = _origin.get()
+    if origin is not None:
+        origin.address = ""

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from core.origin import origin_current, origin_end, origin_start
+from core.origin import origin_current, origin_end, origin_not_a_claimant, origin_start
 from core.staff import is_active_staff
 from core.throttle import BudgetExceeded, client_ip
 
@@ -34,6 +34,14 @@ class BudgetMiddleware:
             return response
         finally:
             origin_end(token)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        # A provider's webhook is not a claimant: what it causes (the link an interview reply
+        # asks for, a status answer) counts per phone and per claim, never against the
+        # provider's address, which every claimant's replies share.
+        if request.resolver_match is not None and request.resolver_match.namespace == "webhooks":
+            origin_not_a_claimant()
+        return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, BudgetExceeded):

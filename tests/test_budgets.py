@@ -3,6 +3,7 @@ phone, claim, originating address and one global hourly budget; the 429 page; th
 the staff counters; the assisted channel exempt by its login; and a pumping run from one
 address stopped at the budget, counted at the provider stand-in."""
 
+import json
 import logging
 import re
 import threading
@@ -23,7 +24,7 @@ from notifications.models import Message, MessageStatus
 from notifications.services import Outgoing, message_send, messages_send
 from tests.factories import VALID_DOB, StaffFactory, make_claim
 from tests.messages import start_messages
-from tests.provider_server import ProviderServer, use_provider
+from tests.provider_server import ProviderServer, sign_whatsapp, use_provider, whatsapp_reply_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -445,3 +446,28 @@ def test_a_pumping_run_from_one_address_is_stopped_at_the_budget(
     assert set(kept.values_list("template", flat=True)) == {"claim_start_code"}
     assert Message.objects.count() == 6 * 5 + 4
     assert Message.objects.filter(template=LINK_TEMPLATE).count() == 6 * 3
+
+
+def test_messages_a_provider_webhook_causes_do_not_count_against_the_providers_address(
+    settings, client, provider, django_capture_on_commit_callbacks
+):
+    """Every claimant's replies come from WhatsApp's few addresses: the answers they cause (a
+    status answer here) count per phone and claim, never per that address."""
+    _message_budgets(settings, address=1)
+    numbers = [f"+62812000000{n:02d}" for n in range(3)]
+    for n, phone in enumerate(numbers):
+        claim = make_claim(nik=_nik(n), phone=phone)
+        payload = whatsapp_reply_payload(phone.lstrip("+"), claim.reference, f"wamid.B{n}")
+        body = json.dumps(payload).encode()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("webhooks:whatsapp"),
+                body,
+                content_type="application/json",
+                HTTP_X_HUB_SIGNATURE_256=sign_whatsapp(body),
+                REMOTE_ADDR="157.240.0.1",
+            )
+        assert response.status_code == 200
+
+    assert not Message.objects.filter(status=MessageStatus.SKIPPED).exists()
+    assert [len(provider.deliveries_to(phone)) for phone in numbers] == [1, 1, 1]

@@ -325,7 +325,7 @@ def test_the_lock_takes_a_hash_of_the_nik_never_the_nik(branch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_starts_at_once_for_the_same_nik_and_programme_make_one_claim(monkeypatch):
+def test_two_starts_at_once_for_the_same_nik_and_programme_make_one_claim(monkeypatch, seeded_catalogue):
     """Both check for an open claim before either has written one: without the lock both
     would pass the check (they wait for each other right after it) and make two claims."""
     if connection.vendor != "postgresql":
