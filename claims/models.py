@@ -440,3 +440,81 @@ class ClaimDataAccess(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} revealed {self.what} of claim {self.claim_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ClaimReply(models.Model):
+    """A claimant's reply that needs a person: the branch's inbox in the console.
+
+    Filed by claims.services.replies for every reply no app understood (not "1"/"2" for an
+    interview, not a status question answered by itself). It belongs to the newest open
+    claim whose messages go to the number (else the newest claim): the inbox is scoped like
+    the queue, through that claim's branch. A reply from a number with no claim has no claim,
+    and only national staff see it. The text stays on the reply itself (notifications'
+    InboundMessage, deleted with the person by the retention sweep, and this row with it).
+    """
+
+    inbound = models.OneToOneField("notifications.InboundMessage", on_delete=models.CASCADE, related_name="inbox")
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    # The claimant's time (InboundMessage.received_at): the inbox's order and the queue's flag.
+    received_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The message the answer went out as (free text inside the window, the template outside).
+    answer = models.ForeignKey(
+        "notifications.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        indexes = [
+            # The inbox and the queue's flag read the unanswered replies only.
+            models.Index(
+                fields=["claim", "received_at"], name="claim_reply_open_idx", condition=models.Q(answered_at=None)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reply #{self.pk}"
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class ClaimStart(models.Model):
+    """A finished intake form waiting for its six-digit code (claims/services/start.py).
+
+    No claim is made until the code comes back: for a new claim the code went to the phone
+    just typed, for a NIK that already has an open claim in the programme it went to that
+    claim's phone on file (``claim``). What was typed is not kept here, only a keyed
+    fingerprint of it, so the code opens only the start it was sent for.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    intake_token = models.UUIDField(editable=False)
+    fingerprint = models.CharField(max_length=64)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    # The open claim this NIK already had when the form was sent; set to the new claim once
+    # the code made it.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="starts")
+    found_open = models.BooleanField(default=False)
+    # Where the code of a new claim goes (the phone just typed); empty when ``found_open``:
+    # that code goes to the open claim's phone as it is when sending.
+    phone = EncryptedTextField(blank=True)
+    language = models.CharField(max_length=8, default="id")
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["intake_token", "fingerprint"], name="claim_start_form_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim start {self.pk} at {self.created_at:%Y-%m-%d %H:%M}"

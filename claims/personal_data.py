@@ -6,7 +6,7 @@ from django.db.models import Case, Value, When
 
 from core.personal_data import PersonalData, declare, iso
 
-from .models import Claim, ClaimDataAccess, ClaimEvent, OneTimeCode
+from .models import Claim, ClaimDataAccess, ClaimEvent, ClaimStart, OneTimeCode
 
 # What stays in a field that may not be empty (date of birth), and in the name fields, so a
 # person reading the record sees at once that it was anonymised, not lost.
@@ -86,6 +86,8 @@ declare(
         model=ClaimEvent, claim="claim", section="history", export=_event, order_by=("at", "pk"), erase={"note": ""}
     ),
     PersonalData(model=OneTimeCode, claim="claim", delete=True),
+    # A start's phone and fingerprint; rows without a claim go within a day (claim_starts_purge).
+    PersonalData(model=ClaimStart, claim="claim", delete=True),
     # Who saw the full NIK stays accountable: exported, never erased.
     PersonalData(
         model=ClaimDataAccess,

@@ -1,7 +1,7 @@
 """Reads of claims and the catalogue that are more than a get_object_or_404."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -13,7 +13,17 @@ from core.fields import blind_index_of
 from core.staff import in_staff_scope
 
 from .access import session_claim_ids
-from .models import Branch, Claim, ClaimReason, DocumentRequirement, DocumentType, Programme, Status
+from .models import (
+    OPEN_STATUSES,
+    Branch,
+    Claim,
+    ClaimReason,
+    ClaimReply,
+    DocumentRequirement,
+    DocumentType,
+    Programme,
+    Status,
+)
 from .timeline import DOCUMENT_REPLACED, explain
 from .workdays import WorkingDays
 
@@ -93,6 +103,12 @@ def claims_for_staff(user) -> QuerySet[Claim]:
     return in_staff_scope(Claim.objects.all(), user, to_branch="branch__")
 
 
+def claim_open_for_nik(nik: str, programme_id: int) -> Claim | None:
+    """The open claim of this NIK in this programme, if any (one per NIK and programme:
+    claims/services/start.py). An heir's claim is filed under the deceased worker's NIK."""
+    return claims_with_nik(nik).filter(programme_id=programme_id, status__in=OPEN_STATUSES).order_by("pk").first()
+
+
 def claims_of_session(session) -> QuerySet[Claim]:
     """The claims this browser created or opened with a one-time code."""
     return Claim.objects.filter(pk__in=session_claim_ids(session)).select_related("programme", "reason", "branch")
@@ -157,3 +173,42 @@ def contact_phone_q(phone: str, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}heir_phone_index__in": candidates}) | Q(
         **{f"{prefix}heir_phone_index": "", f"{prefix}phone_index__in": candidates}
     )
+
+
+# --- the branch's inbox of replies ----------------------------------------------------------
+
+
+def replies_for_staff(user) -> QuerySet[ClaimReply]:
+    """Unanswered replies in the inbox, oldest first, scoped like the queue: through the claim's
+    branch. Replies from a number with no claim have no branch: national staff see those."""
+    replies = ClaimReply.objects.filter(answered_at=None)
+    return (
+        in_staff_scope(replies, user, to_branch="claim__branch__")
+        .select_related("inbound", "claim__branch")
+        .order_by("received_at", "pk")
+    )
+
+
+def reply_answer_due(reply: ClaimReply, *, calendar: WorkingDays | None = None) -> datetime:
+    """When an unanswered reply is flagged: CLAIM_REPLY_ANSWER_DAYS working days after it came,
+    at the same hour, in its claim's branch calendar and time zone (the national calendar in
+    Jakarta time for a reply with no claim)."""
+    branch = reply.claim.branch if reply.claim is not None else None
+    zone = ZoneInfo(branch.time_zone if branch else settings.TIME_ZONE)
+    received = reply.received_at.astimezone(zone)
+    calendar = calendar or WorkingDays.for_branch(branch)
+    day = calendar.add(received.date(), settings.CLAIM_REPLY_ANSWER_DAYS)
+    return datetime.combine(day, time(received.hour, received.minute, received.second), tzinfo=zone)
+
+
+def claims_with_late_replies(claims: list[Claim], *, now: datetime, calendars: dict[int, WorkingDays]) -> set[int]:
+    """Of these claims, the ids of those with a reply unanswered past reply_answer_due (one query)."""
+    late: set[int] = set()
+    by_id = {claim.pk: claim for claim in claims}
+    replies = ClaimReply.objects.filter(claim__in=list(by_id), answered_at=None)
+    for claim_id, received_at in replies.values_list("claim_id", "received_at"):
+        claim = by_id[claim_id]
+        reply = ClaimReply(claim=claim, received_at=received_at)
+        if claim.pk not in late and now >= reply_answer_due(reply, calendar=calendars[claim.branch_id]):
+            late.add(claim.pk)
+    return late

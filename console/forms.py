@@ -212,3 +212,12 @@ class AuditFilterForm(forms.Form):
             ("nik", _("Melihat NIK lengkap")),
         ],
     )
+
+
+class ReplyAnswerForm(forms.Form):
+    """An officer's answer to a claimant's reply: their own text inside WhatsApp's window (and
+    always by SMS); outside it the template goes and the text is left empty."""
+
+    text = forms.CharField(
+        label=_("Jawaban"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )

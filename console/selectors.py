@@ -9,10 +9,11 @@ from django.db.models import CharField, F, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.models import ALLOWED_TRANSITIONS, CancelReason, Claim, ClaimDataAccess, Status
-from claims.selectors import claims_for_staff
-from claims.services import RejectReason, claim_holder
+from claims.models import ALLOWED_TRANSITIONS, CancelReason, Claim, ClaimDataAccess, ClaimReply, Status
+from claims.selectors import claims_for_staff, claims_with_late_replies, reply_answer_due
+from claims.services import ANSWER_TEXT, RejectReason, claim_holder, reply_answer_mode
 from claims.workdays import WorkingDays
+from core.masking import mask_phone
 from core.staff import in_staff_scope, is_manager_on_duty
 from documents.models import Document, DocumentAccess, DocumentStatus
 from documents.rejections import OFFICER_REJECTIONS, fix_hint
@@ -98,6 +99,8 @@ class QueueRow:
     holder: object | None
     # Who chose the time of the claim's live call (interviews.models.BookedBy), "" without one.
     booked_by: str = ""
+    # A reply of the claimant's waits in the inbox past CLAIM_REPLY_ANSWER_DAYS working days.
+    late_reply: bool = False
 
     @property
     def booked_by_service(self) -> bool:
@@ -117,12 +120,14 @@ def queue_rows(claims, *, now: datetime | None = None) -> list[QueueRow]:
             claim__in=[claim.pk for claim in claims], status__in=ACTIVE_INTERVIEW_STATUSES
         ).values_list("claim_id", "booked_by")
     )  # and one for the calls
+    late_replies = claims_with_late_replies(claims, now=now, calendars=calendars)  # and one for the inbox
     return [
         QueueRow(
             claim=claim,
             age=claim_age(claim, now=now, calendar=calendars[claim.branch_id]),
             holder=claim_holder(claim, now=now),
             booked_by=booked_by.get(claim.pk, ""),
+            late_reply=claim.pk in late_replies,
         )
         for claim in claims
     ]
@@ -378,3 +383,35 @@ def messages_for_staff(user, *, reference: str = "", limit: int = 200) -> QueryS
     if reference:
         messages = messages.filter(claim__reference=reference)
     return messages[:limit]
+
+
+# --- the inbox of replies -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    reply: ClaimReply
+    # The number masked (core.masking): enough to recognise, so no data access is recorded.
+    phone: str
+    # claims.services.replies.ANSWER_TEXT or ANSWER_TEMPLATE: what the officer may send now.
+    mode: str
+    late: bool
+
+    @property
+    def free_text(self) -> bool:
+        return self.mode == ANSWER_TEXT
+
+
+def inbox_rows(replies, *, now: datetime | None = None) -> list[InboxRow]:
+    now = now or timezone.now()
+    replies = list(replies)
+    calendars = WorkingDays.for_branches({reply.claim.branch_id for reply in replies if reply.claim_id})
+    return [
+        InboxRow(
+            reply=reply,
+            phone=mask_phone(reply.inbound.from_number),
+            mode=reply_answer_mode(reply),
+            late=now >= reply_answer_due(reply, calendar=calendars[reply.claim.branch_id] if reply.claim_id else None),
+        )
+        for reply in replies
+    ]

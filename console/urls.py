@@ -10,4 +10,5 @@ urlpatterns = [
     path("bantuan/", include("console.urls_assisted")),
     path("wawancara/", include("console.urls_interviews")),
     path("pesan/", include("console.urls_outbox")),
+    path("balasan/", include("console.urls_inbox")),
 ]

@@ -6,4 +6,5 @@ from . import views_outbox
 
 urlpatterns = [
     path("", views_outbox.outbox, name="outbox"),
+    path("batas/", views_outbox.budgets, name="budgets"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims.access import normalize_reference
 from claims.models import Claim, Status
+from claims.selectors import replies_for_staff
 from claims.services import (
     ClaimTransitionNotAllowed,
     OfficerActionRefused,
@@ -78,6 +79,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": queue_rows(page.object_list),
             "show_branch": is_manager(request.user),
             "target_days": settings.CLAIM_SERVICE_TARGET_DAYS,
+            "inbox_count": replies_for_staff(request.user).count(),
         },
     )
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from claims.selectors import claims_for_staff
 from claims.services import (
+    OpenClaimForStaff,
     assisted_branches,
     assisted_contact_via_branch,
     assisted_phone_code_send,
@@ -33,6 +34,7 @@ def assisted_start(request: HttpRequest) -> HttpResponse:
     if not assisted_branches(request.user).exists():
         return render(request, "console/assisted/no_branch.html", status=403)
     intake = AssistedIntake(request.POST if request.method == "POST" else None, user=request.user)
+    open_claim = None
     if intake.is_valid():
         cleaned = intake.cleaned
         try:
@@ -45,6 +47,9 @@ def assisted_start(request: HttpRequest) -> HttpResponse:
                 intake_token=cleaned["intake_token"],
                 where=cleaned["where"],
             )
+        except OpenClaimForStaff as exc:
+            intake.add_error(exc)
+            open_claim = exc.claim
         except ValidationError as exc:
             intake.add_error(exc)
         else:
@@ -54,7 +59,7 @@ def assisted_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/assisted/start.html",
-        {"intake": intake},
+        {"intake": intake, "open_claim": open_claim},
         status=400 if intake.has_errors else 200,
     )
 

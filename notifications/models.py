@@ -70,9 +70,17 @@ class FailureReason(models.TextChoices):
     STUCK = "stuck", _("Tidak ada jawaban penyedia")
     # WhatsApp has not approved the message's template (notifications/catalogue): sent by SMS.
     TEMPLATE_NOT_APPROVED = "template_not_approved", _("Template WhatsApp belum disetujui")
+    # Twilio 30003: the phone is off or out of coverage for now; the SMS is tried again later.
+    UNREACHABLE = "unreachable", _("Telepon sedang tidak aktif")
+    # Twilio 30007: the carrier filtered the text (its content, not the number): for staff to look at.
+    CONTENT_FILTERED = "content_filtered", _("Diblokir operator karena isi pesan")
+    # Twilio 30005: the carrier does not know the handset; the number is "not working" only
+    # when it is said again (NOTIFICATION_UNKNOWN_HANDSET_DAYS).
+    UNKNOWN_HANDSET = "unknown_handset", _("Nomor tidak dikenal operator")
 
 
-# Reasons that say something about the number itself (not the provider's health).
+# Reasons that say something about the number itself (not the provider's health): an SMS
+# failing for one marks the number "not working". UNKNOWN_HANDSET does only when repeated.
 NUMBER_REASONS = (FailureReason.NOT_ON_WHATSAPP, FailureReason.INVALID_NUMBER, FailureReason.UNDELIVERABLE)
 
 
@@ -101,6 +109,9 @@ class Message(models.Model):
     # The full text, encrypted, for the provider call only; wiped once sent or failed for good.
     # Never shown to staff (admin, outbox) nor exported.
     sealed = models.TextField(blank=True, default="", db_default="")
+    # Free text, not a template: allowed on WhatsApp only inside the 24-hour customer-service
+    # window the claimant opened by writing to us (an answer to their reply); on SMS always.
+    free_text = models.BooleanField(default=False, db_default=False)
     status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
     status_changed_at = models.DateTimeField(default=timezone.now, db_index=True)
     backend = models.CharField(max_length=120, blank=True)
@@ -160,6 +171,8 @@ class InboundMessage(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        # The customer-service window of a number (selectors.service_window_open).
+        indexes = [models.Index(fields=["from_number", "received_at"], name="inbound_from_received")]
 
     def __str__(self) -> str:
         return f"{self.channel} reply #{self.pk}"

@@ -8,6 +8,7 @@ order they registered, until one answers True; it decides nothing about the word
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -15,6 +16,13 @@ logger = logging.getLogger(__name__)
 ReplyHandler = Callable[[str, str], bool]
 
 reply_handlers: list[ReplyHandler] = []
+
+# (the stored InboundMessage) -> True when it answered the reply. Offered what no handler
+# took, after all of them whatever order the apps loaded in: claims answers "STATUS" and
+# files every other reply in the branch's inbox (claims/services/replies.py).
+LeftoverHandler = Callable[[Any], bool]
+
+leftover_handlers: list[LeftoverHandler] = []
 
 
 def reply_handler_register(handler: ReplyHandler) -> None:
@@ -34,3 +42,21 @@ def reply_handle(phone: str, text: str) -> ReplyHandler | None:
         if handled:
             return handler
     return None
+
+
+def leftover_handler_register(handler: LeftoverHandler) -> None:
+    if handler not in leftover_handlers:
+        leftover_handlers.append(handler)
+
+
+def leftover_handle(inbound: Any) -> LeftoverHandler | None:
+    """Offer a reply no handler took to the leftover handlers, each in turn (one that raises is
+    logged and skipped, as above); the first that answered it, or None."""
+    answered = None
+    for handler in list(leftover_handlers):
+        try:
+            if handler(inbound) and answered is None:
+                answered = handler
+        except Exception:
+            logger.exception("leftover reply handler %r failed", handler)
+    return answered

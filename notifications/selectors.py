@@ -1,8 +1,25 @@
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
 
 from . import catalogue
-from .models import MessageChannel, NumberHealth, TemplateReview, TemplateStatus
+from .models import InboundMessage, MessageChannel, NumberHealth, TemplateReview, TemplateStatus
 from .registry import backend_for
+
+
+def service_window_open(phone: str, *, now: datetime | None = None) -> bool:
+    """WhatsApp's customer-service window for this number is open: the claimant wrote to us on
+    WhatsApp within NOTIFICATION_SERVICE_WINDOW (free text allowed; outside it, templates only).
+
+    Read from the stored replies themselves (InboundMessage.received_at is the claimant's own
+    time, services/inbound.py), so there is no second record of the same fact to keep right.
+    """
+    since = (now or timezone.now()) - timedelta(seconds=settings.NOTIFICATION_SERVICE_WINDOW)
+    return InboundMessage.objects.filter(
+        from_number=phone, channel=MessageChannel.WHATSAPP, received_at__gte=since
+    ).exists()
 
 
 def number_not_working(phone: str) -> bool:

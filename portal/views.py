@@ -1,19 +1,28 @@
 """Claimant pages: the home page and starting a claim, step by step, until it exists
 (views_claim.py has the pages of a claim that exists). Each works as a plain form post and
-redirect; JavaScript only helps."""
+redirect; JavaScript only helps.
+
+The last step is always "enter the code we sent" (claims/services/start.py): the claim is
+made, or the NIK's open claim in the programme is opened, only with that code, and the
+pages look and behave the same either way.
+"""
 
 import datetime as dt
 import uuid
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from claims import access
 from claims.forms import ContactForm, HeirForm, IdentityForm
-from claims.models import Claim, ClaimReason, Programme, Status
+from claims.models import Branch, Claim, ClaimReason, Programme, Status
 from claims.selectors import (
     branches_search,
     claim_from_intake,
@@ -21,11 +30,15 @@ from claims.selectors import (
     programmes_active,
     reasons_for_programme,
 )
-from claims.services import ClaimantData, claim_create
+from claims.services import ClaimantData, claim_start, claim_start_resend, claim_start_verify
+from core.throttle import Throttled, client_ip
 
-from .forms import BranchForm, ProgrammeForm, ReasonForm
+from .forms import BranchForm, CodeForm, ProgrammeForm, ReasonForm
 
 INTAKE_KEY = "intake"
+# The claim the last code step of this browser opened: the same code posted twice (a double
+# tap, a retry after a lost answer) goes on to it instead of "start again".
+START_DONE_KEY = "intake_done"
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -77,6 +90,10 @@ class Intake:
         if reason.needs_heir and "heir" not in self.data:
             return "portal:start_heir"
         return None
+
+    def branch(self) -> Branch | None:
+        code = self.data.get("branch")
+        return Branch.objects.filter(is_active=True, code=code).first() if code else None
 
     def claimant_data(self) -> ClaimantData:
         identity = dict(self.data["identity"])
@@ -220,20 +237,26 @@ def start_branch(request: HttpRequest) -> HttpResponse:
         reason = intake.reason()
         if reason is None:  # withdrawn from the catalogue since the step check above
             return redirect("portal:start_reason")
+        branch = form.cleaned_data["branch"]
         try:
-            claim = claim_create(
+            start = claim_start(
                 intake_token=form.cleaned_data["intake_token"],
                 reason=reason,
-                branch=form.cleaned_data["branch"],
+                branch=branch,
                 data=intake.claimant_data(),
                 language=get_language() or "id",
+                ip=client_ip(request),
             )
+        except Throttled:
+            form.add_error(None, _too_many_codes())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            access.session_grant(request.session, claim)
-            intake.reset()
-            return redirect("portal:checklist", reference=claim.reference)
+            intake.data["branch"] = branch.code
+            intake.data["start"] = str(start.pk)
+            intake.save()
+            request.session.pop(START_DONE_KEY, None)
+            return redirect("portal:start_code")
     branches = branches_search(query)
     return render_page(
         request,
@@ -241,3 +264,85 @@ def start_branch(request: HttpRequest) -> HttpResponse:
         {"form": form, "branches": branches, "query": query, "step": 6, "intake_token": intake.token},
         status=400 if form.errors else 200,
     )
+
+
+def _too_many_codes() -> str:
+    return _(
+        "Terlalu banyak permintaan kode. Tunggu %(minutes)d menit, lalu coba lagi. Butuh bantuan? Telepon %(cc)s."
+    ) % {"minutes": settings.OTP_PER_IP_WINDOW // 60, "cc": settings.CALL_CENTRE_NUMBER}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start_code(request: HttpRequest) -> HttpResponse:
+    """The last step of every start: the code sent to a phone makes the claim, or opens the
+    one already open for this NIK and programme. The page says the same in both cases."""
+    intake = Intake(request.session)
+    done = claims_of_session(request.session).filter(reference=request.session.get(START_DONE_KEY, "")).first()
+    if done is not None and not intake.data.get("start"):
+        return redirect(
+            "portal:checklist" if done.status == Status.DRAFT else "portal:status", reference=done.reference
+        )
+    missing = intake.first_missing_step()
+    if missing is not None:
+        messages.info(request, _("Waktu mengisi sudah habis, jadi data belum tersimpan. Silakan isi lagi."))
+        return redirect(missing)
+    reason, branch = intake.reason(), intake.branch()
+    if not intake.data.get("start") or reason is None or branch is None:
+        return redirect("portal:start_branch")
+    form = CodeForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        check = claim_start_verify(
+            start_id=intake.data["start"],
+            code=form.cleaned_data["code"],
+            reason=reason,
+            branch=branch,
+            data=intake.claimant_data(),
+        )
+        if check.claim is not None:
+            access.session_grant(request.session, check.claim)
+            intake.reset()
+            request.session[START_DONE_KEY] = check.claim.reference
+            if not check.created:
+                messages.info(
+                    request,
+                    _("NIK ini sudah punya klaim %(programme)s yang masih berjalan: %(reference)s. Lanjutkan di sini.")
+                    % {"programme": check.claim.programme.name, "reference": check.claim.reference},
+                )
+            if check.claim.status == Status.DRAFT:
+                return redirect("portal:checklist", reference=check.claim.reference)
+            return redirect("portal:status", reference=check.claim.reference)
+        if check.resent:
+            form.add_error(None, _("Kami baru saja mengirim kode baru. Masukkan kode yang baru."))
+        elif check.exhausted:
+            form.add_error(
+                None,
+                _("Kode ini sudah salah %(n)d kali. Minta kode baru dengan tombol Kirim ulang kode.")
+                % {"n": settings.OTP_MAX_ATTEMPTS},
+            )
+        else:
+            form.add_error(
+                "code",
+                _("Kode salah atau sudah tidak berlaku. Periksa pesan terakhir dari kami, atau kirim ulang kode."),
+            )
+    return render_page(
+        request,
+        "start_code.html",
+        {"form": form, "minutes": settings.OTP_TTL_SECONDS // 60, "wait_minutes": 1},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def start_code_resend(request: HttpRequest) -> HttpResponse:
+    """ "Send the code again", from the code step; the same answer for every start."""
+    intake = Intake(request.session)
+    if not intake.data.get("start"):
+        return redirect("portal:start_code")
+    try:
+        claim_start_resend(start_id=intake.data["start"], ip=client_ip(request))
+    except Throttled:
+        messages.error(request, _too_many_codes())
+    else:
+        messages.info(request, _("Kode baru sedang dikirim. Pakai kode dari pesan yang terakhir."))
+    return redirect("portal:start_code")

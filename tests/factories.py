@@ -7,6 +7,7 @@ from PIL import Image, ImageDraw
 
 from accounts.models import User
 from claims.models import Branch, Claim, ClaimReason, Region
+from claims.selectors import claim_open_for_nik
 from claims.services import ClaimantData, claim_create
 from core.staff import Role
 
@@ -79,6 +80,13 @@ def make_claim(*, programme: str = "JHT", reason: str | None = None, branch: Bra
             "heir_phone": "+6285712345678",
             **data,
         }
+    if "nik" not in data:
+        # One open claim per NIK and programme: a test's second claim is another person's
+        # (the same birth date, another serial), unless the test names the NIK.
+        serial = 3
+        while claim_open_for_nik(data.get("nik", VALID_NIK), reason_obj.programme_id) is not None:
+            serial += 1
+            data = {**data, "nik": f"{VALID_NIK[:12]}{serial:04d}"}
     return claim_create(
         intake_token=uuid.uuid4(), reason=reason_obj, branch=branch or BranchFactory(), data=claimant_data(**data)
     )

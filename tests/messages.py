@@ -29,3 +29,21 @@ def templates_approved(*, except_variants: tuple[str, ...] = ()) -> None:
         for language in catalogue.LANGUAGES
         if variant.name not in except_variants
     )
+
+
+START_TEMPLATES = ("claim_start_code", "claim_start_existing")
+
+
+def start_messages(to: str | None = None):
+    """The start codes sent (claims/services/start.py), newest first; to one phone if given."""
+    messages = Message.objects.filter(template__in=START_TEMPLATES)
+    if to is not None:
+        messages = messages.filter(to=to)
+    return messages.order_by("-created_at", "-id")
+
+
+def start_code(to: str | None = None) -> str:
+    """The six digits of the newest start code, as the claimant reads them."""
+    import re
+
+    return re.search(r"\b\d{6}\b", claimant_text(start_messages(to).first())).group()

@@ -38,6 +38,15 @@ TWILIO_TOKEN = "fake-twilio-auth-token"
 GATEWAY_SECRET = "fake-gateway-secret"
 
 
+# Twilio errors by name, as its API answers them (the same codes arrive as a status
+# callback's ErrorCode: post_twilio_statuses(…, error_code="30003")).
+TWILIO_ERRORS = {
+    "unreachable": (30003, "Unreachable destination handset"),
+    "unknown_handset": (30005, "Unknown destination handset"),
+    "carrier_filtered": (30007, "Message filtered by the carrier"),
+}
+
+
 def sign_whatsapp(body: bytes, secret: str = APP_SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
@@ -56,8 +65,9 @@ def whatsapp_status_payload(wamid: str, status: str, *, key: str = "", recipient
     return _whatsapp_envelope({"statuses": [entry]})
 
 
-def whatsapp_reply_payload(from_number: str, text: str, wamid: str) -> dict:
-    message = {"from": from_number, "id": wamid, "timestamp": str(int(time.time())), "type": "text"}
+def whatsapp_reply_payload(from_number: str, text: str, wamid: str, *, sent_at: float | None = None) -> dict:
+    stamp = str(int(sent_at if sent_at is not None else time.time()))
+    message = {"from": from_number, "id": wamid, "timestamp": stamp, "type": "text"}
     message["text"] = {"body": text}
     return _whatsapp_envelope(
         {"contacts": [{"profile": {"name": "Peserta"}, "wa_id": from_number}], "messages": [message]}
@@ -130,6 +140,8 @@ class Delivery:
     key: str
     provider_id: str
     status_callback: str = ""
+    # WhatsApp's message type: "template", or "text" (free text inside the customer-service window).
+    kind: str = ""
 
 
 @dataclass
@@ -147,6 +159,8 @@ class ProviderState:
     review: str = "APPROVED"
     # The most templates one GET of message_templates answers, whatever limit is asked.
     page_size: int = 100
+    # Numbers (digits only) whose customer-service window WhatsApp holds closed: free text gets 131047.
+    window_closed: set = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -197,6 +211,7 @@ class ProviderServer:
             self.state.templates.clear()
             self.state.review = "APPROVED"
             self.state.page_size = 100
+            self.state.window_closed.clear()
 
     def register_templates(self, bodies, *, status: str = "APPROVED") -> None:
         """Templates registered (as POST /<WABA_ID>/message_templates would) with a review status."""
@@ -216,12 +231,17 @@ class ProviderServer:
     def plan(self, number: str, *outcomes: str) -> None:
         """The next requests for this number answer these outcomes in turn, then "ok".
 
-        Outcomes: "ok", "500", "429" (rate limited), "timeout", "not_on_whatsapp", "invalid_number".
+        Outcomes: "ok", "500", "429" (rate limited), "timeout", "not_on_whatsapp", "invalid_number",
+        and for Twilio "unreachable" (30003), "unknown_handset" (30005), "carrier_filtered" (30007).
         """
         self.state.plans[digits(number)].extend(outcomes)
 
     def always(self, number: str, outcome: str) -> None:
         self.state.always[digits(number)] = outcome
+
+    def window_closed(self, number: str) -> None:
+        """WhatsApp refuses free text to this number (131047): its customer-service window is closed."""
+        self.state.window_closed.add(digits(number))
 
     # What happened ---------------------------------------------------------------------
     def requests_to(self, api: str) -> list[dict]:
@@ -321,13 +341,15 @@ class _Handler(BaseHTTPRequestHandler):
                 return plan.pop(0)
             return self.state.always.get(number, "ok")
 
-    def _deliver(self, api: str, number: str, text: str, key: str, prefix: str, callback: str = "") -> str:
+    def _deliver(
+        self, api: str, number: str, text: str, key: str, prefix: str, callback: str = "", *, kind: str = ""
+    ) -> str:
         """Same key, same id and no second copy: how the fake honours idempotency."""
         with self.state.lock:
             if key and (api, key) in self.state.by_key:
                 return self.state.by_key[(api, key)]
             provider_id = f"{prefix}{next(self.ids):06d}"
-            self.state.deliveries.append(Delivery(api, number, text, key, provider_id, callback))
+            self.state.deliveries.append(Delivery(api, number, text, key, provider_id, callback, kind))
             if key:
                 self.state.by_key[(api, key)] = provider_id
             return provider_id
@@ -366,11 +388,30 @@ class _Handler(BaseHTTPRequestHandler):
                     }
                 },
             )
-        text, error = self._template_text(payload.get("template") or {})
-        if error:
-            code, message = error
-            return self._answer(400, {"error": {"message": message, "type": "OAuthException", "code": code}})
-        provider_id = self._deliver("whatsapp", number, text, key, "wamid.FAKE")
+        if payload.get("type") == "text":
+            # Free text: only inside the customer-service window (the app's to know; see window_closed).
+            if number in self.state.window_closed:
+                return self._answer(
+                    400,
+                    {
+                        "error": {
+                            "message": "(#131047) Re-engagement message",
+                            "type": "OAuthException",
+                            "code": 131047,
+                            "error_data": {
+                                "messaging_product": "whatsapp",
+                                "details": "More than 24 hours have passed",
+                            },
+                        }
+                    },
+                )
+            text = payload["text"]["body"]
+        else:
+            text, error = self._template_text(payload.get("template") or {})
+            if error:
+                code, message = error
+                return self._answer(400, {"error": {"message": message, "type": "OAuthException", "code": code}})
+        provider_id = self._deliver("whatsapp", number, text, key, "wamid.FAKE", kind=payload.get("type", ""))
         if outcome == "timeout":
             self._sleep_past_timeout()
         self._answer(
@@ -485,6 +526,9 @@ class _Handler(BaseHTTPRequestHandler):
         if outcome == "invalid_number":
             message = f"The 'To' number {form.get('To')} is not a valid phone number."
             return self._answer(400, {"code": 21211, "message": message, "status": 400})
+        if outcome in TWILIO_ERRORS:
+            code, message = TWILIO_ERRORS[outcome]
+            return self._answer(400, {"code": code, "message": message, "status": 400})
         provider_id = self._deliver("twilio", number, form.get("Body", ""), key, "SM", form.get("StatusCallback", ""))
         if outcome == "timeout":
             self._sleep_past_timeout()

@@ -56,6 +56,12 @@ def branch_a_objects(django_capture_on_commit_callbacks):
     upload = resumable_create(claim=claim, document_type=document.document_type, length=1000, original_name="ktp.jpg")
     objects["upload_id"] = upload.pk
     objects.update(_dropbox_objects(branch_a, claim))
+    # A reply of branch A's claimant waiting in branch A's inbox.
+    from claims.models import ClaimReply
+    from notifications.services import inbound_reply_receive
+
+    inbound = inbound_reply_receive(from_number=claim.contact_phone, text="Kapan cair?", provider_message_id="wamid.A")
+    objects["reply_id"] = ClaimReply.objects.get(inbound=inbound).pk
     return claim, document, objects
 
 

@@ -95,8 +95,8 @@ def test_a_jht_claim_from_start_to_the_approval_message(tmp_path, settings, monk
     # Monday: the claim is made and sent before the checks ran; a real worker then checks
     # the files and refuses the dark photo, and the claim waits for a fix.
     with time_machine.travel(STARTED, tick=True):
+        claim = _start(client, reason)  # its code is sent in process, read back from the outbox
         monkeypatch.setitem(current_app.conf, "task_always_eager", False)  # the worker runs the checks
-        claim = _start(client, reason)
         requirements = list(reason.requirements.filter(required=True).select_related("document_type"))
         dark = requirements[0].document_type
         for n, requirement in enumerate(requirements):

@@ -10,6 +10,12 @@ is told to read this one out to the officer, while an access code must never be 
 anyone. They are kept apart so one can never stand in for the other: a different HMAC
 salt, and the hash lives in the shared cache (Redis in production) rather than in
 OneTimeCode, whose newest-live-code rule would make the two kinds of code retire each other.
+
+One open claim per NIK and programme holds here too (claim_create refuses a second one).
+The officer is logged in and is helping the claimant in person, so the officer is told
+plainly that a claim is already open: with its number and a link when it is within what
+they may see (their branch, or their region for a regional manager), and otherwise only
+"open at another branch; call the call centre", never which branch or which claim.
 """
 
 import hmac
@@ -37,8 +43,8 @@ from notifications.sealing import Secret
 from notifications.services import message_send
 
 from ..models import Branch, Channel, Claim, ClaimReason
-from ..selectors import branches_for_staff
-from .lifecycle import ClaimantData, claim_create, claim_record_event
+from ..selectors import branches_for_staff, claims_for_staff
+from .lifecycle import ClaimAlreadyOpen, ClaimantData, claim_create, claim_record_event
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +77,37 @@ def assisted_branches(user) -> QuerySet[Branch]:
 # --- starting the claim ---------------------------------------------------------------
 
 
+class OpenClaimForStaff(ValidationError):
+    """The NIK already has an open claim in the programme. `claim` is set only when this member
+    of staff may see it (a link to it); otherwise the message says only that it is elsewhere."""
+
+    def __init__(self, message: str, claim: Claim | None):
+        super().__init__(message, code="open_claim")
+        self.claim = claim
+
+
+def open_claim_refusal(*, claim: Claim, by) -> OpenClaimForStaff:
+    """What a member of staff is told when a start meets an open claim of the same NIK and programme."""
+    if claims_for_staff(by).filter(pk=claim.pk).exists():
+        return OpenClaimForStaff(
+            _(
+                "NIK ini sudah punya klaim %(programme)s yang masih berjalan: %(reference)s. "
+                "Satu NIK hanya boleh punya satu klaim terbuka per program. Lanjutkan klaim itu."
+            )
+            % {"programme": claim.programme.name, "reference": claim.reference},
+            claim,
+        )
+    return OpenClaimForStaff(
+        _(
+            "NIK ini sudah punya klaim %(programme)s yang masih berjalan di kantor cabang lain. "
+            "Satu NIK hanya boleh punya satu klaim terbuka per program. Hubungi call centre %(cc)s "
+            "untuk melanjutkan klaim itu."
+        )
+        % {"programme": claim.programme.name, "cc": settings.CALL_CENTRE_NUMBER},
+        None,
+    )
+
+
 def claim_create_assisted(
     *,
     data: ClaimantData,
@@ -83,6 +120,8 @@ def claim_create_assisted(
 ) -> Claim:
     """Create a draft claim on the claimant's behalf, once per form (same token, same claim).
 
+    Raises OpenClaimForStaff (a ValidationError) when the NIK has an open claim in the programme.
+
     The claim records who started it (created_by) and where the claimant was. A claim
     with no phone to reach the claimant on is marked "contact through the branch" at once:
     nothing could be sent to it anyway.
@@ -94,7 +133,12 @@ def claim_create_assisted(
     if existing is not None:
         return existing
     with transaction.atomic():
-        claim = claim_create(intake_token=intake_token, reason=reason, branch=branch, data=data, channel=channel, by=by)
+        try:
+            claim = claim_create(
+                intake_token=intake_token, reason=reason, branch=branch, data=data, channel=channel, by=by
+            )
+        except ClaimAlreadyOpen as exc:
+            raise open_claim_refusal(claim=exc.claim, by=by) from None
         # Two posts of the same form racing: claim_create hands the loser the winner's
         # claim, already marked; the conditional update tells which post created it.
         no_phone = not claim.contact_phone

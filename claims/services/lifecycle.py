@@ -1,4 +1,12 @@
-"""The claim lifecycle: creating a claim, the one writer of its status, cancelling, its history."""
+"""The claim lifecycle: creating a claim, the one writer of its status, cancelling, its history.
+
+One open claim per NIK and programme (issue 15, point 2): claim_create refuses a second
+one with ClaimAlreadyOpen. Two starts at once are serialised by a PostgreSQL advisory
+transaction lock keyed on a hash of (NIK, programme), taken before the check and held
+until the new claim is committed; there is no unique constraint on the NIK (it is about
+to be stored encrypted, found through a blind index). SQLite, the development database,
+takes no lock: it runs one writer at a time anyway, and the race is tested on PostgreSQL.
+"""
 
 import datetime as dt
 import logging
@@ -6,9 +14,10 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +33,7 @@ from ..models import (
     ClaimReason,
     Status,
 )
+from ..selectors import claim_open_for_nik
 from .messaging import claim_notify, claim_status_path
 
 logger = logging.getLogger(__name__)
@@ -50,6 +60,40 @@ class ClaimantData:
     heir_phone: str = ""
 
 
+class ClaimAlreadyOpen(Exception):
+    """This NIK already has an open claim in this programme: `claim`. Never show it to someone
+    who has not proved they hold its phone (claims/services/start.py)."""
+
+    def __init__(self, claim: Claim):
+        super().__init__(f"claim {claim.pk} is open for this NIK and programme")
+        self.claim = claim
+
+
+def nik_programme_lock_key(nik: str, programme_id: int) -> int:
+    """A signed 64-bit key for pg_advisory_xact_lock: a keyed hash, so no NIK reaches the SQL log.
+
+    Advisory locks are shared by every database of the server, so the database's name is in
+    the hash: claims of another database on it (a test run's, a staging copy's) never wait here.
+    """
+    database = connection.settings_dict["NAME"]
+    digest = salted_hmac("claims.one-open-claim", f"{database}:{nik}:{programme_id}", algorithm="sha256").digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def lock_nik_programme(nik: str, programme_id: int) -> None:
+    """Hold, until the current transaction ends, the lock of this NIK and programme."""
+    if connection.vendor != "postgresql":
+        return  # SQLite (development only) writes one transaction at a time
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [nik_programme_lock_key(nik, programme_id)])
+
+
+def claimant_data_check(*, reason: ClaimReason, data: ClaimantData) -> None:
+    """What claim_create refuses before anything is written (also asked before a code is sent)."""
+    if reason.needs_heir and not (data.heir_name and data.heir_nik and data.heir_relation and data.heir_phone):
+        raise ValidationError(_("Data ahli waris wajib diisi untuk klaim ini."))
+
+
 def claim_create(
     *,
     intake_token: uuid.UUID,
@@ -60,14 +104,21 @@ def claim_create(
     language: str = "id",
     by=None,
 ) -> Claim:
-    """Create a draft claim, once per intake form: the same token posted twice gives the same claim."""
+    """Create a draft claim, once per intake form: the same token posted twice gives the same claim.
+
+    Raises ClaimAlreadyOpen when the NIK already has an open claim in the programme (see the
+    module docstring for the lock that makes this hold under concurrent starts).
+    """
     existing = Claim.objects.filter(intake_token=intake_token).first()
     if existing is not None:
         return existing
-    if reason.needs_heir and not (data.heir_name and data.heir_nik and data.heir_relation and data.heir_phone):
-        raise ValidationError(_("Data ahli waris wajib diisi untuk klaim ini."))
+    claimant_data_check(reason=reason, data=data)
     try:
         with transaction.atomic():
+            lock_nik_programme(data.nik, reason.programme_id)
+            open_claim = claim_open_for_nik(data.nik, reason.programme_id)
+            if open_claim is not None:
+                raise ClaimAlreadyOpen(open_claim)
             claim = Claim.objects.create(
                 intake_token=intake_token,
                 programme=reason.programme,

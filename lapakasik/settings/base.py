@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth: budgets know a claimant's address, and exempt logged-in staff (lapakasik/budgets.py).
+    "lapakasik.budgets.BudgetMiddleware",
     # Staff sessions expire; staff pages are never cached. After messages: it leaves a note.
     "lapakasik.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -16,6 +16,13 @@ OTP_PER_PHONE_LIMIT = env.int("OTP_PER_PHONE_LIMIT", default=3)
 OTP_PER_PHONE_WINDOW = env.int("OTP_PER_PHONE_WINDOW", default=900)
 OTP_PER_IP_LIMIT = env.int("OTP_PER_IP_LIMIT", default=10)
 OTP_PER_IP_WINDOW = env.int("OTP_PER_IP_WINDOW", default=900)
+# Claims started from one client address, one contact phone, one NIK per WINDOW seconds
+# (claims/services/abuse.py), counted in the shared cache; the assisted channel (staff
+# logged in) is exempt. Per address is loose: mobile carriers put many phones behind one.
+CLAIM_CREATE_LIMIT_PER_ADDRESS = env.int("CLAIM_CREATE_LIMIT_PER_ADDRESS", default=10)
+CLAIM_CREATE_LIMIT_PER_PHONE = env.int("CLAIM_CREATE_LIMIT_PER_PHONE", default=3)
+CLAIM_CREATE_LIMIT_PER_NIK = env.int("CLAIM_CREATE_LIMIT_PER_NIK", default=3)
+CLAIM_CREATE_WINDOW = env.int("CLAIM_CREATE_WINDOW", default=3600)
 # "Finish later" links to a draft claim (claims/services/resume.py): valid this many days,
 # at most LIMIT sent per claim per WINDOW seconds; one reminder REMINDER_HOURS after the last.
 CLAIM_RESUME_LINK_DAYS = env.int("CLAIM_RESUME_LINK_DAYS", default=7)
@@ -51,3 +58,12 @@ CLAIM_EXPIRY_BATCH = env.int("CLAIM_EXPIRY_BATCH", default=500)
 # after this many working days (interviews/services/expiry.py): two weeks to reply, call
 # 175 or visit the branch, which the failure's message offers.
 CLAIM_CONFIRMATION_EXPIRE_DAYS = env.int("CLAIM_CONFIRMATION_EXPIRE_DAYS", default=10)
+# Claimants' replies (claims/services/replies.py): "STATUS", "CEK" or a claim number is
+# answered by itself at most this many times per number in this many seconds (an answering
+# machine replying to our answer must not make the service send in a loop); past it the
+# reply goes to the branch's inbox like any other.
+CLAIM_STATUS_REPLY_LIMIT = env.int("CLAIM_STATUS_REPLY_LIMIT", default=3)
+CLAIM_STATUS_REPLY_WINDOW = env.int("CLAIM_STATUS_REPLY_WINDOW", default=3600)
+# A reply in the inbox still unanswered this many working days after it came (at the same
+# hour, the branch's calendar) is flagged in the queue.
+CLAIM_REPLY_ANSWER_DAYS = env.int("CLAIM_REPLY_ANSWER_DAYS", default=1)

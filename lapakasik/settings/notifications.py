@@ -13,6 +13,16 @@ NOTIFICATION_DEFAULT_CHANNEL = env("NOTIFICATION_DEFAULT_CHANNEL", default="what
 # The public address put in messages, so a claimant can tap back to the service.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 CALL_CENTRE_NUMBER = env("CALL_CENTRE_NUMBER", default="175")
+# Budgets every outbound message is counted against when written (notifications/budgets.py),
+# in the shared cache, per WINDOW seconds: per recipient phone, per claim, per client address
+# of the claimant's request that caused it (tasks, sweeps and staff have none), and one
+# global hourly budget, which never stops a one-time code or a decision on a claim. A
+# message over budget is kept in the outbox, "skipped", with the budget named.
+MESSAGE_BUDGET_PER_PHONE = env.int("MESSAGE_BUDGET_PER_PHONE", default=10)
+MESSAGE_BUDGET_PER_CLAIM = env.int("MESSAGE_BUDGET_PER_CLAIM", default=15)
+MESSAGE_BUDGET_PER_ADDRESS = env.int("MESSAGE_BUDGET_PER_ADDRESS", default=30)
+MESSAGE_BUDGET_WINDOW = env.int("MESSAGE_BUDGET_WINDOW", default=3600)
+MESSAGE_BUDGET_GLOBAL_PER_HOUR = env.int("MESSAGE_BUDGET_GLOBAL_PER_HOUR", default=50000)
 # The providers' own settings follow; `manage.py check` reports what a selected one lacks.
 NOTIFICATION_HTTP_CONNECT_TIMEOUT = env.float("NOTIFICATION_HTTP_CONNECT_TIMEOUT", default=3.0)
 NOTIFICATION_HTTP_READ_TIMEOUT = env.float("NOTIFICATION_HTTP_READ_TIMEOUT", default=10.0)
@@ -32,6 +42,17 @@ NOTIFICATION_SEND_CONCURRENCY = env.int("NOTIFICATION_SEND_CONCURRENCY", default
 # code or a claim link until it is delivered (notifications/sealing.py); staff see only the
 # redacted body. Empty: a key derived from the secret key (development); prod.py requires it.
 NOTIFICATION_SEAL_KEYS = env.list("NOTIFICATION_SEAL_KEYS", default=[])
+# WhatsApp's customer-service window: free text is allowed until 24 h after the claimant's last
+# message to us (selectors.service_window_open). 15 minutes short of it, so an answer queued
+# at the edge is not refused (131047) for a clock that differs from Meta's by a little.
+NOTIFICATION_SERVICE_WINDOW = env.int("NOTIFICATION_SERVICE_WINDOW", default=24 * 3600 - 900)
+# Twilio 30003 (phone off or out of coverage): the SMS is sent again this many seconds later,
+# at most this many times; the number is not marked "not working" for it.
+NOTIFICATION_UNREACHABLE_RETRY_AFTER = env.int("NOTIFICATION_UNREACHABLE_RETRY_AFTER", default=3600)
+NOTIFICATION_UNREACHABLE_RETRIES = env.int("NOTIFICATION_UNREACHABLE_RETRIES", default=2)
+# Twilio 30005 (unknown handset) marks a number "not working" only when a second SMS meets it
+# within this many days: one alone is too often a carrier's passing fault.
+NOTIFICATION_UNKNOWN_HANDSET_DAYS = env.int("NOTIFICATION_UNKNOWN_HANDSET_DAYS", default=7)
 NOTIFICATION_WEBHOOK_MAX_BYTES = env.int("NOTIFICATION_WEBHOOK_MAX_BYTES", default=256 * 1024)
 WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", default="https://graph.facebook.com")
 WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION", default="v23.0")

@@ -27,6 +27,7 @@ CELERY_BEAT_SCHEDULE = {
     "documents-sweep-resumable": {"task": "documents.tasks.resumable_uploads_sweep_task", "schedule": 3600.0},
     "interviews-send-reminders": {"task": "interviews.tasks.reminders_send_due_task", "schedule": 60.0},
     "claims-resume-reminders": {"task": "claims.tasks.claims_resume_reminders_task", "schedule": 300.0},
+    "claims-starts-purge": {"task": "claims.tasks.claim_starts_purge_task", "schedule": 3600.0},
     "notifications-reconcile-stuck": {"task": "notifications.tasks.messages_reconcile_stuck_task", "schedule": 60.0},
     "claims-expiry": {
         "task": "documents.tasks.claims_expiry_task",

@@ -23,3 +23,8 @@ ANTIVIRUS_BACKEND = env("ANTIVIRUS_BACKEND", default="documents.checks.antivirus
 # django-axes stays on: the staff lockout is tested. Tests log in with client.force_login,
 # which goes around authenticate(); a test calling authenticate() passes a request.
 AXES_ENABLED = True
+# Factories reuse one phone and one address for many claims and messages: the budgets stay
+# out of the way, and the tests of the budgets (tests/test_budgets.py) set the limits they test.
+CLAIM_CREATE_LIMIT_PER_ADDRESS = CLAIM_CREATE_LIMIT_PER_PHONE = CLAIM_CREATE_LIMIT_PER_NIK = 10**6
+MESSAGE_BUDGET_PER_PHONE = MESSAGE_BUDGET_PER_CLAIM = MESSAGE_BUDGET_PER_ADDRESS = 10**6
+MESSAGE_BUDGET_GLOBAL_PER_HOUR = 10**7

@@ -98,6 +98,9 @@ class Kind:
     examples: dict[str, str]
     replies: tuple[QuickReply, ...] = ()
     category: str = UTILITY
+    # Free text, never a template: an answer inside WhatsApp's customer-service window (or by
+    # SMS). Not exported for review, and no approval asked before sending.
+    free_text: bool = False
 
     @property
     def conditions(self) -> tuple[str, ...]:
@@ -133,6 +136,10 @@ class AuthKind:
     category: str = AUTHENTICATION
     replies: tuple[QuickReply, ...] = ()
     conditions: tuple[str, ...] = ()
+    free_text: bool = False
+    # The SMS ends with the WebOTP line: the claimant types this code on our site. Not for a
+    # code read aloud to an officer (phone_confirm_code).
+    webotp: bool = True
 
     def variants(self) -> list["Variant"]:
         return [Variant(kind=self, on=frozenset())]
@@ -213,6 +220,10 @@ class Variant:
                     url = f"{base}{values.get(part.param, '')}"
                     text = f"{gettext(part.label)} {url}" if part.label else url
                 pieces.append(("" if not pieces else part.before) + text)
+            if isinstance(self.kind, AuthKind) and self.kind.webotp and values.get(self.kind.code):
+                # WebOTP: Android Chrome reads the code from an SMS whose last line is this,
+                # and fills the code field of our site by itself (static/js/claimant.js).
+                pieces.append(f"\n\n@{urlsplit(settings.PUBLIC_BASE_URL).hostname} #{values[self.kind.code]}")
             return "".join(pieces).strip()
 
 
@@ -243,13 +254,15 @@ def kind(name: str) -> Kind | AuthKind:
 
 
 def variants() -> Iterator[Variant]:
+    """Every WhatsApp template: the variants of every kind but the free-text ones."""
     for item in kinds().values():
-        yield from item.variants()
+        if not item.free_text:
+            yield from item.variants()
 
 
 @cache
 def _variants_by_name() -> dict[str, Variant]:
-    return {found.name: found for found in variants()}
+    return {found.name: found for item in kinds().values() for found in item.variants()}
 
 
 def variant(name: str) -> Variant | None:

@@ -450,5 +450,91 @@ KINDS: tuple[Kind | AuthKind, ...] = (
         ),
         examples={**COMMON, "code": "123456", "minutes": "10"},
         copy_button=_("Salin kode"),
+        webotp=False,
+    ),
+    # A start of a claim (claims/services/start.py): the code goes to the phone just typed...
+    AuthKind(
+        name="claim_start_code",
+        parts=(
+            Text(
+                _(
+                    "BPJS Ketenagakerjaan: kode untuk memulai klaim %(programme)s adalah %(code)s. Berlaku "
+                    "%(minutes)s menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas."
+                )
+            ),
+        ),
+        examples={**COMMON, "programme": "Jaminan Hari Tua", "code": "123456", "minutes": "10"},
+        copy_button=_("Salin kode"),
+    ),
+    # ...or, when the NIK already has an open claim in the programme, to that claim's phone on
+    # file. WhatsApp fixes an authentication template's wording, so the warning that someone
+    # started a claim with this NIK is the SMS's only.
+    AuthKind(
+        name="claim_start_existing",
+        parts=(
+            Text(
+                _(
+                    "BPJS Ketenagakerjaan: seseorang baru saja mencoba memulai klaim %(programme)s dengan NIK Anda. "
+                    "Klaim %(reference)s Anda masih berjalan. Jika itu Anda, kode untuk membukanya adalah %(code)s "
+                    "(berlaku %(minutes)s menit). Jika bukan Anda, abaikan pesan ini. Jangan berikan kode ini "
+                    "kepada siapa pun."
+                )
+            ),
+        ),
+        examples={**COMMON, "programme": "Jaminan Hari Tua", "code": "123456", "minutes": "10"},
+        copy_button=_("Salin kode"),
+    ),
+    # Answers to a claimant's reply (claims/services/replies.py). Inside the customer-service
+    # window: free text, no template.
+    Kind(
+        name="claim_status_reply",
+        parts=(
+            Text(_("BPJS Ketenagakerjaan: klaim %(reference)s: %(status)s."), when="!several"),
+            Text("%(explanation)s", when="!several", before="\n"),
+            Link("status_path", _("Lihat klaim Anda:"), _("Lihat klaim"), when="!several", before="\n\n"),
+            Text(_("BPJS Ketenagakerjaan: klaim Anda dengan nomor ini:"), when="several"),
+            Text("%(lines)s", when="several", before="\n"),
+            Text(_("Lihat rinciannya di %(base_url)s dengan nomor klaim."), when="several", before="\n"),
+            Text(_("Ada pertanyaan lain? Balas pesan ini atau telepon %(call_centre)s.")),
+        ),
+        examples={},
+        free_text=True,
+    ),
+    Kind(
+        name="claim_status_unknown",
+        parts=(
+            Text(
+                _(
+                    "BPJS Ketenagakerjaan: kami tidak menemukan klaim untuk nomor ini. Untuk bantuan, telepon "
+                    "%(call_centre)s."
+                )
+            ),
+        ),
+        examples={},
+        free_text=True,
+    ),
+    Kind(name="reply_text", parts=(Text("%(text)s"),), examples={}, free_text=True),
+    # Outside the window an officer's answer can only be this template.
+    Kind(
+        name="reply_call_us",
+        parts=(
+            Text(
+                _(
+                    "BPJS Ketenagakerjaan: petugas kami sudah membaca pesan Anda tentang klaim %(reference)s. "
+                    "Silakan telepon %(call_centre)s, atau lihat klaim Anda dari tautan ini."
+                ),
+                when="reference",
+            ),
+            Link("status_path", "", _("Lihat klaim"), when="reference", before=" "),
+            Text(
+                _(
+                    "BPJS Ketenagakerjaan: petugas kami sudah membaca pesan Anda. Silakan telepon %(call_centre)s "
+                    "untuk bantuan."
+                ),
+                when="!reference",
+            ),
+            Text(_("Petugas kami tidak pernah meminta uang atau kode rahasia.")),
+        ),
+        examples={**COMMON, "status_path": "/klaim/JKM-2026-000123/AbC123xYz/"},
     ),
 )

@@ -50,3 +50,8 @@ class BaseBackend:
 
     def send(self, *, to: str, body: str, template: str, idempotency_key: str) -> SendResult:
         raise NotImplementedError
+
+    def send_text(self, *, to: str, body: str, idempotency_key: str) -> SendResult:
+        """Free text (Message.free_text): an answer inside WhatsApp's customer-service window.
+        A channel without templates (SMS, the development outboxes) sends it as any message."""
+        return self.send(to=to, body=body, template="reply_text", idempotency_key=idempotency_key)

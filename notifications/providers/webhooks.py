@@ -10,6 +10,7 @@ nothing (the services see to that).
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -32,6 +33,8 @@ class Reply:
     from_number: str
     text: str
     provider_message_id: str
+    # When the claimant sent it, as the provider says (the customer-service window runs from it).
+    sent_at: datetime | None = None
 
 
 def text_field(value: object) -> str:
@@ -42,6 +45,17 @@ def text_field(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return ""
+
+
+def unix_time(value: object) -> datetime | None:
+    """A provider's Unix timestamp ("1718000000" or a number) as an aware datetime; None if it is not one."""
+    text = text_field(value)
+    if not text.isdigit():
+        return None
+    try:
+        return datetime.fromtimestamp(int(text), tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def hmac_sha256_header(secret: str, body: bytes) -> str:
@@ -73,4 +87,9 @@ def report_apply(provider: str, report: StatusReport) -> None:
 
 
 def reply_apply(reply: Reply) -> None:
-    inbound_reply_receive(from_number=reply.from_number, text=reply.text, provider_message_id=reply.provider_message_id)
+    inbound_reply_receive(
+        from_number=reply.from_number,
+        text=reply.text,
+        provider_message_id=reply.provider_message_id,
+        sent_at=reply.sent_at,
+    )

@@ -4,7 +4,7 @@ import logging
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -126,7 +126,10 @@ def _send_one(message: Message) -> Sent:
     name, backend = backend_for(message.channel)
     try:
         content = _full_content(message)
-        if backend.sends_templates:
+        if message.free_text:
+            # An answer inside WhatsApp's customer-service window (or any SMS answer): free text.
+            result = backend.send_text(to=message.to, body=content.text, idempotency_key=message.idempotency_key)
+        elif backend.sends_templates:
             if not message.template_variant or content.parameters is None:
                 raise PermanentFailure("written before the template catalogue: no template to send")
             result = backend.send_template(
@@ -195,7 +198,10 @@ def _not_approved(messages: list[Message]) -> set[int]:
     and console providers of development treat every template as approved. Checked here,
     before the provider threads, which never touch the database.
     """
-    candidates = [message for message in messages if message.channel == MessageChannel.WHATSAPP]
+    # Free text (an answer inside the customer-service window) is no template: nothing to approve.
+    candidates = [
+        message for message in messages if message.channel == MessageChannel.WHATSAPP and not message.free_text
+    ]
     if not candidates:
         return set()
     _name, backend = backend_for(MessageChannel.WHATSAPP)
@@ -274,8 +280,10 @@ def _record_sent(message: Message, *, provider: str, result: SendResult, full_bo
 def message_fail(*, message_id: int, reason: str, error: str = "") -> Message:
     """Mark a message failed (if it may still fail), then try the fallback channel once.
 
-    A WhatsApp failure of any kind gets one SMS copy; an SMS failure that says something
-    about the number marks the number "not working".
+    A WhatsApp failure of any kind gets one SMS copy. An SMS failure is taken by its meaning:
+    the phone unreachable for now is tried again later, a text the carrier filtered is logged
+    for staff, and only a failure that says the number is wrong (an unknown handset: said
+    twice) marks the number "not working".
     """
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
@@ -286,9 +294,73 @@ def message_fail(*, message_id: int, reason: str, error: str = "") -> Message:
             return message
         if message.channel == MessageChannel.WHATSAPP:
             _fallback_to_sms(message, sealed=sealed)
-        elif reason in NUMBER_REASONS:
+        elif reason == FailureReason.UNREACHABLE:
+            _retry_later(message, sealed=sealed)
+        elif reason == FailureReason.CONTENT_FILTERED:
+            # Staff see it in the outbox with its reason; the number is fine.
+            logger.warning("message %s (%s): the carrier filtered its text: %s", message.pk, message.template, error)
+        elif reason in NUMBER_REASONS or (reason == FailureReason.UNKNOWN_HANDSET and _unknown_handset_before(message)):
             number_health_set(message.to, not_working=True, reason=reason)
     return message
+
+
+def _unknown_handset_before(message: Message) -> bool:
+    """Another SMS to this number met "unknown handset" within NOTIFICATION_UNKNOWN_HANDSET_DAYS."""
+    since = timezone.now() - timedelta(days=settings.NOTIFICATION_UNKNOWN_HANDSET_DAYS)
+    return (
+        Message.objects.filter(
+            to=message.to,
+            channel=MessageChannel.SMS,
+            failure_reason=FailureReason.UNKNOWN_HANDSET,
+            status_changed_at__gte=since,
+        )
+        .exclude(pk=message.pk)
+        .exists()
+    )
+
+
+def _retry_later(message: Message, *, sealed: str) -> Message | None:
+    """A new copy of an SMS that met an unreachable phone, due NOTIFICATION_UNREACHABLE_RETRY_AFTER
+    seconds later, at most NOTIFICATION_UNREACHABLE_RETRIES times along one chain of copies.
+
+    The copy is written "queued" with its due time as status_changed_at, so the sweep for
+    unpublished messages (messages_unpublished) waits for it too when the broker is away.
+    """
+    copies, earlier = 0, message
+    while earlier.fallback_for_id is not None and earlier.channel == MessageChannel.SMS:
+        earlier = Message.objects.get(pk=earlier.fallback_for_id)
+        copies += earlier.channel == MessageChannel.SMS
+    if copies >= settings.NOTIFICATION_UNREACHABLE_RETRIES or (message.sensitive and not sealed):
+        logger.info("message %s: phone unreachable, no more copies", message.pk)
+        return None
+    delay = settings.NOTIFICATION_UNREACHABLE_RETRY_AFTER
+    try:
+        with transaction.atomic():
+            retry = Message.objects.create(
+                claim_id=message.claim_id,
+                channel=MessageChannel.SMS,
+                to=message.to,
+                template=message.template,
+                body=message.body,
+                sensitive=message.sensitive,
+                sealed=sealed,
+                free_text=message.free_text,
+                fallback_for=message,
+                status_changed_at=timezone.now() + timedelta(seconds=delay),
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(partial(_deliver_later, retry.pk, delay))
+    return retry
+
+
+def _deliver_later(message_id: int, delay: int) -> None:
+    from .. import tasks
+
+    try:
+        tasks.message_deliver_task.apply_async((message_id,), countdown=delay)
+    except Exception:  # kombu raises several kinds when Redis is away: the sweep queues it
+        logger.warning("message %s: broker unavailable, the reconcile sweep will queue it", message_id)
 
 
 def _fallback_to_sms(message: Message, *, sealed: str) -> Message | None:

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from core.queue import publish
 
 from .. import catalogue, tasks
+from ..budgets import Counted, messages_over_budget
 from ..holds import held_claims
 from ..models import Message, MessageStatus
 from ..sealing import seal_message
@@ -37,6 +38,8 @@ class Outgoing:
     claim: models.Model | None = None
     language: str = "id"
     channel: str | None = None
+    # Sent as free text, not a template (Message.free_text): only inside the customer-service window.
+    free_text: bool = False
 
 
 def message_send(
@@ -79,9 +82,12 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
     # A held claim (notifications/holds.py): the row stays so the outbox shows what was not
     # sent and why; nothing is sealed for it, as nobody will ever receive it.
     held = held_claims({item.claim.pk for item in outgoing if item.claim is not None})
+    # Over a budget (notifications/budgets.py): kept "skipped" the same way, the budget named.
+    over = _over_budget(outgoing, held)
     rows = []
-    for item in outgoing:
+    for index, item in enumerate(outgoing):
         hold = held.get(item.claim.pk, "") if item.claim is not None else ""
+        hold = hold or over.get(index, "")
         skipped = bool(hold)
         filled = catalogue.fill(item.template, _context(item))
         full = filled.sms(item.language, full=True)
@@ -99,6 +105,7 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
                 parameters=filled.shown,
                 body=body,
                 sensitive=sensitive,
+                free_text=item.free_text,
                 sealed=seal_message(full, filled.full) if sensitive and not skipped else "",
                 status=MessageStatus.SKIPPED if skipped else MessageStatus.QUEUED,
                 error=hold,
@@ -108,11 +115,22 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
     queued = []
     for message in messages:
         if message.status == MessageStatus.SKIPPED:
-            logger.info("message %s not sent: claim %s is held", message.pk, message.claim_id)
+            logger.info("message %s not sent: %s", message.pk, message.error)
         else:
             queued.append(message.pk)
     _deliver_on_commit(*queued)
     return messages
+
+
+def _over_budget(outgoing: list[Outgoing], held: dict[int, str]) -> dict[int, str]:
+    """{index: reason} for the messages over a budget; a held message is not counted."""
+    counted = [
+        (index, Counted(to=item.to, claim_id=item.claim.pk if item.claim is not None else None, template=item.template))
+        for index, item in enumerate(outgoing)
+        if item.claim is None or item.claim.pk not in held
+    ]
+    over = messages_over_budget([value for _index, value in counted])
+    return {counted[position][0]: reason for position, reason in over.items()}
 
 
 def _context(item: Outgoing) -> dict:

@@ -193,6 +193,24 @@ class ClaimCreateSerializer(serializers.Serializer):
         )
 
 
+class ClaimConfirmSerializer(ClaimCreateSerializer):
+    """The same fields as the start, sent again with the start's id and its code: nothing
+    typed is kept on the server until the code makes the claim."""
+
+    start = serializers.UUIDField(help_text="`start` from the answer of POST /claims/.")
+    code = serializers.CharField(max_length=12, help_text="The 6 digits sent by WhatsApp or SMS.")
+
+
+class ClaimStartedSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What to tell the claimant: a code is on its way.")
+    start = serializers.UUIDField(help_text="Send it back with the code to POST /claims/confirm/.")
+    code_expires_in = serializers.IntegerField(help_text="Seconds the code stays valid.")
+
+
+class StartResendSerializer(serializers.Serializer):
+    start = serializers.UUIDField()
+
+
 class ClaimTokenSerializer(serializers.Serializer):
     reference = serializers.CharField(help_text="The claim number, e.g. LA-7KQM-3XTB; read it to the call centre.")
     status = serializers.ChoiceField(choices=Status.choices)

@@ -8,6 +8,8 @@ urlpatterns = [
     path("programmes/", views.ProgrammeListView.as_view(), name="programme-list"),
     path("branches/", views.BranchListView.as_view(), name="branch-list"),
     path("claims/", views.ClaimCreateView.as_view(), name="claim-list"),
+    path("claims/confirm/", views.ClaimConfirmView.as_view(), name="claim-confirm"),
+    path("claims/resend-code/", views.ClaimStartResendView.as_view(), name="claim-start-resend"),
     path("claims/<str:reference>/", views.ClaimDetailView.as_view(), name="claim-detail"),
     path("claims/<str:reference>/documents/", views.DocumentCollectionView.as_view(), name="claim-documents"),
     path(

@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -27,7 +27,7 @@ from claims.access import (
 )
 from claims.models import CancelReason, Claim
 from claims.selectors import branches_search, programmes_active
-from claims.services import claim_cancel, claim_create
+from claims.services import claim_cancel, claim_start, claim_start_resend, claim_start_verify
 from core.throttle import client_ip
 from documents.services import claim_submit, document_remove, document_upload, too_large_message
 from documents.uploads import upload_was_too_large
@@ -37,8 +37,10 @@ from .errors import ApiError, payload_too_large
 from .serializers import (
     BranchSerializer,
     CancelSerializer,
+    ClaimConfirmSerializer,
     ClaimCreateSerializer,
     ClaimSerializer,
+    ClaimStartedSerializer,
     ClaimTokenSerializer,
     CodeRequestedSerializer,
     CodeRequestSerializer,
@@ -47,6 +49,7 @@ from .serializers import (
     DocumentUploadSerializer,
     ErrorSerializer,
     ProgrammeSerializer,
+    StartResendSerializer,
 )
 
 REFERENCE = OpenApiParameter(
@@ -137,46 +140,124 @@ class BranchListView(PublicView):
 # --- claims -----------------------------------------------------------------------------
 
 
+def _start_answer(start_id) -> Response:
+    detail = _(
+        "Kode 6 angka sudah dikirim lewat WhatsApp atau SMS: ke nomor HP yang ditulis, atau, jika NIK "
+        "ini sudah punya klaim yang masih berjalan untuk program ini, ke nomor HP klaim itu. "
+        "Kode berlaku %(minutes)d menit."
+    ) % {"minutes": settings.OTP_TTL_SECONDS // 60}
+    body = {"detail": detail, "start": str(start_id), "code_expires_in": settings.OTP_TTL_SECONDS}
+    return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
 class ClaimCreateView(PublicView):
     @extend_schema(
         operation_id="claims_create",
         tags=["claims"],
-        summary="Start a claim (a draft)",
+        summary="Start a claim: a one-time code is sent",
         description=(
-            "Creates a draft claim and returns its reference and a claim token. Send the same "
-            "`idempotency_key` when retrying: the same claim comes back (200) instead of a new one (201)."
+            "One open claim per NIK and programme. This never creates the claim and never says whether "
+            "the NIK already has one: it always answers 202 and sends a 6-digit code, to the phone in the "
+            "request (the heir's for an heir claim) or, when the NIK already has an open claim in the "
+            "programme, to that claim's phone on file. Send the same fields again with `start` and the "
+            "code to POST /claims/confirm/. The same `idempotency_key` and fields again (a retry) give "
+            "the same `start` and send nothing more."
         ),
         parameters=[LANGUAGE],
         request=ClaimCreateSerializer,
         responses={
-            201: ClaimTokenSerializer,
-            200: OpenApiResponse(ClaimTokenSerializer, description="Repeated post: the claim made the first time."),
+            202: ClaimStartedSerializer,
             400: _error("A field is wrong; `fields` says which and how to fix it."),
-            409: _error("This idempotency_key was already used for a claim with other data."),
+            429: _error("Too many codes asked for from this device."),
         },
     )
     def post(self, request):
         serializer = ClaimCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        started = timezone.now()
-        claim = claim_create(
+        start = claim_start(
             intake_token=data.get("idempotency_key") or uuid.uuid4(),
             reason=data["reason"],
             branch=data["branch"],
             data=serializer.claimant_data(),
             language=_language(),
+            ip=client_ip(request),
         )
-        if claim.created_at >= started:
-            return Response(_token_body(claim), status=status.HTTP_201_CREATED)
-        # An earlier post with this key made the claim: only the same input may have it back.
-        if not serializer.matches(claim):
+        return _start_answer(start.pk)
+
+
+class ClaimConfirmView(PublicView):
+    @extend_schema(
+        operation_id="claims_confirm",
+        tags=["claims"],
+        summary="Exchange a start's code for a claim token",
+        description=(
+            "The fields of POST /claims/ again, with `start` and the code. A new claim is created (201); "
+            "when the NIK already had an open claim in the programme, that claim is opened (200)."
+        ),
+        parameters=[LANGUAGE],
+        request=ClaimConfirmSerializer,
+        responses={
+            201: OpenApiResponse(ClaimTokenSerializer, description="The code made a new draft claim."),
+            200: OpenApiResponse(ClaimTokenSerializer, description="The NIK's open claim in this programme."),
+            400: _error(
+                "Wrong or expired code, fields not those of the start (the same answer), or too many tries "
+                "(`code_exhausted`), or a new code was just sent (`code_resent`)."
+            ),
+            409: _error("This idempotency_key was already used for a claim with other data."),
+        },
+    )
+    def post(self, request):
+        serializer = ClaimConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        check = claim_start_verify(
+            start_id=data["start"],
+            code=data["code"],
+            reason=data["reason"],
+            branch=data["branch"],
+            data=serializer.claimant_data(),
+        )
+        if check.resent:
+            raise ApiError(_("Kami baru saja mengirim kode baru. Masukkan kode yang baru."), "code_resent")
+        if check.exhausted:
+            raise ApiError(
+                _("Kode ini sudah terlalu sering dicoba. Minta kode baru, lalu masukkan kode yang baru."),
+                "code_exhausted",
+            )
+        if check.claim is None:
+            raise ApiError(
+                _("Kode tidak cocok atau sudah kedaluwarsa. Periksa lagi, atau minta kode baru."), "code_invalid"
+            )
+        if check.created and not serializer.matches(check.claim):
+            # An earlier claim made with this idempotency key from other input.
             raise ApiError(
                 _("Kunci idempotensi ini sudah dipakai untuk klaim lain. Buat kunci baru untuk klaim baru."),
                 "idempotency_conflict",
                 status.HTTP_409_CONFLICT,
             )
-        return Response(_token_body(claim), status=status.HTTP_200_OK)
+        return Response(_token_body(check.claim), status=status.HTTP_201_CREATED if check.created else 200)
+
+
+class ClaimStartResendView(PublicView):
+    @extend_schema(
+        operation_id="claims_start_resend",
+        tags=["claims"],
+        summary="Send a start's code again",
+        description="Answers the same for any `start`. The phone gets at most a few codes in a quarter hour.",
+        parameters=[LANGUAGE],
+        request=StartResendSerializer,
+        responses={
+            202: ClaimStartedSerializer,
+            400: _error("No start id, or not one."),
+            429: _error("Too many codes asked for from this device."),
+        },
+    )
+    def post(self, request):
+        serializer = StartResendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim_start_resend(start_id=serializer.validated_data["start"], ip=client_ip(request))
+        return _start_answer(serializer.validated_data["start"])
 
 
 class ClaimDetailView(ClaimView):

@@ -25,6 +25,21 @@
       });
     });
   }
+  // A code sent by SMS: Android Chrome reads it from the message (WebOTP: its last line is
+  // "@<our host> #<code>") once the claimant allows it, and the form goes by itself.
+  document.querySelectorAll("input[autocomplete='one-time-code']").forEach(function (input) {
+    if (!("OTPCredential" in window) || !navigator.credentials) { return; }
+    var form = input.form;
+    var waiting = new AbortController();
+    if (form) {
+      form.addEventListener("submit", function () { waiting.abort(); });
+    }
+    navigator.credentials.get({ otp: { transport: ["sms"] }, signal: waiting.signal }).then(function (otp) {
+      if (!otp || !otp.code || input.value) { return; }
+      input.value = otp.code;
+      if (form) { form.requestSubmit ? form.requestSubmit() : form.submit(); }
+    }).catch(function () { /* not allowed, timed out or typed by hand: the field stays as it is */ });
+  });
   // Upload: show what was chosen and send it at once.
   document.querySelectorAll("form[data-upload]").forEach(function (form) {
     form.querySelectorAll("input[type=file]").forEach(function (input) {

@@ -8,6 +8,7 @@ from claims.models import Claim, ClaimReason, Status
 from documents.models import Document
 from notifications.models import Message
 from tests.factories import BranchFactory, make_jpeg
+from tests.messages import start_code
 
 from .conftest import VIEWPORT
 
@@ -59,7 +60,9 @@ def test_claim_from_start_to_submission_without_javascript(live_server, nojs_pag
     _next(page, "Cari", r"\?q=Medan")
     assert page.locator("#branch-list label.choice").count() == 1
     page.check(f"input[name=branch][value={medan.code}]")
-    _next(page, "Simpan dan lanjut ke dokumen", r"/dokumen/$")
+    _next(page, "Kirim kode ke HP saya", r"/klaim/baru/kode/$")
+    page.fill("#id_code", start_code("+6281234567890"))
+    _next(page, "Lanjut", r"/dokumen/$")
     claim = Claim.objects.get(branch=medan)
     checklist = page.url
 

@@ -34,6 +34,7 @@ from documents.services import document_upload
 from interviews.selectors import free_slots, interview_token
 from interviews.services import interview_book
 from tests.factories import BranchFactory, StaffFactory, make_claim, make_jpeg
+from tests.messages import start_code
 
 from .conftest import VIEWPORT
 
@@ -246,7 +247,10 @@ def test_every_claimant_page_stays_within_its_byte_budget(site, chromium):
         _next(page, "Lanjut", r"/kantor-cabang/$")
         walk.measure("start: branch")
         page.check(f"input[name=branch][value={medan.code}]")
-        _next(page, "Simpan dan lanjut ke dokumen", r"/dokumen/$")
+        _next(page, "Kirim kode ke HP saya", r"/klaim/baru/kode/$")
+        walk.measure("start: code")
+        page.fill("#id_code", start_code())
+        _next(page, "Lanjut", r"/dokumen/$")
         claim = Claim.objects.get(branch=medan, status=Status.DRAFT)
         ref = claim.reference
         walk.measure("checklist")

@@ -16,9 +16,10 @@ from documents.models import Document
 from documents.services import too_large_message
 from notifications.models import Message
 from tests.factories import VALID_DOB, VALID_NIK, BranchFactory, make_claim, make_jpeg
-from tests.messages import claimant_text
+from tests.messages import claimant_text, start_code, start_messages
 
 CLAIMS = "/api/v1/claims/"
+CONFIRM = "/api/v1/claims/confirm/"
 
 
 @pytest.fixture
@@ -79,8 +80,18 @@ def payload(branch, *, programme="JHT", reason="resign", **overrides) -> dict:
     return data
 
 
-def create(api, branch, **overrides):
-    return api.post(CLAIMS, payload(branch, **overrides), format="json")
+def start(api, branch, headers=None, **overrides):
+    """The first half of starting a claim: 202, a code on its way, the claim not made yet."""
+    return api.post(CLAIMS, payload(branch, **overrides), format="json", **(headers or {}))
+
+
+def create(api, branch, headers=None, **overrides):
+    """Start a claim and confirm it with the code sent (claims/services/start.py)."""
+    started = start(api, branch, headers, **overrides)
+    if started.status_code != 202:
+        return started
+    body = {**payload(branch, **overrides), "start": started.json()["start"], "code": start_code()}
+    return api.post(CONFIRM, body, format="json", **(headers or {}))
 
 
 def opened(token: str) -> APIClient:
@@ -196,9 +207,22 @@ def test_create_with_the_same_idempotency_key_gives_the_same_claim(api, catalogu
     first = create(api, branch, idempotency_key=key)
     again = create(api, branch, idempotency_key=key)
 
+    # The second start finds the open claim of the NIK: its code opens that claim.
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["reference"] == again.json()["reference"]
     assert Claim.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_retried_start_with_the_same_idempotency_key_sends_one_code(api, catalogue, branch):
+    key = str(uuid.uuid4())
+
+    first = start(api, branch, idempotency_key=key)
+    again = start(api, branch, idempotency_key=key)
+
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert first.json() == again.json()
+    assert start_messages().count() == 1
 
 
 @pytest.mark.django_db
@@ -206,7 +230,9 @@ def test_idempotency_key_reused_with_other_data_is_refused(api, catalogue, branc
     key = str(uuid.uuid4())
     create(api, branch, idempotency_key=key)
 
-    other = create(api, branch, idempotency_key=key, full_name="Orang Lain", kpj_number="99999999999")
+    other = create(
+        api, branch, idempotency_key=key, nik="3174011205900029", full_name="Orang Lain", kpj_number="99999999999"
+    )
 
     assert other.status_code == 409
     assert other.json()["code"] == "idempotency_conflict"
@@ -260,7 +286,7 @@ def test_birth_date_in_the_future_is_refused(api, catalogue, branch):
 
 @pytest.mark.django_db
 def test_claim_remembers_the_language_the_claimant_used(api, catalogue, branch):
-    response = api.post(CLAIMS, payload(branch), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = create(api, branch, headers={"HTTP_ACCEPT_LANGUAGE": "en"})
 
     assert Claim.objects.get(reference=response.json()["reference"]).language == "en"
 

@@ -12,6 +12,7 @@ from claims.models import Claim, ClaimReason, Status
 from documents.models import Document, DocumentStatus
 from notifications.models import Message, MessageStatus
 from tests.factories import VALID_DOB, VALID_NIK, make_jpeg, make_pdf
+from tests.messages import start_code
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,8 @@ HEIR = {
 }
 
 
-def _start(client: Client, reason: ClaimReason, *, phone: str = "0812 3456 7890", identity=None) -> Claim:
-    """Programme → reason → identity → contact → (heir) → branch: one draft claim, ready for documents."""
+def _fill_intake(client: Client, reason: ClaimReason, *, phone: str = "0812 3456 7890", identity=None, heir=None):
+    """Programme → reason → identity → contact → (heir): returns the branch page's token and first branch."""
     client.get(reverse("portal:start_programme") + "?baru=1")
     response = client.post(reverse("portal:start_programme"), {"programme": reason.programme.code})
     assert response.status_code == 302
@@ -42,14 +43,22 @@ def _start(client: Client, reason: ClaimReason, *, phone: str = "0812 3456 7890"
     response = client.post(reverse("portal:start_contact"), {"phone": phone, "email": ""})
     if reason.needs_heir:
         assert response["Location"] == reverse("portal:start_heir")
-        response = client.post(reverse("portal:start_heir"), HEIR)
+        response = client.post(reverse("portal:start_heir"), heir or HEIR)
         assert response.status_code == 302, response.context["form"].errors
     assert response["Location"] == reverse("portal:start_branch")
     page = client.get(reverse("portal:start_branch"))
-    token = page.context["intake_token"]
-    branch = page.context["branches"][0]
+    return page.context["intake_token"], page.context["branches"][0]
+
+
+def _start(client: Client, reason: ClaimReason, *, phone: str = "0812 3456 7890", identity=None) -> Claim:
+    """The whole start, code step included: one draft claim, ready for documents."""
+    token, branch = _fill_intake(client, reason, phone=phone, identity=identity)
     response = client.post(reverse("portal:start_branch"), {"branch": branch.code, "intake_token": token})
     assert response.status_code == 302
+    assert response["Location"] == reverse("portal:start_code")
+    assert not Claim.objects.filter(intake_token=token).exists()  # made only with the code
+    response = client.post(reverse("portal:start_code"), {"code": start_code()})
+    assert response.status_code == 302, response.content.decode()[:2000]
     claim = Claim.objects.get(intake_token=token)
     assert response["Location"] == reverse("portal:checklist", args=[claim.reference])
     return claim

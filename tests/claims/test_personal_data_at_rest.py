@@ -83,7 +83,8 @@ def test_the_nik_reads_back_and_is_found_only_through_its_index():
 
 @pytest.mark.django_db
 def test_each_save_encrypts_anew_and_a_changed_byte_does_not_open(settings):
-    first, second = make_claim(nik=VALID_NIK), make_claim(nik=VALID_NIK)
+    # (One open claim per NIK and programme: the same person in two programmes.)
+    first, second = make_claim(nik=VALID_NIK), make_claim(programme="JKM", nik=VALID_NIK)
     # Same NIK, different tokens: the table does not show which claims share a person...
     assert _raw(first, "nik") != _raw(second, "nik")
     # ...while the index does, for the service only (it holds the index key).

@@ -229,7 +229,7 @@ def test_document_page_offers_finish_later_and_dropbox_below_the_upload(client, 
 
 def test_intake_steps_say_nothing_is_saved_before_the_claim_exists(client, branch):
     html = client.get(reverse("portal:start_programme")).content.decode()
-    assert "Belum tersimpan sampai Anda memilih kantor cabang" in html
+    assert "Belum tersimpan sampai Anda memasukkan kode yang kami kirim ke HP" in html
     checklist_claim = make_claim(branch=branch)
     open_claim_in(client, checklist_claim)
     html = client.get(reverse("portal:checklist", args=[checklist_claim.reference])).content.decode()

@@ -12,6 +12,7 @@ from documents.models import Document
 from documents.services import claim_submit, document_check, document_upload
 from tests.browser.conftest import chromium, screenshots  # noqa: F401 (Chromium fixtures for the browser test)
 from tests.factories import StaffFactory, make_claim, make_jpeg
+from tests.notifications.conftest import provider, provider_server  # noqa: F401 (the provider stand-in: the inbox's answers)
 
 
 def upload_checked(claim: Claim, document_type, content: bytes | None = None) -> Document:

@@ -405,3 +405,49 @@ def test_a_typed_code_that_is_not_six_digits_does_not_use_a_try(staff, officer):
     code = _sent_code(claim)
     wrong = "000000" if code != "000000" else "111111"
     assert assisted_phone_code_verify(claim=claim, code=wrong, by=officer).tries_left == 4
+
+
+# --- one open claim per NIK and programme -----------------------------------------------------
+
+
+def test_officer_is_told_of_the_open_claim_in_their_branch_with_a_link(staff, officer):
+    from tests.factories import make_claim
+
+    open_claim = make_claim(branch=officer.branch, nik=VALID_NIK)
+
+    response = staff.post(START_URL, _form(officer.branch))
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert open_claim.reference in html
+    assert reverse("console:claim", args=[open_claim.reference]) in html
+    assert Claim.objects.count() == 1
+
+
+def test_an_open_claim_of_another_branch_is_only_said_to_be_elsewhere(staff, officer):
+    from tests.factories import make_claim
+
+    elsewhere = BranchFactory(name="Kantor Cabang Rahasia", city="Ambon")
+    open_claim = make_claim(branch=elsewhere, nik=VALID_NIK)
+
+    response = staff.post(START_URL, _form(officer.branch))
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "kantor cabang lain" in html
+    assert "175" in html
+    assert open_claim.reference not in html
+    assert "Rahasia" not in html
+    assert "Ambon" not in html
+    assert Claim.objects.count() == 1
+
+
+def test_an_assisted_start_in_another_programme_is_not_blocked(staff, officer):
+    from tests.factories import make_claim
+
+    make_claim(branch=officer.branch, nik=VALID_NIK, programme="JPN")
+
+    response = staff.post(START_URL, _form(officer.branch))
+
+    assert response.status_code == 302
+    assert Claim.objects.count() == 2

@@ -113,7 +113,11 @@ def test_queue_shows_every_status_waiting_for_staff(branch, officer):
 def _dropbox_claim(branch: Branch) -> Claim:
     reason = ClaimReason.objects.filter(programme__code="JHT", needs_heir=False).first()
     claim = claim_create(
-        intake_token=uuid.uuid4(), reason=reason, branch=branch, data=claimant_data(), channel=Channel.DROPBOX
+        intake_token=uuid.uuid4(),
+        reason=reason,
+        branch=branch,
+        data=claimant_data(nik="3174011205900091"),  # not the NIK of the other JHT claims here
+        channel=Channel.DROPBOX,
     )
     return _advance(claim, Status.SUBMITTED, Status.CHECKING, Status.IN_REVIEW)
 

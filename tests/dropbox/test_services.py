@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from claims.models import CancelReason, Channel, ClaimReason, Status
+from claims.models import CancelReason, Channel, Claim, ClaimReason, Status
 from claims.services import claim_cancel
 from documents.models import (
     Document,
@@ -281,6 +281,22 @@ def test_a_claim_for_an_heir_needs_the_heirs_data(officer):
     with pytest.raises(ValidationError):
         envelope_claim_create(batch=batch, intake_token=uuid.uuid4(), reason=reason, data=claimant_data(), by=officer)
     assert not Envelope.objects.exists()
+
+
+def test_papers_for_a_nik_with_an_open_claim_in_the_programme_make_no_second_claim(officer):
+    from claims.services import OpenClaimForStaff
+
+    open_claim = make_claim(branch=officer.branch, nik=claimant_data().nik)
+    batch = dropbox_batch_open(branch=officer.branch, by=officer)
+    reason = ClaimReason.objects.filter(programme__code="JHT", needs_heir=False).first()
+
+    with pytest.raises(OpenClaimForStaff) as refused:
+        envelope_claim_create(batch=batch, intake_token=uuid.uuid4(), reason=reason, data=claimant_data(), by=officer)
+
+    assert refused.value.claim == open_claim  # the officer's own branch: named, with a link
+    assert open_claim.reference in refused.value.messages[0]
+    assert not Envelope.objects.exists()
+    assert Claim.objects.count() == 1
 
 
 # --- scans become documents -------------------------------------------------------------

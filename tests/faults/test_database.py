@@ -17,6 +17,7 @@ from django.urls import reverse
 from claims.models import Claim, ClaimReason
 from documents.models import Document, DocumentStatus
 from tests.factories import VALID_DOB, VALID_NIK, BranchFactory, make_claim, make_jpeg, open_claim_in
+from tests.messages import start_code
 
 from .conftest import DropConnectionAt, drop_database_connections, request_cycle
 from .pages import assert_friendly_503, resend_form
@@ -113,19 +114,24 @@ def test_connection_dropped_while_creating_the_claim_in_english_sends_again_into
     page = request_cycle(client, "get", reverse("portal:start_branch"))
     token, branch = page.context["intake_token"], page.context["branches"][0]
 
+    response = request_cycle(
+        client, "post", reverse("portal:start_branch"), {"branch": branch.code, "intake_token": token}
+    )
+    assert response["Location"] == reverse("portal:start_code")
+    code = start_code()
+
+    # The claim is written when the code comes back (claims/services/start.py).
     drop = DropConnectionAt('INSERT INTO "claims_claim"')
     with connection.execute_wrapper(drop):
-        response = request_cycle(
-            client, "post", reverse("portal:start_branch"), {"branch": branch.code, "intake_token": token}
-        )
+        response = request_cycle(client, "post", reverse("portal:start_code"), {"code": code})
     assert drop.fired
     assert_friendly_503(response, "en")
     assert not Claim.objects.filter(intake_token=token).exists()
 
     action, fields = resend_form(response)
-    assert fields["intake_token"] == [token]
-    assert fields["branch"] == [branch.code]
-    for _ in range(2):  # pressed twice: still one claim
+    assert action == reverse("portal:start_code")
+    assert fields["code"] == [code]
+    for _ in range(2):  # pressed twice: still one claim, and the code still good for the retry
         response = request_cycle(client, "post", action, fields)
         assert response.status_code == 302
     claim = Claim.objects.get(intake_token=token)

@@ -50,6 +50,8 @@ OPERATIONS = [
     ("GET", "/api/v1/programmes/"),
     ("GET", "/api/v1/branches/"),
     ("POST", "/api/v1/claims/"),
+    ("POST", "/api/v1/claims/confirm/"),
+    ("POST", "/api/v1/claims/resend-code/"),
     ("GET", "/api/v1/claims/{reference}/"),
     ("POST", "/api/v1/claims/{reference}/documents/"),
     ("DELETE", "/api/v1/claims/{reference}/documents/{document_id}/"),
@@ -155,9 +157,19 @@ def _document_bodies(claim):
     )
 
 
+def _start_fields():
+    start = st.one_of(st.uuids().map(str), junk_json)
+    return {"start": start, "code": st.one_of(st.from_regex(r"\A[0-9]{6}\Z"), junk_json)}
+
+
 def _informed_bodies(path: str, claim):
     if path == "/api/v1/claims/":
         return _claim_create_bodies(claim)
+    if path == "/api/v1/claims/confirm/":
+        code = st.fixed_dictionaries(_start_fields())
+        return st.builds(lambda body, extra: {**body, **extra}, _claim_create_bodies(claim), code)
+    if path == "/api/v1/claims/resend-code/":
+        return st.fixed_dictionaries({"start": _start_fields()["start"]})
     if path.endswith("/documents/"):
         return _document_bodies(claim)
     if path.endswith("/cancel/"):

@@ -125,6 +125,12 @@ STAFF_TARGETS = [
         method="get",
     ),
     Target(
+        "inbox answer",
+        "officer",
+        lambda w: f"/petugas/balasan/{w.inbox_reply.pk}/jawab/",
+        lambda w: {"text": mostly("Dana cair minggu ini, Bu.")},
+    ),
+    Target(
         "audit filters",
         "manager",
         lambda w: "/petugas/audit/",
@@ -328,7 +334,7 @@ def test_every_console_form_class_is_fuzzed():
         "RejectForm", "CancelForm", "AuditFilterForm", "AssistedClaimForm", "AssistedContactForm", "PhoneCodeForm",
         "NoPhoneForm", "OutcomeForm", "FailForm", "MoveForm", "PhoneUpdateForm", "ContactViaBranchForm",
         "DashboardFilterForm", "EnvelopeReferenceForm", "MatchForm", "SetAsideForm", "NewClaimForm",
-        "EnvelopeContactForm", "ContentsForm", "AssignForm",
+        "EnvelopeContactForm", "ContentsForm", "AssignForm", "ReplyAnswerForm",
     }  # fmt: skip
     found = forms_defined_in(
         console.forms,

@@ -62,6 +62,18 @@ class World:
         return make_submitted_claim(branch=self.branch)
 
     @cached_property
+    def inbox_reply(self):
+        """A reply of the in-review claim's claimant waiting in the branch's inbox."""
+        from claims.models import ClaimReply
+        from notifications.services import inbound_reply_receive
+
+        claim = self.in_review
+        inbound = inbound_reply_receive(
+            from_number=claim.contact_phone, text="Kapan dana cair?", provider_message_id=f"wamid.{uuid.uuid4().hex}"
+        )
+        return ClaimReply.objects.get(inbound=inbound)
+
+    @cached_property
     def interviewed(self):
         """A claim in review with a video call booked in the first free slot."""
         from interviews.services import interview_book

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from notifications import catalogue
 from notifications.catalogue import Link, Text
 from notifications.providers.whatsapp.templates import components, registration, registrations
+from notifications.sealing import Secret
 
 NAME = re.compile(r"^[a-z0-9_]{1,512}$")
 PARAMETER = re.compile(r"\{\{([^}]*)\}\}")
@@ -42,6 +43,10 @@ def test_every_message_kind_of_the_old_templates_is_in_the_catalogue():
         "claim_rejected",
         "claim_resume_link",
         "claim_resume_reminder",
+        "claim_start_code",
+        "claim_start_existing",
+        "claim_status_reply",
+        "claim_status_unknown",
         "claim_submitted",
         "dropbox_cover_sheet",
         "dropbox_received",
@@ -53,6 +58,14 @@ def test_every_message_kind_of_the_old_templates_is_in_the_catalogue():
         "interview_reschedule_link",
         "one_time_code",
         "phone_confirm_code",
+        "reply_call_us",
+        "reply_text",
+    }
+    # Answers inside the customer-service window are free text: never a template to review.
+    assert {name for name, kind in catalogue.kinds().items() if kind.free_text} == {
+        "claim_status_reply",
+        "claim_status_unknown",
+        "reply_text",
     }
     names = [_id(body) for body in TEMPLATES]
     assert len(names) == len(set(names)), "two templates share a name and language"
@@ -116,6 +129,8 @@ def test_sending_a_variant_fills_every_parameter_with_a_clean_value(variant):
 
 def test_every_parameter_of_every_kind_has_an_example():
     for kind in catalogue.kinds().values():
+        if kind.free_text:
+            continue  # no review, no examples
         for variant in kind.variants():
             missing = set(variant.parameters()) - set(kind.examples)
             assert not missing, (variant.name, missing)
@@ -183,3 +198,27 @@ def test_export_prints_one_graph_api_body_a_line_per_template_and_language(setti
             {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Salin kode"}]},
         ],
     }
+
+
+@pytest.mark.parametrize("name", ["one_time_code", "claim_start_code", "claim_start_existing"])
+def test_an_sms_code_the_claimant_types_on_our_site_ends_with_the_webotp_line(settings, name):
+    """Android Chrome fills the code field by itself when the SMS's last line is "@<our host> #<code>"."""
+    settings.PUBLIC_BASE_URL = "https://klaim.example.go.id"
+    context = {"reference": "LA-7K3M-Q9XP", "programme": "JHT", "code": Secret("482913"), "minutes": 10}
+    filled = catalogue.fill(name, {**context, "call_centre": "175"})
+
+    for language in ("id", "en"):
+        text = filled.sms(language, full=True)
+        assert text.splitlines()[-1] == "@klaim.example.go.id #482913"
+        assert text.splitlines()[-2] == ""
+    # What staff may see has neither the code nor the line's code.
+    assert "482913" not in filled.sms("id", full=False)
+
+
+def test_a_code_read_aloud_to_an_officer_has_no_webotp_line(settings):
+    settings.PUBLIC_BASE_URL = "https://klaim.example.go.id"
+    filled = catalogue.fill(
+        "phone_confirm_code",
+        {"reference": "LA-7K3M-Q9XP", "code": Secret("482913"), "minutes": 10, "call_centre": "175"},
+    )
+    assert "@klaim.example.go.id" not in filled.sms("id", full=True)

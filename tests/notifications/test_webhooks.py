@@ -160,9 +160,9 @@ def test_forged_twilio_signature_is_refused(client, provider, settings):
     assert message.status == MessageStatus.SENT
 
 
-def test_undelivered_sms_marks_the_number_not_working(client, provider, settings):
+def test_undelivered_sms_to_an_invalid_number_marks_the_number_not_working(client, provider, settings):
     _message(channel="sms", provider_id="SM000002")
-    params = {"MessageSid": "SM000002", "MessageStatus": "undelivered", "ErrorCode": "30003"}
+    params = {"MessageSid": "SM000002", "MessageStatus": "undelivered", "ErrorCode": "21211"}
     _post_twilio(client, settings, params)
     assert number_not_working(PHONE)
     # A later message that reaches the phone clears the flag.

@@ -120,8 +120,9 @@ def test_the_retention_sweep_runs_daily_from_beat(settings):
 
 def test_export_gives_every_claim_of_the_person_in_scope_with_files_and_is_recorded(branch):
     first, document = closed_claim_with_a_photo(branch, days_ago=1)
-    second = make_claim(branch=branch, nik=first.nik)
-    elsewhere = make_claim(branch=BranchFactory(), nik=first.nik)  # another branch: not this officer's
+    # One open claim per NIK and programme: the person's other claims are in other programmes.
+    second = make_claim(branch=branch, nik=first.nik, programme="JKM")
+    elsewhere = make_claim(branch=BranchFactory(), nik=first.nik, programme="JPN")  # another branch: not this officer's
     stranger = make_claim(branch=branch, nik="3174011205900029")
     officer = StaffFactory(branch=branch)
     claim_reveal_nik(claim=first, by=officer, ip="10.0.0.2", user_agent="x")

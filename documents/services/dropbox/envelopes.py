@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from claims.access import normalize_reference
 from claims.models import Branch, Channel, Claim, ClaimReason, DocumentType, Status
 from claims.selectors import claims_for_staff, requirements_for_reason
-from claims.services import ClaimantData, claim_create, claim_record_event
+from claims.services import ClaimAlreadyOpen, ClaimantData, claim_create, claim_record_event, open_claim_refusal
 
 from ...models import DropboxBatch, Envelope, EnvelopeResolution, EnvelopeStatus
 from ...selectors import dropbox_branches_for_staff
@@ -176,15 +176,19 @@ def envelope_claim_create(
         raise ValidationError(_("Pembukaan dropbox ini sudah ditutup. Buka pembukaan baru."), code="closed")
     _check_scope(batch, by)
     with transaction.atomic():
-        claim = claim_create(
-            intake_token=intake_token,
-            reason=reason,
-            branch=batch.branch,
-            data=data,
-            channel=Channel.DROPBOX,
-            language=language,
-            by=by,
-        )
+        try:
+            claim = claim_create(
+                intake_token=intake_token,
+                reason=reason,
+                branch=batch.branch,
+                data=data,
+                channel=Channel.DROPBOX,
+                language=language,
+                by=by,
+            )
+        except ClaimAlreadyOpen as exc:
+            # One open claim per NIK and programme: the officer files the papers with that one.
+            raise open_claim_refusal(claim=exc.claim, by=by) from None
         already = Envelope.objects.filter(claim=claim, claim_created_here=True).first()
         if already is not None:
             return already

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ...models import MessageStatus
 from ..webhooks import StatusReport, report_apply, signature_ok, too_large
-from .backend import INVALID_NUMBER_CODES, status_callback_url
+from .backend import failure_reason, status_callback_url
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def parse(params: dict[str, str]) -> StatusReport | None:
     reason, detail = "", ""
     if status == MessageStatus.FAILED:
         code = params.get("ErrorCode", "")
-        reason = "invalid_number" if code.isdigit() and int(code) in INVALID_NUMBER_CODES else "undeliverable"
+        reason = failure_reason(code)
         detail = f"Twilio {params['MessageStatus']} code {code}"
     return StatusReport(
         event_key=f"{sid}:{params['MessageStatus']}",

@@ -23,6 +23,7 @@ from ..webhooks import (
     signature_ok,
     text_field,
     too_large,
+    unix_time,
 )
 from .backend import INVALID_NUMBER_CODES, NOT_ON_WHATSAPP_CODES
 
@@ -92,7 +93,12 @@ def _reply(message: dict) -> Reply | None:
     if not wamid or not sender or len(wamid) > MAX_ID_LENGTH:
         logger.info("whatsapp webhook: a message without a usable id or sender: skipped")
         return None
-    return Reply(from_number=sender, text=_reply_text(message), provider_message_id=wamid)
+    return Reply(
+        from_number=sender,
+        text=_reply_text(message),
+        provider_message_id=wamid,
+        sent_at=unix_time(message.get("timestamp")),
+    )
 
 
 def _reply_text(message: dict) -> str:

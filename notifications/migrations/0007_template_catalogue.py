@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0004_message_sealed'),
+        ('notifications', '0006_replies'),
     ]
 
     operations = [
