@@ -185,6 +185,9 @@ class NumberHealth(models.Model):
     not_working = models.BooleanField(default=False)
     reason = models.CharField(max_length=24, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # WhatsApp failed for this number (at once or in a report after "sent") and nothing on
+    # WhatsApp reached it since: its next one-time code goes straight by SMS.
+    whatsapp_failed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.phone}: {'not working' if self.not_working else 'working'}"

@@ -277,6 +277,11 @@ def _record_sent(message: Message, *, provider: str, result: SendResult, full_bo
     return message
 
 
+# WhatsApp failures that say nothing about the number: ours (a template not approved) or
+# the provider's (unavailable, no answer).
+NOT_THE_NUMBER = (FailureReason.TEMPLATE_NOT_APPROVED, FailureReason.PROVIDER_UNAVAILABLE, FailureReason.STUCK)
+
+
 def message_fail(*, message_id: int, reason: str, error: str = "") -> Message:
     """Mark a message failed (if it may still fail), then try the fallback channel once.
 
@@ -293,6 +298,10 @@ def message_fail(*, message_id: int, reason: str, error: str = "") -> Message:
         ):
             return message
         if message.channel == MessageChannel.WHATSAPP:
+            if reason not in NOT_THE_NUMBER:
+                NumberHealth.objects.update_or_create(
+                    phone=message.to, defaults={"whatsapp_failed_at": timezone.now(), "updated_at": timezone.now()}
+                )
             _fallback_to_sms(message, sealed=sealed)
         elif reason == FailureReason.UNREACHABLE:
             _retry_later(message, sealed=sealed)
@@ -451,7 +460,8 @@ def message_reconcile(*, message_id: int) -> Message | None:
         return None
 
 
-def number_health_set(phone: str, *, not_working: bool, reason: str) -> None:
-    NumberHealth.objects.update_or_create(
-        phone=phone, defaults={"not_working": not_working, "reason": reason, "updated_at": timezone.now()}
-    )
+def number_health_set(phone: str, *, not_working: bool, reason: str, whatsapp_works: bool = False) -> None:
+    defaults = {"not_working": not_working, "reason": reason, "updated_at": timezone.now()}
+    if whatsapp_works:  # a WhatsApp message reached it: codes go by WhatsApp again
+        defaults["whatsapp_failed_at"] = None
+    NumberHealth.objects.update_or_create(phone=phone, defaults=defaults)

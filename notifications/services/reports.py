@@ -6,7 +6,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import FailureReason, Message, MessageStatus, ProviderEvent
+from ..models import FailureReason, Message, MessageChannel, MessageStatus, ProviderEvent
 from .delivery import message_fail, number_health_set
 from .transitions import message_transition
 
@@ -66,7 +66,9 @@ def message_status_report(
         if not message_transition(message=message, to=MessageStatus(status), **changes):
             return message  # out of order or after a failure: changes nothing
         if status in (MessageStatus.DELIVERED, MessageStatus.READ):
-            number_health_set(message.to, not_working=False, reason="")
+            number_health_set(
+                message.to, not_working=False, reason="", whatsapp_works=message.channel == MessageChannel.WHATSAPP
+            )
     return message
 
 

@@ -12,7 +12,7 @@ from core.queue import publish
 from .. import catalogue, tasks
 from ..budgets import Counted, messages_over_budget
 from ..holds import held_claims
-from ..models import Message, MessageStatus
+from ..models import Message, MessageChannel, MessageStatus, NumberHealth
 from ..sealing import seal_message
 
 logger = logging.getLogger(__name__)
@@ -84,6 +84,7 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
     held = held_claims({item.claim.pk for item in outgoing if item.claim is not None})
     # Over a budget (notifications/budgets.py): kept "skipped" the same way, the budget named.
     over = _over_budget(outgoing, held)
+    by_sms = _codes_by_sms(outgoing)
     rows = []
     for index, item in enumerate(outgoing):
         hold = held.get(item.claim.pk, "") if item.claim is not None else ""
@@ -97,7 +98,8 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
         rows.append(
             Message(
                 claim_id=item.claim.pk if item.claim is not None else None,
-                channel=item.channel or settings.NOTIFICATION_DEFAULT_CHANNEL,
+                channel=item.channel
+                or (MessageChannel.SMS if index in by_sms else settings.NOTIFICATION_DEFAULT_CHANNEL),
                 to=item.to,
                 template=item.template,
                 template_variant=filled.variant.name,
@@ -120,6 +122,25 @@ def messages_send(*, outgoing: list[Outgoing]) -> list[Message]:
             queued.append(message.pk)
     _deliver_on_commit(*queued)
     return messages
+
+
+def _codes_by_sms(outgoing: list[Outgoing]) -> set[int]:
+    """Indexes of the one-time codes whose number WhatsApp failed and has not reached since
+    (NumberHealth.whatsapp_failed_at): a code must arrive in minutes, so it goes straight by SMS
+    rather than wait for WhatsApp to fail again."""
+    codes = {
+        index: item.to
+        for index, item in enumerate(outgoing)
+        if item.channel is None and isinstance(catalogue.kind(item.template), catalogue.AuthKind)
+    }
+    if not codes:
+        return set()
+    failed = set(
+        NumberHealth.objects.filter(phone__in=set(codes.values()), whatsapp_failed_at__isnull=False).values_list(
+            "phone", flat=True
+        )
+    )
+    return {index for index, phone in codes.items() if phone in failed}
 
 
 def _over_budget(outgoing: list[Outgoing], held: dict[int, str]) -> dict[int, str]:
