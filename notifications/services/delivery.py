@@ -343,23 +343,9 @@ def _retry_later(message: Message, *, sealed: str) -> Message | None:
         logger.info("message %s: phone unreachable, no more copies", message.pk)
         return None
     delay = settings.NOTIFICATION_UNREACHABLE_RETRY_AFTER
-    try:
-        with transaction.atomic():
-            retry = Message.objects.create(
-                claim_id=message.claim_id,
-                channel=MessageChannel.SMS,
-                to=message.to,
-                template=message.template,
-                body=message.body,
-                sensitive=message.sensitive,
-                sealed=sealed,
-                free_text=message.free_text,
-                fallback_for=message,
-                status_changed_at=timezone.now() + timedelta(seconds=delay),
-            )
-    except IntegrityError:
-        return None
-    transaction.on_commit(partial(_deliver_later, retry.pk, delay))
+    retry = _sms_copy(message, sealed=sealed, status_changed_at=timezone.now() + timedelta(seconds=delay))
+    if retry is not None:
+        transaction.on_commit(partial(_deliver_later, retry.pk, delay))
     return retry
 
 
@@ -378,9 +364,18 @@ def _fallback_to_sms(message: Message, *, sealed: str) -> Message | None:
         # The sealed text was wiped once WhatsApp had it: the claimant asks for a new code instead.
         logger.info("message %s failed after its sealed text was wiped: no SMS copy", message.pk)
         return None
+    fallback = _sms_copy(message, sealed=sealed)
+    if fallback is not None:
+        _deliver_on_commit(fallback.pk)
+    return fallback
+
+
+def _sms_copy(message: Message, *, sealed: str, **fields) -> Message | None:
+    """The SMS copy of ``message`` (a fallback, or a later try), once: the one-to-one
+    ``fallback_for`` refuses a second copy of the same message (None)."""
     try:
         with transaction.atomic():
-            fallback = Message.objects.create(
+            return Message.objects.create(
                 claim_id=message.claim_id,
                 channel=MessageChannel.SMS,
                 to=message.to,
@@ -391,12 +386,12 @@ def _fallback_to_sms(message: Message, *, sealed: str) -> Message | None:
                 body=message.body,
                 sensitive=message.sensitive,
                 sealed=sealed,
+                free_text=message.free_text,
                 fallback_for=message,
+                **fields,
             )
     except IntegrityError:
         return None
-    _deliver_on_commit(fallback.pk)
-    return fallback
 
 
 def message_retries_exhausted(*, message_id: int) -> Message:
