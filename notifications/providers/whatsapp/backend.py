@@ -40,10 +40,6 @@ class WhatsAppCloudBackend(BaseBackend):
         variant = catalogue.variant(template.variant)
         if variant is None:
             raise PermanentFailure(f"no template {template.variant!r} in the catalogue")
-        url = (
-            f"{settings.WHATSAPP_API_BASE.rstrip('/')}/{settings.WHATSAPP_API_VERSION}"
-            f"/{settings.WHATSAPP_PHONE_NUMBER_ID}/messages"
-        )
         payload = {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
@@ -56,33 +52,7 @@ class WhatsAppCloudBackend(BaseBackend):
             },
             "biz_opaque_callback_data": idempotency_key,
         }
-        response = request(
-            "POST",
-            url,
-            headers={
-                "Authorization": f"Bearer {settings.WHATSAPP_ACCESS_TOKEN}",
-                "Content-Type": "application/json",
-            },
-            body=json.dumps(payload).encode(),
-        )
-        data = response.json()
-        if 200 <= response.status < 300:
-            try:
-                return SendResult(provider_message_id=data["messages"][0]["id"])
-            except (KeyError, IndexError, TypeError) as exc:
-                raise TemporaryFailure(f"WhatsApp {response.status}: no message id") from exc
-        error = data.get("error")
-        if not isinstance(error, dict):
-            error = {}
-        code = error.get("code")
-        detail = f"WhatsApp {response.status} code {code}: {error.get('message', '')}"[:300]
-        if code in NOT_ON_WHATSAPP_CODES:
-            raise PermanentFailure(detail, reason="not_on_whatsapp")
-        if code in INVALID_NUMBER_CODES:
-            raise PermanentFailure(detail, reason="invalid_number")
-        if response.status >= 500 or response.status == 429 or code in TEMPORARY_CODES:
-            raise TemporaryFailure(detail)
-        raise PermanentFailure(detail, reason="rejected")
+        return _sent_or_raise(_post_message(payload))
 
     def send_text(self, *, to: str, body: str, idempotency_key: str) -> SendResult:
         """A free-text message (type "text"): allowed only inside the customer-service window the
@@ -117,7 +87,7 @@ def _post_message(payload: dict):
 
 
 def _sent_or_raise(response) -> SendResult:
-    """The message id of an accepted send, or the failure its error code means (as in send())."""
+    """The message id of an accepted send, or the failure its error code means."""
     data = response.json()
     if 200 <= response.status < 300:
         try:
